@@ -1,0 +1,1 @@
+"""Russian text checks (pure Python, no Django): answer checks and message screening."""

@@ -1,0 +1,1 @@
+"""Working time on the Russian production calendar (pure Python, no Django)."""
