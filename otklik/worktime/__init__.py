@@ -1,1 +1,55 @@
-"""Working time on the Russian production calendar (pure Python, no Django)."""
+"""Working time on the Russian production calendar (pure Python, no Django).
+
+Typical use::
+
+    from datetime import datetime, timedelta
+    from otklik.worktime import WorkCalendar, federal_calendar
+
+    wc = WorkCalendar(federal_calendar())              # Mon–Fri 09–13, 14–18, Moscow
+    wc.add(datetime.fromisoformat("2026-12-04T16:30+03:00"), timedelta(hours=8))
+    # -> 2026-12-07 16:30+03:00: Fri 16:30–18:00, Mon 09–13, 14–16:30
+
+Layers: :class:`YearCalendar` (one year, data files under ``data/``) →
+:class:`ProductionCalendar` (contiguous years + caller overrides) → :class:`WorkCalendar`
+(plus weekly schedules in a time zone: the arithmetic). Exact semantics are in
+``_engine.py``; the calendar data format in ``_calendar.py``; the schedule file format
+in ``_schedule.py``; the command line in ``cli.py``.
+"""
+
+from ._calendar import (
+    DayKind,
+    OutOfCalendar,
+    ProductionCalendar,
+    YearCalendar,
+    YearSummary,
+    dump_year,
+    federal_calendar,
+    load_year,
+    rules_year,
+    statutory_holidays,
+    year_summary,
+)
+from ._engine import CountedInterval, DayInfo, Explanation, WorkCalendar
+from ._schedule import Hours, WeeklySchedule
+from ._xmlcalendar import parse_xmlcalendar
+
+__all__ = [
+    "CountedInterval",
+    "DayInfo",
+    "DayKind",
+    "Explanation",
+    "Hours",
+    "OutOfCalendar",
+    "ProductionCalendar",
+    "WeeklySchedule",
+    "WorkCalendar",
+    "YearCalendar",
+    "YearSummary",
+    "dump_year",
+    "federal_calendar",
+    "load_year",
+    "parse_xmlcalendar",
+    "rules_year",
+    "statutory_holidays",
+    "year_summary",
+]
