@@ -1,0 +1,48 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint test-sqlite test-postgres services browser clean
+
+$(RUN_STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null || \
+	  $(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+run: $(RUN_STAMP)
+	$(BIN)/otklik migrate --noinput -v0
+	$(BIN)/otklik demo load
+	@$(BIN)/otklik demo logins
+	@echo "Отклик: http://127.0.0.1:8000  (Ctrl-C — остановить)"
+	OTKLIK_REQUIRE_2FA=$${OTKLIK_REQUIRE_2FA:-0} $(BIN)/otklik run
+
+services:
+	@bash scripts/services.sh
+
+browser:
+	@bash scripts/browser.sh
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy otklik config bench
+	$(BIN)/lint-imports
+
+test: $(DEV_STAMP) services browser lint
+	$(BIN)/pytest -q -p no:randomly
+	@if bash scripts/services.sh --check-postgres; then \
+	  echo "== PostgreSQL: the database tests again on $(PG_TEST_URL)"; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" otklik tests; \
+	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL pass"; fi
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from otklik.core import views as core_views
+
+admin.site.site_header = "Отклик — настройка"
+admin.site.site_title = "Отклик"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/verify/", core_views.otp_verify, name="otp-verify"),
+    path("2fa/setup/", core_views.otp_setup, name="otp-setup"),
+    path("profile/", core_views.profile, name="profile"),
+    path("org/", include("otklik.org.urls")),
+    path("mail/", include("otklik.notifications.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,42 @@
+"""Navigation for the base layout, by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from otklik.core.access import request_access
+from otklik.org.roles import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    access = request_access(request) if request.user.is_authenticated else None
+    if access is None:
+        return {"nav": [], "access": None}
+    items: list[tuple[str, str]] = [("Главная", reverse("home"))]
+    for entry in NAV_ENTRIES:
+        url_name, label, roles = entry
+        if access.has(*roles):
+            items.append((label, reverse(url_name)))
+    items.append(("Профиль", reverse("profile")))
+    return {"nav": items, "access": access}
+
+
+# (url name, label, roles that see it); apps add their screens here.
+NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
+    (
+        "org:directory",
+        "Организация",
+        (
+            Role.MUNICIPAL_CURATOR,
+            Role.GENERAL_HEAD,
+            Role.DEPUTY_HEAD,
+            Role.ADMINISTRATOR,
+            Role.REGIONAL_CURATOR,
+            Role.UNIT_HEAD,
+        ),
+    ),
+    ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
+]

@@ -1,0 +1,41 @@
+"""Second factor: a person with a TOTP device must verify it; some roles must have one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from otklik.core.access import request_access
+from otklik.org.roles import SECOND_FACTOR_ROLES
+
+EXEMPT_PREFIXES = ("/static/", "/media/", "/api/")
+
+
+class SecondFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
+        ):
+            exempt = {reverse("otp-verify"), reverse("otp-setup"), reverse("logout")}
+            if request.path not in exempt:
+                if user_has_device(user):
+                    return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
+                access = request_access(request)
+                if (
+                    settings.OTKLIK_REQUIRE_2FA
+                    and access is not None
+                    and access.roles & SECOND_FACTOR_ROLES
+                ):
+                    return redirect("otp-setup")
+        return self.get_response(request)

@@ -1,0 +1,36 @@
+"""For the URL-map test: ids of demo-municipality objects each parametrised view shows.
+
+A new view with a <pk> in its route adds its line here; the test fails until it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from otklik.notifications.models import StoredMail
+from otklik.org.models import Unit
+
+
+def _mail() -> list[int]:
+    from django.core.mail import EmailMessage
+
+    from otklik.notifications.mailbox import MUNICIPALITY_HEADER, MailboxBackend
+
+    MailboxBackend().send_messages(
+        [EmailMessage("Проверка", "текст", to=["a@b.example"], headers={MUNICIPALITY_HEADER: "plastunovskoe"})]
+    )
+    return [StoredMail.objects.latest("pk").pk]
+
+
+OBJECTS: dict[str, Callable[[], list[int]]] = {
+    "org:unit": lambda: list(Unit.objects.filter(municipality__slug="plastunovskoe").values_list("pk", flat=True)[:2]),
+    "notifications:mail": _mail,
+}
+
+
+def objects_for_route(name: str) -> list[int]:
+    if name not in OBJECTS:
+        raise AssertionError(f"add demo objects for {name} to otklik/core/tests/objects.py")
+    ids = OBJECTS[name]()
+    assert ids, f"no demo objects for {name}"
+    return ids

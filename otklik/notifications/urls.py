@@ -1,0 +1,9 @@
+from django.urls import path
+
+from otklik.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.mailbox, name="mailbox"),
+    path("<int:pk>/", views.mail_detail, name="mail"),
+]

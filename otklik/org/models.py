@@ -1,0 +1,186 @@
+"""The organisation of SPEC §1: region, municipality (the tenant), units, people, absences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from otklik.org.roles import Role
+
+
+class Region(models.Model):
+    name = models.CharField("название", max_length=200, unique=True)
+    slug = models.SlugField("код", unique=True)
+
+    class Meta:
+        verbose_name = "регион"
+        verbose_name_plural = "регионы"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name="регион"
+    )
+    name = models.CharField("название", max_length=300)
+    slug = models.SlugField("код", unique=True)
+    time_zone = models.CharField("часовой пояс", max_length=64, default="Europe/Moscow")
+
+    class Meta:
+        verbose_name = "муниципальное образование"
+        verbose_name_plural = "муниципальные образования"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Отдел администрации"
+        INSTITUTION = "institution", "Подведомственное учреждение"
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="units", verbose_name="МО"
+    )
+    name = models.CharField("название", max_length=300)
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    is_general_department = models.BooleanField("общий отдел", default=False)
+    email = models.EmailField("e-mail для поручений", blank=True)
+    head = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_units",
+        verbose_name="руководитель",
+    )
+
+    class Meta:
+        verbose_name = "подразделение"
+        verbose_name_plural = "подразделения"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A member of staff. A regional curator has a region and no municipality."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
+    )
+    full_name = models.CharField("ФИО", max_length=200)
+    position = models.CharField("должность", max_length=200, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="people", verbose_name="регион"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name="МО",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name="подразделение",
+    )
+    substitute = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substituted",
+        verbose_name="замещающий (по умолчанию)",
+    )
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("телефон", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "сотрудник"
+        verbose_name_plural = "сотрудники"
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        if self.municipality and self.municipality.region_id != self.region_id:
+            raise ValidationError("МО сотрудника должно быть в его регионе.")
+        if self.unit and self.unit.municipality_id != self.municipality_id:
+            raise ValidationError("Подразделение должно принадлежать МО сотрудника.")
+
+
+class PersonRole(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField("роль", max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "роль"
+        verbose_name_plural = "роли"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "role"], name="person_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class Absence(models.Model):
+    """An absence of п. 7.2: work sent to the person goes to the substitute instead."""
+
+    class Kind(models.TextChoices):
+        ILLNESS = "illness", "Болезнь"
+        LEAVE = "leave", "Отпуск"
+        TRIP = "trip", "Командировка"
+        STUDY = "study", "Учёба"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField("причина", max_length=16, choices=Kind.choices)
+    starts_on = models.DateField("с")
+    ends_on = models.DateField("по (включительно)")
+    substitute = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="substitutions",
+        verbose_name="замещающий",
+        null=True,
+        blank=True,
+        help_text="Пусто — замещающий по умолчанию из карточки сотрудника.",
+    )
+    note = models.CharField("примечание", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "отсутствие"
+        verbose_name_plural = "отсутствия"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_kind_display()} {self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    def clean(self) -> None:
+        if self.substitute_id and self.substitute_id == self.person_id:
+            raise ValidationError("Сотрудник не может замещать сам себя.")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    name = "otklik.pages"
+    label = "pages"
+    verbose_name = "Официальные страницы"
