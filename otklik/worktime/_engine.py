@@ -131,7 +131,9 @@ class WorkCalendar:
         day_hours: Mapping[date, Hours] | None = None,
     ) -> None:
         self.calendar = calendar
-        ordinals, versions = _schedule_versions(schedules or WeeklySchedule.default())
+        ordinals, versions = _schedule_versions(
+            WeeklySchedule.default() if schedules is None else schedules
+        )
         self.schedules = versions
         self.tz = ZoneInfo(versions[0].time_zone)
         self._day_hours = dict(day_hours or {})
