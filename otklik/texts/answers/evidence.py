@@ -1,0 +1,56 @@
+"""``evidence``: the answer reports finished work but nothing is attached to show it."""
+
+from __future__ import annotations
+
+from ._doc import Doc, Tok, tag
+from .findings import WARNING, Finding
+
+CODE = "evidence"
+
+# Perfective verbs whose past tense or short participle reports physical work done.
+_WORK_VERBS = frozenset(["отремонтировать", "починить", "заменить", "поменять", "установить", "убрать", "вывезти", "покрасить", "окрасить", "засыпать", "очистить", "почистить", "прочистить", "расчистить", "вычистить", "скосить", "покосить", "обкосить", "обрезать", "спилить", "опилить", "демонтировать", "смонтировать", "восстановить", "заасфальтировать", "уложить", "устранить", "ликвидировать", "отгрейдировать", "подсыпать", "отсыпать", "залатать", "заделать", "подключить", "построить", "благоустроить", "обработать", "высадить", "посадить", "закрепить", "укрепить", "выровнять", "исправить", "наладить", "вырубить", "снести", "подмести", "помыть", "отмыть", "побелить", "огородить", "оградить", "завезти", "нанести", "заливать", "залить", "забетонировать", "закрыть", "вывезти", "собрать", "ограничить", "оборудовать"])
+# Verbs that say «done» only when a kind of work is named next to them.
+_GENERIC_VERBS = frozenset({"выполнить", "провести", "произвести", "осуществить", "закончить",
+                            "завершить", "окончить"})
+_WORK_NOUNS = frozenset(["работа", "ремонт", "покос", "уборка", "вывоз", "обрезка", "опиловка", "замена", "установка", "очистка", "грейдирование", "дезинсекция", "дератизация", "обработка", "благоустройство", "монтаж", "демонтаж", "ямочный", "асфальтирование", "подсыпка", "отсыпка", "кронирование", "санитарный", "ликвидация", "засыпка", "покраска", "окраска", "посадка", "заявка", "спил", "прочистка", "расчистка", "восстановление", "строительство", "укладка"])
+_FUTURE_OR_NOT = frozenset({"не", "бы", "будет", "будут", "будем", "буду", "будешь", "если",
+                            "чтобы", "когда", "планируется", "планируем", "должен", "должна",
+                            "должно", "должны", "может", "могут"})
+_MESSAGE = (
+    "Ответ сообщает о выполненной работе без вложений: приложите фото или видео «до» и «после»."
+)
+
+
+def _claim(doc: Doc, i: int, tok: Tok) -> bool:
+    if tok.lemma not in _WORK_VERBS and tok.lemma not in _GENERIC_VERBS:
+        return False
+    t = tag(tok.text)
+    if not ({"past", "perf"} <= t.grammemes and t.POS in ("VERB", "PRTS")):
+        return False
+    sent = doc.sent_of(i)
+    if sent.text.rstrip().endswith("?"):
+        return False
+    before = [x.lower for x in doc.toks[max(sent.first, i - 3):i] if x.is_word]
+    if any(w in _FUTURE_OR_NOT for w in before):
+        return False
+    if any(x.lower in ("если", "чтобы") for x in doc.toks[sent.first:i]):
+        return False
+    if tok.lemma in _GENERIC_VERBS:
+        near = doc.toks[max(sent.first, i - 4):min(sent.last, i + 5)]
+        return any(x.lemma in _WORK_NOUNS for x in near)
+    return True
+
+
+def check(doc: Doc, *, attachments: int) -> list[Finding]:
+    if attachments > 0:
+        return []
+    found: list[Finding] = []
+    seen: set[int] = set()
+    for i, tok in enumerate(doc.toks):
+        if tok.is_word and _claim(doc, i, tok):
+            sent = doc.sent_of(i)
+            if sent.start in seen:
+                continue
+            seen.add(sent.start)
+            found.append(Finding(CODE, WARNING, sent.start, sent.end, _MESSAGE, None))
+    return found

@@ -1,0 +1,106 @@
+"""``legal_refs``: more than two citations of legal acts make an answer unreadable.
+
+A citation is an act (a law, a code, a resolution with its number or date, «131-ФЗ») or an
+article reference («ч. 2 ст. 5»); an article directly followed or preceded by its act is one
+citation with it. Citations are counted as written and distinct: the same act cited twice
+counts once, but every mention is marked once the count reaches three.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._doc import Doc
+from .findings import ERROR, Finding
+
+CODE = "legal_refs"
+LIMIT = 2
+
+_DATE = r"(?:\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}\s+[а-я]+\s+\d{4})\s*(?:г(?:ода|\.)?)?"
+_NUMBER = r"№\s*[\w./-]+"
+_TAIL = (
+    r"(?:\s*(?:от\s+" + _DATE + r"|" + _NUMBER + r"|\d+-(?:ФЗ|КЗ|ФКЗ)\b|«[^»]{1,200}»"
+    r"|\"[^\"]{1,200}\"))*"
+)
+_WHOSE = (
+    r"(?:\s+(?:Российской\s+Федерации|РФ|Краснодарского\s+края|края|области|"
+    r"администрации(?:\s+[\w-]+){0,4}?|правительства(?:\s+[\w-]+){0,3}?|главы(?:\s+[\w-]+){0,4}?|"
+    r"(?:городской\s+|районной\s+)?думы(?:\s+[\w-]+){0,3}?|совета(?:\s+[\w-]+){0,4}?|"
+    r"министерства(?:\s+[\w-]+){0,4}?|губернатора(?:\s+[\w-]+){0,2}?))?"
+)
+_ACT_RE = re.compile(
+    r"(?:"
+    # federal and regional laws: «Федеральный закон от … № 131-ФЗ», «закон Краснодарского края»
+    r"\b(?:[Фф]едеральн\w+\s+(?:конституционн\w+\s+)?закон(?:а|у|ом|е|ы|ов|ам|ами|ах)?\b"
+    r"|[Зз]акон(?:а|у|ом|е|ы|ов|ам|ами|ах)?\s+(?:Краснодарского\s+"
+    r"края|края|РФ|Российской\s+Федерации|области|субъекта))" + _TAIL +
+    r"|\b[Зз]акон(?:а|у|ом|е|ы|ов|ам|ами|ах)?\b" + r"(?=\s*(?:от\s+\d|№))" + _TAIL +
+    # resolutions, orders, decisions count only with a number or a date
+    r"|\b(?:[Пп]остановлени|[Рр]аспоряжени|[Рр]ешени|[Пп]риказ|[Уу]каз)\w*" + _WHOSE +
+    r"(?=\s*(?:от\s+\d|№))" + _TAIL +
+    # codes: «Жилищный кодекс РФ», «Кодекс об административных правонарушениях», «ЖК РФ»
+    r"|\b[А-ЯЁа-яё]+(?:ый|ого|ому|ым|ом|ий|его|ему|им|ем)\s+[Кк]одекс\w*(?:\s+(?:РФ|Российской\s+"
+    r"Федерации|Краснодарского\s+края))?"
+    r"|\b[Кк]одекс\w*\s+(?:РФ|Российской\s+Федерации)?\s*об\s+административных\s+"
+    r"правонарушениях(?:\s+(?:РФ|Российской\s+Федерации|Краснодарского\s+края))?"
+    # «ЖК», «УК», «ГК», «АПК» alone are a housing estate, a management company, a group of firms
+    r"|\b(?:ЖК|ГК|НК|ЗК|ГрК|УК|ТК|БК|ВК|ЛК|КАС|АПК|ГПК|УПК)\s+РФ\b|\bКоАП(?:\s+(?:РФ|КК))?\b"
+    # bare act numbers: «131-ФЗ», «ФЗ-131», «ФЗ № 59», «2-КЗ»
+    r"|\b(?:№\s*)?\d+-(?:ФЗ|ФКЗ|КЗ)\b|\bФЗ\s*(?:-\s*|№\s*)\d+\b"
+    # technical regulations cited as law
+    r"|\b(?:ГОСТ(?:\s+Р)?|СанПиН|СНиП)\s+[\d.-]*\d|\bСП\s+\d+\.\d+[\d.-]*"
+    r"|\b[Кк]онституци\w+\s+(?:РФ|Российской\s+Федерации)"
+    r")"
+)
+_ARTICLE_RE = re.compile(
+    r"(?:\b(?:ч|п|пп|абз)\.\s*\d+(?:\.\d+)*\s*(?:,\s*\d+\s*)*|"
+    r"\b(?:част\w+|пункт\w*|подпункт\w*|абзац\w*)\s+\d+(?:\.\d+)*\s*)*"
+    r"\b(?:ст\.|стать\w+)\s*\d+(?:\.\d+)*(?:\s*(?:,|и)\s*\d+(?:\.\d+)*)*"
+    r"|\b(?:ч|п|пп)\.\s*\d+(?:\.\d+)*|\b(?:пункт\w*|подпункт\w*|част\w+)\s+\d+(?:\.\d+)*(?=\s+\w)"
+)
+# Part/item references alone («п. 3», «часть 2») are citations only when next to an act;
+# an article on its own («статья 16») is one.
+_STANDALONE_ARTICLE_RE = re.compile(r"\b(?:ст\.|стать\w+)\s*\d", re.IGNORECASE)
+_JOIN_RE = re.compile(r"\A\s{0,3}\Z")  # «ст. 5 ЖК РФ»; a comma separates citations
+_MESSAGE = (
+    "Больше двух ссылок на нормативные акты ({count}): оставьте одну-две самые нужные и объясните "
+    "суть простыми словами."
+)
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of act and article mentions, merged where an article joins its act."""
+    raw: list[tuple[int, int, str]] = [(m.start(), m.end(), "act") for m in _ACT_RE.finditer(text)]
+    for m in _ARTICLE_RE.finditer(text):
+        if not any(s <= m.start() < e for s, e, _ in raw):
+            raw.append((m.start(), m.end(), "article"))
+    raw.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in raw:
+        if merged and _JOIN_RE.match(text[merged[-1][1]:start]) and "act" in (kind, merged[-1][2]) \
+                and kind != merged[-1][2]:
+            prev = merged.pop()
+            merged.append((prev[0], max(end, prev[1]), "act"))
+        else:
+            merged.append((start, end, kind))
+    return [
+        (s, e, k) for s, e, k in merged
+        if k == "act" or _STANDALONE_ARTICLE_RE.search(text[s:e])
+    ]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" ,.")
+
+
+def check(doc: Doc) -> list[Finding]:
+    text = doc.text
+    spans = [(s, e) for s, e, _ in _spans(text)]
+    while spans and text[spans[-1][1] - 1] in " ,":
+        spans[-1] = (spans[-1][0], spans[-1][1] - 1)
+    spans = [(s, len(text[:e].rstrip(" ,"))) for s, e in spans]
+    distinct = {_key(text[s:e]) for s, e in spans}
+    if len(distinct) <= LIMIT:
+        return []
+    message = _MESSAGE.format(count=len(distinct))
+    return [Finding(CODE, ERROR, s, e, message, None) for s, e in spans]

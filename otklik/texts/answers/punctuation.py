@@ -1,0 +1,283 @@
+"""``punctuation``: errors a careful reader sees at once.
+
+Spacing around marks, doubled marks, unbalanced quotes and brackets, a sentence starting with a
+small letter, the comma after a greeting or address, before «что», «чтобы», «который», «но»,
+«а» between clauses and around common parenthetical words. Every rule is written for precision:
+where Russian usage allows both ways («а также», «однако» at the start, «например» inside a
+sentence), the check stays silent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ._doc import Doc, Tok, all_tags
+from .findings import ERROR, WARNING, Finding
+
+CODE = "punctuation"
+
+_SPACE_BEFORE_RE = re.compile(r"(?<=[^\W_])[ \t]+([,;:!?]|\.(?!\.))(?![\d\w])")
+_NO_SPACE_AFTER_RE = re.compile(
+    r"(?P<mark>[,;!?])(?=[А-Яа-яЁёA-Za-z])|(?P<colon>:)(?=[А-Яа-яЁё])"
+    r"|(?<![\s.А-ЯЁA-Z][А-ЯЁA-Z])(?<!^[А-ЯЁA-Z])(?P<dot>\.)(?=[А-ЯЁ][а-яё])"
+)
+_DOUBLE_SPACE_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
+_DOUBLE_MARK_RE = re.compile(r",{2,}|;{2,}|!{2,}|\?{2,}|:{2,}|(?<!\.)\.\.(?!\.)|\.{4,}")
+_LIST_MARKER_RE = re.compile(r"(?:^|[\s;:])[0-9a-zа-яё]{1,2}\)\Z", re.IGNORECASE)
+
+_GREETING = r"(?:Здравствуйте|Добрый\s+(?:день|вечер)|Доброе\s+утро|Доброго\s+(?:дня|времени\s+суток))"
+_GREETING_NAME_RE = re.compile(r"\A(\s*)(" + _GREETING + r")[ \t]+([А-ЯЁ][а-яё]+)")
+_NAME_GREETING_RE = re.compile(
+    r"\A(\s*)([А-ЯЁ][а-яё]+(?:[ \t]+[А-ЯЁ][а-яё]+)?)[ \t]+(здравствуйте|добрый\s+(?:день|вечер)|"
+    r"доброе\s+утро)"
+)
+
+# «что», «чтобы» after these words need no comma: «потому что», «для того чтобы», «и что».
+_NO_COMMA_BEFORE = frozenset(
+    ["потому", "так", "то", "ли", "не", "ни", "чем", "тем", "лишь", "только", "именно", "кроме", "несмотря", "и", "а", "но", "или", "да", "же", "бы", "даже", "для", "того", "затем", "с", "как", "хотя", "тот", "то", "раз", "если", "когда", "почти", "вот"]
+)
+# Predicatives after which «что» opens a clause: «известно, что», «обратите внимание, что».
+_THAT_HEADS = frozenset(
+    ["внимание", "известно", "понятно", "видно", "ясно", "жаль", "важно", "уверены", "уверен", "уверена", "рады", "рад", "рада", "очевидно", "надеемся", "надеюсь"]
+)
+_WHICH_FORMS = frozenset(["который", "которая", "которое", "которые", "которую", "которому", "которым"])
+_WHICH_ALL = _WHICH_FORMS | frozenset(["которого", "которой", "которых", "котором", "которыми"])
+_DEMONSTRATIVES = frozenset(["тот", "та", "то", "те", "того", "тех", "тому", "тем", "той"])
+_CONJUNCTIONS = frozenset(["и", "а", "но", "или", "да", "что", "чтобы", "если", "как", "когда", "либо", "ни"])
+
+# Parenthetical words: (words, allowed inside a sentence, severity at the start)
+_PARENTHETICAL: list[tuple[tuple[str, ...], bool, str]] = [
+    (("к", "сожалению"), True, ERROR),
+    (("к", "счастью"), True, ERROR),
+    (("кроме", "того"), False, ERROR),
+    (("во-первых",), True, ERROR),
+    (("во-вторых",), True, ERROR),
+    (("в-третьих",), True, ERROR),
+    (("в-четвертых",), True, ERROR),
+    (("конечно",), True, ERROR),
+    (("разумеется",), True, ERROR),
+    (("по-моему",), True, ERROR),
+    (("кстати",), True, ERROR),
+    (("пожалуйста",), True, ERROR),
+    (("скорее", "всего"), True, ERROR),
+    (("например",), False, ERROR),
+    (("как", "правило"), False, ERROR),
+    (("таким", "образом"), False, WARNING),
+]
+
+
+def _in_prose(doc: Doc, pos: int) -> bool:
+    return not any(s <= pos < e for s, e in doc.non_prose)
+
+
+def _spacing(doc: Doc) -> Iterator[Finding]:
+    text = doc.text
+    for m in _SPACE_BEFORE_RE.finditer(text):
+        if _in_prose(doc, m.start()):
+            yield Finding(CODE, ERROR, m.start(), m.end(),
+                          f"Лишний пробел перед «{m.group(1)}».", m.group(1))
+    for m in _NO_SPACE_AFTER_RE.finditer(text):
+        if not _in_prose(doc, m.start()) or not _in_prose(doc, m.end()):
+            continue
+        mark = m.group(0)
+        if mark == ".":
+            word = re.search(r"([А-Яа-яЁёA-Za-z]+)\Z", text[: m.start()])
+            # «А.С.Пушкин»: initials are left alone; «ул.Ленина» gets its space.
+            if word and len(word.group(1)) == 1 and word.group(1).isupper():
+                continue
+        yield Finding(CODE, ERROR, m.start(), m.end(),
+                      f"После «{mark}» нужен пробел.", mark + " ")
+    for m in _DOUBLE_SPACE_RE.finditer(text):
+        if _in_prose(doc, m.start()):
+            yield Finding(CODE, WARNING, m.start(), m.end(), "Двойной пробел.", " ")
+    for m in _DOUBLE_MARK_RE.finditer(text):
+        if not _in_prose(doc, m.start()):
+            continue
+        mark = m.group(0)
+        single = "..." if mark.startswith(".") and len(mark) > 3 else mark[0]
+        yield Finding(CODE, ERROR, m.start(), m.end(),
+                      f"Повторённый знак «{mark}»: оставьте «{single}».", single)
+
+
+def _balance(doc: Doc) -> Iterator[Finding]:
+    text = doc.text
+    opened: list[int] = []
+    for i, ch in enumerate(text):
+        if not _in_prose(doc, i):
+            continue
+        if ch == "«":
+            opened.append(i)
+        elif ch == "»":
+            if opened:
+                opened.pop()
+            else:
+                yield Finding(CODE, ERROR, i, i + 1, "Закрывающая кавычка «»» без открывающей.", None)
+    for i in opened:
+        yield Finding(CODE, ERROR, i, i + 1, "Кавычка «««» не закрыта: добавьте «»».", None)
+    straight = [i for i, ch in enumerate(text) if ch == '"' and _in_prose(doc, i)]
+    if len(straight) % 2:
+        i = straight[-1]
+        yield Finding(CODE, ERROR, i, i + 1,
+                      "Непарная кавычка «\"»: закройте её (лучше кавычками-ёлочками «»).", None)
+    brackets: list[int] = []
+    for i, ch in enumerate(text):
+        if not _in_prose(doc, i):
+            continue
+        if ch == "(":
+            brackets.append(i)
+        elif ch == ")":
+            if brackets:
+                brackets.pop()
+                continue
+            if _LIST_MARKER_RE.search(text[: i + 1]):
+                continue  # «1)», «а)»: a list marker
+            if text[i - 1 : i] in (":", ";", ")", "-") or text[i + 1 : i + 2] == ")":
+                continue  # «:)», «)))»: a smiley
+            if i > 0 and text[i - 1].isalpha() and (i + 1 == len(text) or not text[i + 1].isalnum()):
+                continue  # «Спасибо)»: a smiley again
+            yield Finding(CODE, WARNING, i, i + 1, "Закрывающая скобка без открывающей.", None)
+    for i in brackets:
+        yield Finding(CODE, ERROR, i, i + 1, "Скобка не закрыта: добавьте «)».", None)
+
+
+def _capitals(doc: Doc) -> Iterator[Finding]:
+    for i in sorted(doc.starts):
+        first = doc.toks[i]
+        if not first.prose or not re.match(r"[а-яё]", first.text):
+            continue
+        fixed = first.text[0].upper() + first.text[1:]
+        yield Finding(CODE, ERROR, first.start, first.end,
+                      "Предложение начинается со строчной буквы.", fixed)
+
+
+def _is_name(word: str) -> bool:
+    return any(("Name" in t or "Patr" in t or "Surn" in t) for t in all_tags(word))
+
+
+def _greeting_comma(doc: Doc, author_names: list[str]) -> Iterator[Finding]:
+    text = doc.text
+    m = _GREETING_NAME_RE.match(text)
+    if m:
+        greeting, word = m.group(2), m.group(3)
+        if _is_name(word) or word.lower() in {n.lower() for n in author_names}:
+            yield Finding(CODE, ERROR, m.start(2), m.end(3),
+                          "После приветствия перед именем нужна запятая.", f"{greeting}, {word}")
+        elif word.lower() not in ("уважаемый", "уважаемая", "уважаемые"):
+            yield Finding(CODE, ERROR, m.start(2), m.end(3),
+                          "После приветствия нужен знак препинания: «!» или «.».",
+                          f"{greeting}! {word}")
+        return
+    m = _NAME_GREETING_RE.match(text)
+    if m and all(_is_name(w) or w.lower() in {n.lower() for n in author_names}
+                 for w in m.group(2).split()):
+        yield Finding(CODE, ERROR, m.start(2), m.end(3),
+                      "Обращение отделяется запятой.", f"{m.group(2)}, {m.group(3)}")
+
+
+def _comma(doc: Doc, left: Tok, right: Tok, what: str) -> Finding:
+    span = doc.text[left.end : right.end]
+    return Finding(CODE, ERROR, left.end, right.end, f"Перед «{what}» нужна запятая.",
+                   "," + span)
+
+
+def _adjacent_word(doc: Doc, i: int) -> Tok | None:
+    """The word just before token i if nothing but spaces separates them."""
+    if i == 0:
+        return None
+    prev = doc.toks[i - 1]
+    return prev if prev.is_word and prev.prose else None
+
+
+def _conjunctions(doc: Doc) -> Iterator[Finding]:
+    toks = doc.toks
+    for i, tok in enumerate(toks):
+        if not tok.is_word or not tok.prose or not tok.text[0].islower():
+            continue
+        low = tok.lower
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        prev = _adjacent_word(doc, i)
+        if prev is None:
+            continue
+        sent = doc.sent_of(i)
+        if low == "что":
+            if nxt is None or not nxt.is_word or nxt.lower in ("ли", "бы", "же", "иное"):
+                continue
+            if prev.lower in _NO_COMMA_BEFORE:
+                continue
+            if prev.pos in ("VERB", "INFN") or prev.lower in _THAT_HEADS:
+                yield _comma(doc, prev, tok, "что")
+        elif low == "чтобы":
+            if prev.lower in _NO_COMMA_BEFORE or prev.pos in ("PREP", "CONJ", "PRCL", "NPRO"):
+                continue
+            if prev.pos in ("VERB", "INFN", "NOUN", "PRTS", "ADJS", "PRED", "ADVB", "ADJF"):
+                yield _comma(doc, prev, tok, "чтобы")
+        elif low in _WHICH_ALL:
+            head: Tok | None = prev
+            if prev.pos == "PREP":
+                if prev.lower == "из":
+                    continue  # «один из которых»: the comma goes before the quantity word
+                head = _adjacent_word(doc, i - 1)
+            elif low not in _WHICH_FORMS:
+                continue  # «жильцы которого»: genitive without a preposition is ambiguous
+            if head is None:
+                continue
+            if head.pos == "NOUN" or head.lower in _DEMONSTRATIVES:
+                yield _comma(doc, head, tok, tok.text)
+        elif low == "но":
+            if nxt is None or not nxt.is_word or nxt.lower in ("и", "также"):
+                continue
+            if prev.lower in _CONJUNCTIONS or "не только" in doc.text[sent.start : tok.start].lower():
+                continue
+            yield _comma(doc, prev, tok, "но")
+        elif low == "а":
+            if nxt is None or not nxt.is_word or nxt.lower in ("также", "так", "то", "ну"):
+                continue
+            if len(prev.text) < 2 or prev.lower in _CONJUNCTIONS or not re.fullmatch(
+                    r"[а-яё-]+", prev.lower):
+                continue
+            yield _comma(doc, prev, tok, "а")
+
+
+def _parenthetical(doc: Doc) -> Iterator[Finding]:
+    toks = doc.toks
+    starts = doc.starts
+    for i, tok in enumerate(toks):
+        if not tok.is_word or not tok.prose:
+            continue
+        for words, inside, start_severity in _PARENTHETICAL:
+            j = i + len(words)
+            if j > len(toks) or tuple(t.lower for t in toks[i:j]) != words:
+                continue
+            if any(not t.is_word for t in toks[i:j]):
+                continue
+            if j < len(toks) and toks[j].lower == "же":
+                j += 1  # «конечно же»
+            after = toks[j] if j < len(toks) else None
+            need_after = after is not None and after.is_word
+            phrase = doc.text[tok.start : toks[j - 1].end]
+            if i in starts:
+                if words == ("кроме", "того") and after is not None and after.pos in ("NOUN", "ADJF"):
+                    continue  # «Кроме того дома …»: a preposition, not a parenthesis
+                if need_after:
+                    yield Finding(CODE, start_severity, tok.start, toks[j - 1].end,
+                                  f"Вводное «{phrase}» выделяется запятой.", phrase + ",")
+                continue
+            if not inside:
+                continue
+            prev = _adjacent_word(doc, i)
+            need_before = prev is not None and prev.lower not in _CONJUNCTIONS
+            if not (need_before or need_after):
+                continue
+            start = prev.end if need_before and prev is not None else tok.start
+            fixed = (", " if need_before else "") + phrase + ("," if need_after else "")
+            yield Finding(CODE, ERROR, start, toks[j - 1].end,
+                          f"Вводное «{phrase}» выделяется запятыми с обеих сторон.", fixed)
+
+
+def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
+    found: list[Finding] = []
+    for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
+                _conjunctions(doc), _parenthetical(doc)):
+        found.extend(gen)
+    return found

@@ -1,0 +1,76 @@
+"""``redirect``: the answer sends the author to another authority or disowns the question.
+
+Only the author being sent away counts: «мы направили ваш вопрос в …» (the administration
+forwarded it itself) and «обращайтесь к нам» are not redirects.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._doc import Doc
+from ._phrases import PhraseMatcher
+from .findings import ERROR, Finding
+
+CODE = "redirect"
+
+# Phrases that disown the question whatever the verb form.
+_DISOWN = PhraseMatcher([
+    "не входит в компетенцию",
+    "не входит в ~ компетенцию",
+    "не относится к компетенции",
+    "не относится к ~ компетенции",
+    "не в нашей компетенции",
+    "не в компетенции",
+    "вне компетенции",
+    "вне нашей компетенции",
+    "не входит в полномочия",
+    "не входит в ~ полномочия",
+    "не относится к полномочиям",
+    "не относится к ~ полномочиям",
+    "не в наших полномочиях",
+    "вне полномочий",
+    "не относится к ведению",
+    "следует адресовать",
+    "необходимо адресовать",
+    "нужно адресовать",
+    "рекомендуем адресовать",
+    "в судебном порядке",
+])
+
+_SEND_VERBS = r"(?:обратит(?:ь|ься|есь)|обращат(?:ь|ься)|обращайтесь|обратитесь|направ(?:ить|ьте)|" \
+    r"подать|подайте|напиш(?:ите)|написать|адресоват(?:ь))"
+# An imperative, or an infinitive after a modal that tells the author to act.
+_SEND_RE = re.compile(
+    r"(?:\b(?:обратитесь|обращайтесь|направьте|подайте|напишите)\b"
+    r"|\b(?:необходимо|нужно|надо|следует|стоит|рекомендуем|рекомендуется|советуем|предлагаем|"
+    r"можете|могли\s+бы|вправе|должны)\s+(?:вам\s+|бы\s+|также\s+|самостоятельно\s+|лично\s+)*"
+    + _SEND_VERBS + r")",
+    re.IGNORECASE,
+)
+# Where the author is sent: «в …», «к …», «на горячую линию», but not «к нам», «нам».
+_TARGET_RE = re.compile(
+    r"\A[\s,]*(?:(?:с\s+|со\s+)?(?:заявлением|обращением|жалобой|вопросом|запросом)\s+)?"
+    r"(?:(?:в|во|к|на)\s+(?!нам\b|нас\b|мне\b)|по\s+адресу)",
+    re.IGNORECASE,
+)
+_OWN_RE = re.compile(r"\A[^.!?]{0,40}\b(?:нам|к\s+нам|в\s+личн\w+\s+сообщени\w+|в\s+комментари\w+)\b",
+                     re.IGNORECASE)
+_MESSAGE = (
+    "Ответ отсылает автора в другое ведомство или отказывается от вопроса: администрация сама "
+    "передаёт вопрос исполнителю и сообщает автору результат."
+)
+
+
+def check(doc: Doc) -> list[Finding]:
+    text = doc.text
+    found: list[Finding] = []
+    for m in _SEND_RE.finditer(text):
+        after = text[m.end():]
+        if _OWN_RE.match(after) or not _TARGET_RE.match(after):
+            continue
+        found.append(Finding(CODE, ERROR, m.start(), m.end(), _MESSAGE, None))
+    for pm in _DISOWN.find(doc):
+        start, end = doc.toks[pm.first].start, doc.toks[pm.last - 1].end
+        found.append(Finding(CODE, ERROR, start, end, _MESSAGE, None))
+    return found
