@@ -10,7 +10,7 @@ worth a look.
 
 from __future__ import annotations
 
-from ._doc import Doc, Tok, all_tags, tag
+from ._doc import Doc, Tok, tag
 from ._phrases import PhraseMatcher
 from .findings import ERROR, WARNING, Finding
 
@@ -121,6 +121,7 @@ _THIS = {
     "данные": "эти", "данных": "этих", "данными": "этими",
 }
 _BE = frozenset({"был", "была", "было", "были", "будет", "будут"})
+_WORKS = frozenset({"работа", "мероприятие", "мера", "деятельность", "ремонт", "контроль"})
 _VERBAL_SUFFIXES = ("ние", "тие", "ка", "ство", "аж", "ция")
 
 
@@ -202,7 +203,8 @@ def _chains(doc: Doc) -> list[tuple[int, int]]:
         j = i + 1
         while j < len(toks):
             k = j
-            if toks[k].lower == "по" and toks[nouns[-1]].lemma.endswith(_VERBAL_SUFFIXES):
+            last = toks[nouns[-1]].lemma
+            if toks[k].lower == "по" and (last.endswith(_VERBAL_SUFFIXES) or last in _WORKS):
                 k += 1
                 case = "datv"
             else:
@@ -242,9 +244,13 @@ def _passives(doc: Doc) -> list[tuple[int, int]]:
         t = tag(nxt.text)
         if t.POS != "PRTS" or "pssv" not in t.grammemes:
             continue
-        after = [x for x in toks[i + 2:i + 7] if x.is_word]
-        if any(any("ablt" in tg and tg.POS in ("NOUN", "NPRO") for tg in all_tags(x.text))
-               for x in after if x.lower not in ("до", "за")):
+        agent = False
+        for k in range(i + 2, min(i + 7, len(toks))):
+            t = tag(toks[k].text)
+            if toks[k].is_word and toks[k - 1].pos != "PREP" and t.POS in ("NOUN", "NPRO") \
+                    and "ablt" in t.grammemes:
+                agent = True
+        if agent:
             continue  # «будут проведены подрядчиком»: the actor is named
         out.append((i, i + 2))
     return out

@@ -79,6 +79,8 @@ def _known_simple(word: str) -> bool:
 def is_correct(word: str) -> bool:
     """True when the lower-case Cyrillic word (or every part of a hyphenated one) exists."""
     w = norm(word)
+    if w in _misspellings():
+        return False  # the frequency list has some of them («вообщем»)
     if _known_simple(w) or w in _domain():
         return True
     if "-" in w:

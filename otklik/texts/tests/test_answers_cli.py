@@ -1,0 +1,69 @@
+"""The JSON-lines command line, in process and as ``python -m``."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from otklik.texts.answers_cli import main
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run(text: str, **kw: object) -> tuple[int, list[dict[str, object]]]:
+    out = io.StringIO()
+    code = main(io.StringIO(text), out, **kw)  # type: ignore[arg-type]
+    return code, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_good_line() -> None:
+    line = json.dumps({"question": "Когда починят фонарь на Красной, 15?",
+                       "answer": "Фонарь на Красной, 15 заменим завтра.", "author": "Анна",
+                       "attachments": 0}, ensure_ascii=False)
+    code, [result] = run(line + "\n")
+    assert code == 0
+    findings = result["findings"]
+    assert isinstance(findings, list)
+    assert findings[0] == {
+        "code": "greeting", "severity": "error", "start": 0, "end": 6,
+        "message": findings[0]["message"], "suggestion": "Здравствуйте, Анна! Фонарь",
+    }
+
+
+def test_malformed_lines_reported_and_rest_go_on() -> None:
+    lines = [
+        "не json",
+        "[1, 2]",
+        json.dumps({"question": "?"}),
+        json.dumps({"answer": 5}),
+        json.dumps({"answer": "Здравствуйте!", "attachments": -1}),
+        json.dumps({"answer": "Здравствуйте!", "attachments": "2"}),
+        "",
+        json.dumps({"answer": "Здравствуйте! Фонарь заменим.", "informal": True}),
+    ]
+    code, results = run("\n".join(lines) + "\n")
+    assert code == 1
+    assert len(results) == 7
+    assert all("error" in r for r in results[:6])
+    assert results[6] == {"findings": []}
+
+
+def test_known_words() -> None:
+    line = json.dumps({"answer": "Здравствуйте! Мы почистили ливнесточник."}, ensure_ascii=False)
+    _, [plain] = run(line)
+    _, [known] = run(line, known_words=["ливнесточник"])
+    assert plain != known
+
+
+def test_subprocess() -> None:
+    lines = json.dumps({"answer": "Здравствуйте! Сдесь всё хорошо."}, ensure_ascii=False) + "\n{\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "otklik.texts.answers_cli"], input=lines, capture_output=True,
+        text=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    first, second = (json.loads(x) for x in proc.stdout.splitlines())
+    assert first["findings"][0]["code"] == "spelling"
+    assert first["findings"][0]["suggestion"] == "Здесь"
+    assert "error" in second
