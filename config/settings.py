@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "otklik.org",
     "otklik.notifications",
     "otklik.pages",
+    "otklik.incidents",
 ]
 
 MIDDLEWARE = [

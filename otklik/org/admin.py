@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from otklik.org.models import Absence, Municipality, Person, PersonRole, Region, Unit
+from otklik.org.models import (
+    Absence,
+    CalendarChange,
+    CalendarYearData,
+    Municipality,
+    Person,
+    PersonRole,
+    Region,
+    ScheduleVersion,
+    Unit,
+)
 
 
 @admin.register(Region)
@@ -37,3 +47,19 @@ class PersonAdmin(admin.ModelAdmin[Person]):
 class AbsenceAdmin(admin.ModelAdmin[Absence]):
     list_display = ["person", "kind", "starts_on", "ends_on", "substitute"]
     list_filter = ["kind"]
+
+
+@admin.register(ScheduleVersion)
+class ScheduleVersionAdmin(admin.ModelAdmin[ScheduleVersion]):
+    list_display = ["municipality", "effective_from"]
+
+
+@admin.register(CalendarChange)
+class CalendarChangeAdmin(admin.ModelAdmin[CalendarChange]):
+    list_display = ["municipality", "day", "kind", "note"]
+    list_filter = ["municipality", "kind"]
+
+
+@admin.register(CalendarYearData)
+class CalendarYearDataAdmin(admin.ModelAdmin[CalendarYearData]):
+    list_display = ["year", "source", "loaded_at"]

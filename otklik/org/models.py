@@ -184,3 +184,81 @@ class Absence(models.Model):
     def clean(self) -> None:
         if self.substitute_id and self.substitute_id == self.person_id:
             raise ValidationError("Сотрудник не может замещать сам себя.")
+
+
+class ScheduleVersion(models.Model):
+    """The municipality's weekly hours from a date (TOML of otklik.worktime's schedule format)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="schedule_versions", verbose_name="МО"
+    )
+    effective_from = models.DateField("действует с")
+    schedule_toml = models.TextField(
+        "график (TOML)",
+        help_text='Например: time_zone = "Europe/Moscow" и [days] mon = ["09:00-13:00", "14:00-18:00"]',
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "график работы"
+        verbose_name_plural = "графики работы"
+        ordering = ["municipality", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "effective_from"], name="schedule_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: с {self.effective_from:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        from otklik.worktime import WeeklySchedule
+
+        try:
+            WeeklySchedule.from_toml(self.schedule_toml)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValidationError({"schedule_toml": f"Ошибка в графике: {exc}"}) from exc
+
+
+class CalendarChange(models.Model):
+    """A regional holiday or a local one-off change of one day, laid over the federal calendar."""
+
+    class Kind(models.TextChoices):
+        NON_WORKING = "non_working", "Нерабочий день"
+        WORKING = "working", "Рабочий день"
+        SHORTENED = "shortened", "Сокращённый день (на час короче)"
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="calendar_changes", verbose_name="МО"
+    )
+    day = models.DateField("дата")
+    kind = models.CharField("что", max_length=16, choices=Kind.choices)
+    note = models.CharField("основание", max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "изменение календаря"
+        verbose_name_plural = "изменения календаря (региональные и местные)"
+        ordering = ["municipality", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "day"], name="calendar_change_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y}: {self.get_kind_display()}"
+
+
+class CalendarYearData(models.Model):
+    """A federal year loaded by `otklik worktime import` (xmlcalendar), winning over shipped data."""
+
+    year = models.PositiveIntegerField("год", unique=True)
+    source = models.CharField("источник", max_length=500)
+    data_toml = models.TextField("данные года (формат otklik.worktime)")
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "год производственного календаря"
+        verbose_name_plural = "годы производственного календаря (загруженные)"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

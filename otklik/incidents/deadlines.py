@@ -1,0 +1,109 @@
+"""Steps and their deadlines: opened, closed and recomputed only here, only through worktime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from otklik.incidents.models import Assignment, Incident, IncidentStep
+from otklik.incidents.policy import policy_overrides_at, timing_for
+from otklik.org.calendars import work_calendar_for
+from otklik.org.models import Person
+from otklik.worktime import WorkCalendar
+
+
+def _due(wc: WorkCalendar, start: datetime, seconds: int, days: int) -> datetime:
+    return wc.add_working_days(start, days) if days else wc.add(start, timedelta(seconds=seconds))
+
+
+def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str,
+              actor: Person | None = None, assignment: Assignment | None = None,
+              overrides: dict[str, list[int | str]] | None = None) -> IncidentStep:
+    policy = policy_overrides_at(incident.municipality_id, start)
+    if overrides:
+        policy = {**policy, **overrides}
+    timing = timing_for(kind, high=incident.is_high, overrides=policy)
+    wc = work_calendar_for(incident.municipality)
+    return IncidentStep.objects.create(
+        incident=incident, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
+        started_at=start, seconds=timing.seconds, days=timing.days,
+        due_at=_due(wc, start, timing.seconds, timing.days),
+    )
+
+
+def steps_close(*, incident: Incident, kinds: list[str], at: datetime,
+                assignment: Assignment | None = None) -> int:
+    qs = IncidentStep.objects.filter(incident=incident, kind__in=kinds, done_at__isnull=True)
+    if assignment is not None:
+        qs = qs.filter(assignment=assignment)
+    return qs.update(done_at=at)
+
+
+def steps_recompute(*, incident: Incident, now: datetime | None = None) -> int:
+    """Recompute open steps not yet due (after a calendar, schedule or importance change)."""
+    now = now or timezone.now()
+    wc = work_calendar_for(incident.municipality)
+    changed = 0
+    for step in IncidentStep.objects.filter(incident=incident, done_at__isnull=True, due_at__gt=now):
+        timing = timing_for(step.kind, high=incident.is_high,
+                            overrides=policy_overrides_at(incident.municipality_id, step.started_at))
+        due = _due(wc, step.started_at, timing.seconds, timing.days)
+        if (due, timing.seconds, timing.days) != (step.due_at, step.seconds, step.days):
+            IncidentStep.objects.filter(pk=step.pk).update(due_at=due, seconds=timing.seconds, days=timing.days)
+            changed += 1
+    return changed
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """What a person sees on a step: remaining working time, colour, the wall-clock deadline."""
+
+    step: IncidentStep
+    remaining: timedelta  # working time; negative when overdue
+    share_used: float
+    level: str  # ok | amber | red | overdue
+    due_local: datetime
+
+    @property
+    def text(self) -> str:
+        return countdown_text(self)
+
+
+def countdown(step: IncidentStep, *, now: datetime | None = None, wc: WorkCalendar | None = None) -> Countdown:
+    now = now or timezone.now()
+    wc = wc or work_calendar_for(step.incident.municipality)
+    remaining = wc.between(now, step.due_at)
+    total = wc.between(step.started_at, step.due_at).total_seconds() or 1.0
+    used = 1.0 - remaining.total_seconds() / total
+    if now >= step.due_at:
+        level = "overdue"
+    elif used >= 0.8:
+        level = "red"
+    elif used >= 0.5:
+        level = "amber"
+    else:
+        level = "ok"
+    return Countdown(step=step, remaining=remaining, share_used=used, level=level,
+                     due_local=step.due_at.astimezone(wc.tz))
+
+
+WEEKDAYS = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"]
+
+
+def duration_text(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    hours, mins = divmod(minutes, 60)
+    if hours and mins:
+        return f"{hours} ч {mins} мин"
+    if hours:
+        return f"{hours} ч"
+    return f"{mins} мин"
+
+
+def countdown_text(c: Countdown) -> str:
+    when = f"{c.due_local:%H:%M}, {WEEKDAYS[c.due_local.weekday()]} {c.due_local:%d.%m}"
+    if c.level == "overdue":
+        return f"просрочено на {duration_text(c.remaining)} рабочего времени — срок был {when}"
+    return f"осталось {duration_text(c.remaining)} рабочего времени — до {when}"

@@ -1,0 +1,241 @@
+"""Incidents and publications (SPEC §2–3): the message, its work, its steps and history."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+
+from otklik.channels.networks import Network
+from otklik.incidents.steps import StepKind
+from otklik.org.models import Municipality, Person, Unit
+
+
+class Status(models.TextChoices):
+    NEW = "new", "Новое — ждёт направления"
+    ROUTED = "routed", "В работе у подразделения"
+    REROUTE = "reroute", "«Не наша компетенция» — ждёт перенаправления"
+    CLARIFYING = "clarifying", "Уточняющий вопрос автору"
+    CONSOLIDATING = "consolidating", "Сводный ответ готовится"
+    DRAFT_SUBMITTED = "draft_submitted", "Проект у муниципального куратора"
+    AWAITING_APPROVAL = "awaiting_approval", "На согласовании в регионе"
+    RETURNED = "returned", "Возвращён на доработку"
+    APPROVED = "approved", "Согласован — ждёт публикации"
+    INTERMEDIATE = "intermediate", "Промежуточный ответ опубликован"
+    PUBLISHED = "published", "Ответ опубликован"
+    CLOSED_NO_ANSWER = "closed_no_answer", "Закрыт без ответа (п. 21)"
+
+
+class Kind(models.TextChoices):
+    INCIDENT = "incident", "Инцидент"
+    PUBLICATION = "publication", "Публикация"
+
+
+class Importance(models.TextChoices):
+    NORMAL = "normal", "Обычная"
+    HIGH = "high", "Повышенная важность"
+
+
+class NoAnswerReason(models.TextChoices):
+    HARM = "harm", "Намерение причинить вред"
+    OBSCENITY = "obscenity", "Нецензурные выражения"
+    INSULT = "insult", "Оскорбления"
+    THREAT = "threat", "Угрозы жизни, здоровью, имуществу должностного лица или его семьи"
+
+
+class ReturnReason(models.TextChoices):
+    """п. 14: the five reasons a regional curator returns a draft for."""
+
+    SUBSTANCE = "substance", "Не отвечает на суть вопроса"
+    VOICE = "voice", "Не в стиле соцсетей: канцелярит, больше двух ссылок на законы, нет фактов"
+    REDIRECT = "redirect", "Перенаправляет в другой орган власти края"
+    GREETING = "greeting", "Нет приветствия автора"
+    SPELLING = "spelling", "Орфографические или пунктуационные ошибки"
+
+
+class Incident(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="incidents")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INCIDENT)
+    importance = models.CharField(max_length=8, choices=Importance.choices, default=Importance.NORMAL)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW, db_index=True)
+    external_id = models.CharField(max_length=200, null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    network = models.CharField(max_length=16, choices=Network.choices)
+    url = models.URLField(max_length=1000)
+    author_name = models.CharField(max_length=300, blank=True)
+    author_url = models.URLField(max_length=1000, blank=True)
+    text = models.TextField()
+    attachments = models.JSONField(default=list, blank=True)
+    topic = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    detected_at = models.DateTimeField()
+    handed_over_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    units = models.ManyToManyField(Unit, through="Assignment", related_name="incidents")
+    consolidator = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    no_answer_reason = models.CharField(max_length=16, choices=NoAnswerReason.choices, blank=True)
+    no_answer_comment = models.TextField(blank=True)
+    published_url = models.URLField(max_length=1000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    intermediate_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    final_timings = models.JSONField(default=dict, blank=True)  # п. 18: set by the regional curator
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-detected_at"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["municipality", "external_id"], name="incident_unique_external_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.pk}: {self.text[:60]}"
+
+    @property
+    def is_high(self) -> bool:
+        return self.importance == Importance.HIGH
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.PUBLISHED, Status.CLOSED_NO_ANSWER)
+
+
+class Assignment(models.Model):
+    """The incident sent to one unit (п. 10, 19); the executor after substitution (п. 7.2)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "В работе"
+        NOT_OURS = "not_ours", "Не наша компетенция"
+        PART_SUBMITTED = "part_submitted", "Часть ответа направлена"
+        WITHDRAWN = "withdrawn", "Снято"
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    executor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="assignments")
+    intended_executor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    substitution_note = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
+    dispatched_at = models.DateTimeField()
+    not_ours_comment = models.TextField(blank=True)
+    part_text = models.TextField(blank=True)
+    part_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["dispatched_at", "pk"]
+
+
+class Draft(models.Model):
+    """A draft answer. Its text never changes: an edit is a new draft (a new round)."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", "Ответ"
+        INTERMEDIATE = "intermediate", "Промежуточный ответ"
+
+    class Decision(models.TextChoices):
+        PENDING = "", "—"
+        APPROVED = "approved", "Согласован"
+        RETURNED = "returned", "Возвращён"
+        VOIDED = "voided", "Согласование снято: текст изменён"
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="drafts")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ANSWER)
+    round = models.PositiveIntegerField(default=1)
+    text = models.TextField()
+    text_hash = models.CharField(max_length=64)
+    attachments = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING, blank=True)
+    decided_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reasons = models.JSONField(default=list, blank=True)  # [{"code": …, "comment": …}]
+    findings = models.JSONField(default=list, blank=True)  # the answer checks at submission
+    confirmed_with_errors = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["incident", "round", "pk"]
+
+
+class IncidentStep(models.Model):
+    """One timed step of §3, its deadline computed in working time from the moment named."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="steps")
+    kind = models.CharField(max_length=16, choices=StepKind.choices)
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="steps")
+    actor_role = models.CharField(max_length=32)
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField()
+    seconds = models.PositiveIntegerField(default=0)  # working seconds allowed
+    days = models.PositiveIntegerField(default=0)  # or working days (ст. 191)
+    due_at = models.DateTimeField(db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    warned_shares = models.JSONField(default=list, blank=True)
+    missed_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["due_at", "pk"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+
+class IncidentEvent(models.Model):
+    """Append-only, hash-chained history: who, when, what, from which state to which."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=300)
+    action = models.CharField(max_length=64)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["incident", "seq"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["incident", "seq"], name="event_unique_seq"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("История инцидента не изменяется.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("История инцидента не удаляется.")
+
+
+class DeadlinePolicy(models.Model):
+    """Per-municipality step timings from a date; keys of StepKind → [amount, "m"|"d"]."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="deadline_policies")
+    effective_from = models.DateField()
+    timings = models.JSONField(default=dict)
+    warn_shares = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["municipality", "effective_from"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["municipality", "effective_from"], name="policy_unique_from"),
+        ]
+
+
+class TopicRoute(models.Model):
+    """Configuration: a topic's unit, for the routing suggestion."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="topic_routes")
+    topic = models.CharField(max_length=200)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["municipality", "topic"], name="topic_route_unique"),
+        ]

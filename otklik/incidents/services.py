@@ -1,0 +1,544 @@
+"""Every action of the workflow (п. 8–24). Each runs in one transaction under the incident's
+row lock: the state check, the change, its steps, its history entry and its outbox rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from otklik.incidents.deadlines import step_open, steps_close, steps_recompute
+from otklik.incidents.history import event_append
+from otklik.incidents.models import (
+    Assignment,
+    Draft,
+    Importance,
+    Incident,
+    IncidentStep,
+    Kind,
+    NoAnswerReason,
+    ReturnReason,
+    Status,
+)
+from otklik.incidents.selectors import incident_get_for, people_with_role
+from otklik.incidents.steps import StepKind
+from otklik.incidents.transitions import Transition, TransitionError, transition_check
+from otklik.notifications.services import MARKER_DISPATCH, MARKER_DRAFT, notify
+from otklik.org.calendars import work_calendar_for
+from otklik.org.models import Municipality, Person, Unit
+from otklik.org.roles import Role
+from otklik.org.selectors import Access, substitute_for
+
+S = Status
+ALL_STEPS = [str(k) for k in StepKind]
+
+
+class IncidentConflict(Exception):
+    """The same external id was handed in with different content (the API answers 409)."""
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _link(incident: Incident) -> str:
+    return f"Сообщение № {incident.pk} ({incident.get_network_display()}): {incident.url}"
+
+
+def _curators(incident: Incident) -> list[Person]:
+    return list(people_with_role(municipality_id=incident.municipality_id, role=Role.MUNICIPAL_CURATOR))
+
+
+def _role(incident: Incident, role: str) -> list[Person]:
+    return list(people_with_role(municipality_id=incident.municipality_id, role=role))
+
+
+# ---------------------------------------------------------------- intake (п. 8, 9, 24)
+
+@transaction.atomic
+def incident_intake(*, municipality: Municipality, kind: str, importance: str, network: str, url: str,
+                    author_name: str, author_url: str, text: str, detected_at: datetime,
+                    handed_over_at: datetime | None = None, topic: str = "", location: str = "",
+                    attachments: Iterable[str] = (), external_id: str | None = None,
+                    by: Person | None = None, by_label: str | None = None) -> tuple[Incident, bool]:
+    """Hand an incident in (regional curator) or register a publication (the administration).
+
+    Idempotent on `external_id`: the same content again returns the existing incident and
+    False; different content raises IncidentConflict and changes nothing.
+    """
+    handed = handed_over_at or timezone.now()
+    fields = {"kind": kind, "importance": importance, "network": network, "url": url,
+              "author_name": author_name, "author_url": author_url, "text": text,
+              "detected_at": detected_at.isoformat(), "topic": topic, "location": location,
+              "attachments": list(attachments)}
+    digest = content_hash(fields)
+    if external_id:
+        existing = Incident.objects.filter(municipality=municipality, external_id=external_id).first()
+        if existing is not None:
+            if existing.content_hash != digest:
+                raise IncidentConflict(external_id)
+            return existing, False
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                municipality=municipality, kind=kind, importance=importance, network=network, url=url,
+                author_name=author_name, author_url=author_url, text=text, detected_at=detected_at,
+                handed_over_at=handed, topic=topic, location=location, attachments=list(attachments),
+                external_id=external_id or None, content_hash=digest, created_by=by,
+            )
+    except IntegrityError:  # a concurrent hand-in of the same id won the race
+        existing = Incident.objects.get(municipality=municipality, external_id=external_id)
+        if existing.content_hash != digest:
+            raise IncidentConflict(str(external_id)) from None
+        return existing, False
+    event_append(incident=incident, at=handed, actor=by, actor_label=by_label, action="intake",
+                 to_status=S.NEW, payload={"kind": kind, "importance": importance,
+                                           "external_id": external_id, "detected_at": detected_at})
+    step_open(incident=incident, kind=StepKind.ANSWER, start=detected_at, actor_role=Role.MUNICIPAL_CURATOR)
+    if kind == Kind.INCIDENT:
+        handover = step_open(incident=incident, kind=StepKind.HANDOVER, start=detected_at,
+                             actor_role=Role.REGIONAL_CURATOR, actor=by)
+        IncidentStep.objects.filter(pk=handover.pk).update(done_at=handed)
+    step_open(incident=incident, kind=StepKind.ROUTE, start=handed, actor_role=Role.MUNICIPAL_CURATOR)
+    notify(municipality=municipality, recipients=_curators(incident), key=f"inc:{incident.pk}:new",
+           subject=f"Новое сообщение № {incident.pk} — направьте исполнителю",
+           body=f"{_link(incident)}\n\n{text}", incident_id=incident.pk)
+    if incident.is_high:
+        _tell_deputy_high(incident)
+    return incident, True
+
+
+def _tell_deputy_high(incident: Incident) -> None:
+    """п. 24: the deputy head learns of a high-importance incident at once."""
+    notify(municipality=incident.municipality, recipients=_role(incident, Role.DEPUTY_HEAD),
+           key=f"inc:{incident.pk}:high", incident_id=incident.pk,
+           subject=f"Инцидент повышенной важности № {incident.pk}",
+           body=f"{_link(incident)}\n\n{incident.text}\n\nСроки сокращены вдвое (п. 17).")
+
+
+# ---------------------------------------------------------------- the one transition
+
+def _transition(*, access: Access, incident_id: int, action: str, target: str,
+                at: datetime, payload: dict[str, Any] | None = None) -> tuple[Incident, Transition]:
+    """Lock, check the table, move the status, write history. Caller is inside atomic()."""
+    try:
+        incident = incident_get_for(access=access, pk=incident_id, for_update=True)
+    except Incident.DoesNotExist:
+        raise TransitionError("Сообщение не найдено или недоступно вам.") from None
+    previous = incident.status
+    rule = transition_check(action, current=previous, target=target, roles=access.roles)
+    if previous != target:
+        Incident.objects.filter(pk=incident.pk).update(status=target)
+        incident.status = target
+    event_append(incident=incident, at=at, actor=access.person, action=action,
+                 from_status=previous, to_status=target, payload=payload or {})
+    return incident, rule
+
+
+def incident_transition(*, access: Access, incident_id: int, action: str, target: str,
+                        at: datetime | None = None, payload: dict[str, Any] | None = None) -> Incident:
+    with transaction.atomic():
+        incident, _ = _transition(access=access, incident_id=incident_id, action=action,
+                                  target=target, at=_now(at), payload=payload)
+    return incident
+
+
+def _late(incident: Incident, since: datetime, kind: str, at: datetime) -> bool:
+    """Was an optional action (п. 11, 13) taken after its window?"""
+    from otklik.incidents.policy import policy_overrides_at, timing_for
+
+    timing = timing_for(kind, high=incident.is_high, overrides=policy_overrides_at(incident.municipality_id, since))
+    wc = work_calendar_for(incident.municipality)
+    return at > wc.add(since, timing.duration)
+
+
+def _my_assignment(incident: Incident, access: Access) -> Assignment:
+    a = (Assignment.objects.filter(incident=incident, unit_id=access.person.unit_id)
+         .exclude(state=Assignment.State.WITHDRAWN).order_by("-dispatched_at").first())
+    if a is None:
+        raise TransitionError("Сообщение не направлено в ваше подразделение.")
+    return a
+
+
+# ---------------------------------------------------------------- routing (п. 10, 11, 19)
+
+def _executor_of(unit: Unit) -> Person | None:
+    head = unit.head
+    members = list(Person.objects.filter(unit=unit, role_grants__role=Role.EXECUTOR).order_by("pk").distinct())
+    if head is not None and any(m.pk == head.pk for m in members):
+        return head
+    return members[0] if members else head
+
+
+def incident_route(*, access: Access, incident_id: int, unit_ids: list[int],
+                   executor_ids: dict[int, int] | None = None, at: datetime | None = None) -> Incident:
+    """Send to one or several units at once; unit heads are told (п. 10); absent executors are
+    replaced by their substitutes (п. 7.2)."""
+    now = _now(at)
+    if not unit_ids:
+        raise TransitionError("Выберите хотя бы одно подразделение.")
+    with transaction.atomic():
+        incident, _ = _transition(access=access, incident_id=incident_id, action="route", target=S.ROUTED,
+                                  at=now, payload={"units": unit_ids})
+        units = list(Unit.objects.filter(pk__in=unit_ids, municipality=incident.municipality).select_related("head"))
+        if len(units) != len(set(unit_ids)):
+            raise TransitionError("Подразделение не найдено в вашем МО.")
+        several = len(units) + Assignment.objects.filter(
+            incident=incident, state__in=[Assignment.State.ACTIVE, Assignment.State.PART_SUBMITTED]).count() > 1
+        for unit in units:
+            chosen_id = (executor_ids or {}).get(unit.pk)
+            intended = (Person.objects.filter(pk=chosen_id, unit=unit).first() if chosen_id else None) or _executor_of(unit)
+            replacement = substitute_for(person=intended, on=timezone.localdate(now)) if intended else None
+            note = ""
+            if replacement and replacement.substituted and replacement.absence:
+                note = (f"{replacement.intended.full_name} отсутствует ({replacement.absence.get_kind_display().lower()}"
+                        f" до {replacement.absence.ends_on:%d.%m.%Y}) — поручено замещающему "
+                        f"{replacement.actual.full_name} (п. 7.2)")
+            assignment = Assignment.objects.create(
+                incident=incident, unit=unit, executor=replacement.actual if replacement else None,
+                intended_executor=intended, substitution_note=note, dispatched_at=now)
+            event_append(incident=incident, at=now, actor=access.person, action="dispatch",
+                         from_status=S.ROUTED, to_status=S.ROUTED,
+                         payload={"unit": unit.name, "executor": assignment.executor.full_name if assignment.executor else None,
+                                  "substitution": note})
+            if several:
+                step_open(incident=incident, kind=StepKind.PART, start=now, actor_role=Role.EXECUTOR,
+                          actor=assignment.executor, assignment=assignment)
+            recipients = [p for p in (unit.head, assignment.executor) if p is not None]
+            notify(municipality=incident.municipality, recipients=recipients,
+                   key=f"inc:{incident.pk}:dispatch:{assignment.pk}", incident_id=incident.pk,
+                   extra_addresses=[unit.email] if unit.email else [],
+                   subject=f"[{MARKER_DISPATCH}] Сообщение № {incident.pk}",
+                   body=(f"Поручение подразделению «{unit.name}».\n{_link(incident)}\nАвтор: {incident.author_name}\n\n"
+                         f"{incident.text}\n\n{note}\nОтветьте на это письмо проектом ответа."))
+        steps_close(incident=incident, kinds=[StepKind.ROUTE, StepKind.REROUTE], at=now)
+    return incident
+
+
+def incident_not_ours(*, access: Access, incident_id: int, comment: str, at: datetime | None = None) -> Incident:
+    """п. 11: the executor reports «not our competence»; the curator must re-route."""
+    now = _now(at)
+    if not comment.strip():
+        raise TransitionError("Напишите, почему вопрос не относится к вашему подразделению и чей он.")
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        mine = _my_assignment(locked, access)
+        if mine.state != Assignment.State.ACTIVE:
+            raise TransitionError("Ваше подразделение уже ответило по этому сообщению.")
+        others = Assignment.objects.filter(incident=locked, state=Assignment.State.ACTIVE).exclude(pk=mine.pk).exists()
+        target = S.ROUTED if others else S.REROUTE
+        incident, _ = _transition(access=access, incident_id=incident_id, action="not_ours", target=target, at=now,
+                                  payload={"unit": mine.unit.name, "comment": comment,
+                                           "late": _late(locked, mine.dispatched_at, StepKind.NOT_OURS, now)})
+        Assignment.objects.filter(pk=mine.pk).update(state=Assignment.State.NOT_OURS, not_ours_comment=comment)
+        steps_close(incident=incident, kinds=[StepKind.PART], at=now, assignment=mine)
+        step_open(incident=incident, kind=StepKind.REROUTE, start=now, actor_role=Role.MUNICIPAL_CURATOR)
+        notify(municipality=incident.municipality, recipients=_curators(incident),
+               key=f"inc:{incident.pk}:notours:{mine.pk}", incident_id=incident.pk,
+               subject=f"«Не наша компетенция» по сообщению № {incident.pk}: перенаправьте",
+               body=f"{mine.unit.name}: {comment}\n{_link(incident)}")
+    return incident
+
+
+# ---------------------------------------------------------------- clarifying question (п. 13)
+
+def incident_ask_clarification(*, access: Access, incident_id: int, question: str,
+                               at: datetime | None = None) -> Incident:
+    now = _now(at)
+    if not question.strip():
+        raise TransitionError("Напишите уточняющий вопрос автору.")
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        mine = _my_assignment(locked, access)
+        incident, _ = _transition(access=access, incident_id=incident_id, action="ask_clarification",
+                                  target=S.CLARIFYING, at=now,
+                                  payload={"question": question, "previous": locked.status,
+                                           "late": _late(locked, mine.dispatched_at, StepKind.CLARIFY, now)})
+        notify(municipality=incident.municipality, recipients=_curators(incident),
+               key=f"inc:{incident.pk}:clarify:{now.timestamp()}", incident_id=incident.pk,
+               subject=f"Уточняющий вопрос по сообщению № {incident.pk}",
+               body=f"Опубликуйте вопрос автору в {incident.get_network_display()}:\n\n{question}\n\n{_link(incident)}")
+    return incident
+
+
+def incident_clarification_received(*, access: Access, incident_id: int, reply: str,
+                                    at: datetime | None = None) -> Incident:
+    now = _now(at)
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        target = S.CONSOLIDATING if locked.consolidator_id else S.ROUTED
+        incident, _ = _transition(access=access, incident_id=incident_id, action="clarification_received",
+                                  target=target, at=now, payload={"reply": reply})
+        executors = [a.executor for a in incident.assignments.filter(state=Assignment.State.ACTIVE) if a.executor]
+        notify(municipality=incident.municipality, recipients=executors,
+               key=f"inc:{incident.pk}:clarified:{now.timestamp()}", incident_id=incident.pk,
+               subject=f"Автор ответил на уточняющий вопрос — сообщение № {incident.pk}", body=reply)
+    return incident
+
+
+# ---------------------------------------------------------------- several units (п. 19)
+
+def incident_submit_part(*, access: Access, incident_id: int, text: str, at: datetime | None = None) -> Incident:
+    now = _now(at)
+    if not text.strip():
+        raise TransitionError("Часть ответа пуста.")
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        mine = _my_assignment(locked, access)
+        if mine.state != Assignment.State.ACTIVE:
+            raise TransitionError("Часть ответа вашего подразделения уже направлена.")
+        incident, _ = _transition(access=access, incident_id=incident_id, action="submit_part", target=S.ROUTED,
+                                  at=now, payload={"unit": mine.unit.name, "text": text})
+        Assignment.objects.filter(pk=mine.pk).update(state=Assignment.State.PART_SUBMITTED, part_text=text, part_at=now)
+        steps_close(incident=incident, kinds=[StepKind.PART], at=now, assignment=mine)
+        notify(municipality=incident.municipality, recipients=_curators(incident),
+               key=f"inc:{incident.pk}:part:{mine.pk}", incident_id=incident.pk,
+               subject=f"Часть ответа по сообщению № {incident.pk} от «{mine.unit.name}»", body=text)
+    return incident
+
+
+def incident_name_consolidator(*, access: Access, incident_id: int, person_id: int,
+                               at: datetime | None = None) -> Incident:
+    now = _now(at)
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        person = Person.objects.filter(pk=person_id, municipality_id=locked.municipality_id,
+                                       unit__assignments__incident=locked).distinct().first()
+        if person is None:
+            raise TransitionError("Ответственный за сводный ответ должен быть из подразделения, получившего сообщение.")
+        incident, _ = _transition(access=access, incident_id=incident_id, action="name_consolidator",
+                                  target=S.CONSOLIDATING, at=now, payload={"consolidator": person.full_name})
+        Incident.objects.filter(pk=incident.pk).update(consolidator=person)
+        notify(municipality=incident.municipality, recipients=[person],
+               key=f"inc:{incident.pk}:consolidator:{person.pk}", incident_id=incident.pk,
+               subject=f"Вы готовите сводный ответ по сообщению № {incident.pk}",
+               body="Части ответа от подразделений — на странице сообщения.\n" + _link(incident))
+    return incident
+
+
+# ---------------------------------------------------------------- drafts (п. 12, 14, 15)
+
+def incident_submit_draft(*, access: Access, incident_id: int, text: str, intermediate: bool = False,
+                          attachments: list[str] | None = None, findings: list[dict[str, Any]] | None = None,
+                          confirmed_with_errors: bool = False, at: datetime | None = None) -> Draft:
+    now = _now(at)
+    if not text.strip():
+        raise TransitionError("Проект ответа пуст.")
+    if any(f.get("severity") == "error" for f in findings or []) and not confirmed_with_errors:
+        raise TransitionError("В проекте есть ошибки проверки. Исправьте их или подтвердите отправку.")
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        if locked.status == S.CONSOLIDATING and locked.consolidator_id != access.person.pk:
+            raise TransitionError("Сводный ответ готовит назначенный куратором сотрудник.")
+        if locked.consolidator_id != access.person.pk:
+            _my_assignment(locked, access)
+        rounds = Draft.objects.filter(incident=locked).count()
+        incident, _ = _transition(access=access, incident_id=incident_id, action="submit_draft",
+                                  target=S.DRAFT_SUBMITTED, at=now,
+                                  payload={"round": rounds + 1, "intermediate": intermediate,
+                                           "errors_confirmed": confirmed_with_errors})
+        draft = Draft.objects.create(
+            incident=incident, kind=Draft.Kind.INTERMEDIATE if intermediate else Draft.Kind.ANSWER,
+            round=rounds + 1, text=text, text_hash=text_hash(text), attachments=attachments or [],
+            author=access.person, submitted_at=now, findings=findings or [],
+            confirmed_with_errors=confirmed_with_errors)
+        steps_close(incident=incident, kinds=[StepKind.REWORK, StepKind.PART], at=now)
+        if incident.kind == Kind.PUBLICATION:
+            step_open(incident=incident, kind=StepKind.APPROVE, start=now, actor_role=Role.GENERAL_HEAD)
+            recipients = _role(incident, Role.GENERAL_HEAD) + _curators(incident)
+        else:
+            step_open(incident=incident, kind=StepKind.FORWARD, start=now, actor_role=Role.MUNICIPAL_CURATOR)
+            recipients = _curators(incident)
+        notify(municipality=incident.municipality, recipients=recipients,
+               key=f"inc:{incident.pk}:draft:{draft.pk}", incident_id=incident.pk,
+               subject=f"[{MARKER_DRAFT}] Сообщение № {incident.pk}, проект № {draft.round}",
+               body=f"{'Промежуточный ответ' if intermediate else 'Проект ответа'}:\n\n{text}\n\n{_link(incident)}")
+    return draft
+
+
+def _latest_draft(incident: Incident) -> Draft:
+    draft = Draft.objects.filter(incident=incident).order_by("-round").first()
+    if draft is None:
+        raise TransitionError("Проекта ответа ещё нет.")
+    return draft
+
+
+def incident_forward(*, access: Access, incident_id: int, at: datetime | None = None) -> Incident:
+    """п. 12: the municipal curator forwards the draft to the regional curator."""
+    now = _now(at)
+    with transaction.atomic():
+        incident, _ = _transition(access=access, incident_id=incident_id, action="forward",
+                                  target=S.AWAITING_APPROVAL, at=now)
+        if incident.kind == Kind.PUBLICATION:
+            raise TransitionError("Публикации согласует начальник общего отдела, не регион.")
+        draft = _latest_draft(incident)
+        Draft.objects.filter(pk=draft.pk).update(forwarded_at=now)
+        steps_close(incident=incident, kinds=[StepKind.FORWARD], at=now)
+        step_open(incident=incident, kind=StepKind.APPROVE, start=now, actor_role=Role.REGIONAL_CURATOR)
+        notify(municipality=incident.municipality, recipients=_role(incident, Role.REGIONAL_CURATOR),
+               key=f"inc:{incident.pk}:forward:{draft.pk}", incident_id=incident.pk,
+               subject=f"[{MARKER_DRAFT}] {incident.municipality.name}: проект № {draft.round} по сообщению № {incident.pk}",
+               body=f"{draft.text}\n\n{_link(incident)}")
+    return incident
+
+
+def incident_approve(*, access: Access, incident_id: int, text_hash_seen: str,
+                     at: datetime | None = None) -> Incident:
+    """п. 14: approval is bound to the exact text the approver saw."""
+    now = _now(at)
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        action = "approve_local" if locked.kind == Kind.PUBLICATION else "approve"
+        incident, _ = _transition(access=access, incident_id=incident_id, action=action, target=S.APPROVED,
+                                  at=now)
+        draft = _latest_draft(incident)
+        if draft.text_hash != text_hash_seen:
+            raise TransitionError("Текст проекта изменился, пока вы его читали. Обновите страницу и проверьте снова.")
+        Draft.objects.filter(pk=draft.pk).update(decision=Draft.Decision.APPROVED, decided_by=access.person, decided_at=now)
+        steps_close(incident=incident, kinds=[StepKind.APPROVE], at=now)
+        step_open(incident=incident, kind=StepKind.PUBLISH, start=now, actor_role=Role.MUNICIPAL_CURATOR)
+        notify(municipality=incident.municipality, recipients=_curators(incident),
+               key=f"inc:{incident.pk}:approved:{draft.pk}", incident_id=incident.pk,
+               subject=f"Ответ по сообщению № {incident.pk} согласован — опубликуйте",
+               body=f"{draft.text}\n\n{_link(incident)}")
+    return incident
+
+
+def incident_return(*, access: Access, incident_id: int, reasons: list[dict[str, str]],
+                    at: datetime | None = None) -> Incident:
+    """п. 14: returned with at least one of the five reasons, each with its comment."""
+    now = _now(at)
+    valid = {r.value for r in ReturnReason}
+    clean = [{"code": r["code"], "comment": (r.get("comment") or "").strip()} for r in reasons if r.get("code")]
+    if not clean:
+        raise TransitionError("Отметьте хотя бы одну причину возврата (п. 14).")
+    if any(r["code"] not in valid for r in clean):
+        raise TransitionError("Неизвестная причина возврата.")
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        action = "return_local" if locked.kind == Kind.PUBLICATION else "return"
+        incident, _ = _transition(access=access, incident_id=incident_id, action=action, target=S.RETURNED,
+                                  at=now, payload={"reasons": clean})
+        draft = _latest_draft(incident)
+        Draft.objects.filter(pk=draft.pk).update(decision=Draft.Decision.RETURNED, decided_by=access.person,
+                                                 decided_at=now, return_reasons=clean)
+        steps_close(incident=incident, kinds=[StepKind.APPROVE], at=now)
+        step_open(incident=incident, kind=StepKind.REWORK, start=now, actor_role=Role.EXECUTOR, actor=draft.author)
+        text = "\n".join(f"— {ReturnReason(r['code']).label}: {r['comment']}" for r in clean)
+        notify(municipality=incident.municipality, recipients=[draft.author, *_curators(incident)],
+               key=f"inc:{incident.pk}:returned:{draft.pk}", incident_id=incident.pk,
+               subject=f"Проект по сообщению № {incident.pk} возвращён на доработку",
+               body=f"Причины:\n{text}\n\n{_link(incident)}")
+    return incident
+
+
+def incident_edit_approved(*, access: Access, incident_id: int, text: str, at: datetime | None = None) -> Draft:
+    """Any change after approval voids it: the new text goes back for approval."""
+    now = _now(at)
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        target = S.DRAFT_SUBMITTED if locked.kind == Kind.PUBLICATION else S.AWAITING_APPROVAL
+        incident, _ = _transition(access=access, incident_id=incident_id, action="edit_approved", target=target,
+                                  at=now)
+        old = _latest_draft(incident)
+        if old.text_hash == text_hash(text):
+            raise TransitionError("Текст не изменился.")
+        Draft.objects.filter(pk=old.pk).update(decision=Draft.Decision.VOIDED)
+        draft = Draft.objects.create(incident=incident, kind=old.kind, round=old.round + 1, text=text,
+                                     text_hash=text_hash(text), attachments=old.attachments, author=access.person,
+                                     submitted_at=now, forwarded_at=now)
+        steps_close(incident=incident, kinds=[StepKind.PUBLISH], at=now)
+        approver = Role.GENERAL_HEAD if incident.kind == Kind.PUBLICATION else Role.REGIONAL_CURATOR
+        step_open(incident=incident, kind=StepKind.APPROVE, start=now, actor_role=approver)
+        notify(municipality=incident.municipality, recipients=_role(incident, approver),
+               key=f"inc:{incident.pk}:reapprove:{draft.pk}", incident_id=incident.pk,
+               subject=f"[{MARKER_DRAFT}] Согласованный текст по сообщению № {incident.pk} изменён — согласуйте снова",
+               body=f"{text}\n\n{_link(incident)}")
+    return draft
+
+
+# ---------------------------------------------------------------- publication (п. 16, 18)
+
+def incident_publish(*, access: Access, incident_id: int, published_url: str = "",
+                     at: datetime | None = None) -> Incident:
+    now = _now(at)
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        draft = _latest_draft(locked)
+        if draft.decision != Draft.Decision.APPROVED:
+            raise TransitionError("Опубликовать можно только согласованный текст.")
+        intermediate = draft.kind == Draft.Kind.INTERMEDIATE
+        target = S.INTERMEDIATE if intermediate else S.PUBLISHED
+        incident, _ = _transition(access=access, incident_id=incident_id, action="publish", target=target, at=now,
+                                  payload={"url": published_url, "intermediate": intermediate, "round": draft.round})
+        steps_close(incident=incident, kinds=[StepKind.PUBLISH, StepKind.ANSWER], at=now)
+        if intermediate:
+            Incident.objects.filter(pk=incident.pk).update(intermediate_at=now)
+            step_open(incident=incident, kind=StepKind.FINAL_ANSWER, start=now, actor_role=Role.EXECUTOR,
+                      actor=draft.author, overrides=incident.final_timings or None)
+        else:
+            steps_close(incident=incident, kinds=ALL_STEPS, at=now)
+            Incident.objects.filter(pk=incident.pk).update(published_at=now, published_url=published_url, closed_at=now)
+    return incident
+
+
+def incident_set_final_timings(*, access: Access, incident_id: int, days: int | None = None,
+                               at: datetime | None = None) -> Incident:
+    """п. 18: the regional curator sets the timing of the final answer."""
+    now = _now(at)
+    if days is None or days < 1 or days > 60:
+        raise TransitionError("Укажите срок итогового ответа: от 1 до 60 рабочих дней.")
+    with transaction.atomic():
+        incident, _ = _transition(access=access, incident_id=incident_id, action="set_final_timings",
+                                  target=S.INTERMEDIATE, at=now, payload={"final_answer_days": days})
+        timings = {**incident.final_timings, StepKind.FINAL_ANSWER: [days, "d"]}
+        Incident.objects.filter(pk=incident.pk).update(final_timings=timings)
+        step = IncidentStep.objects.filter(incident=incident, kind=StepKind.FINAL_ANSWER, done_at__isnull=True).first()
+        if step is not None:
+            wc = work_calendar_for(incident.municipality)
+            IncidentStep.objects.filter(pk=step.pk).update(days=days, due_at=wc.add_working_days(step.started_at, days))
+    return incident
+
+
+# ---------------------------------------------------------------- п. 21, 17, 24
+
+def incident_close_no_answer(*, access: Access, incident_id: int, reason: str, comment: str = "",
+                             at: datetime | None = None) -> Incident:
+    now = _now(at)
+    if reason not in {r.value for r in NoAnswerReason}:
+        raise TransitionError("Выберите основание п. 21: вред, нецензурные слова, оскорбления или угрозы.")
+    with transaction.atomic():
+        incident, _ = _transition(access=access, incident_id=incident_id, action="close_no_answer",
+                                  target=S.CLOSED_NO_ANSWER, at=now, payload={"reason": reason, "comment": comment})
+        Incident.objects.filter(pk=incident.pk).update(no_answer_reason=reason, no_answer_comment=comment, closed_at=now)
+        steps_close(incident=incident, kinds=ALL_STEPS, at=now)
+    return incident
+
+
+def incident_raise_importance(*, access: Access, incident_id: int, at: datetime | None = None) -> Incident:
+    now = _now(at)
+    with transaction.atomic():
+        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        if locked.is_high:
+            raise TransitionError("У сообщения уже повышенная важность.")
+        incident, _ = _transition(access=access, incident_id=incident_id, action="raise_importance",
+                                  target=locked.status, at=now)
+        Incident.objects.filter(pk=incident.pk).update(importance=Importance.HIGH)
+        incident.importance = Importance.HIGH
+        steps_recompute(incident=incident, now=now)
+        _tell_deputy_high(incident)
+    return incident

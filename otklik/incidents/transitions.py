@@ -1,0 +1,86 @@
+"""The one state machine of the workflow: which action moves which state, and who may do it.
+
+Every status change goes through `incident_transition()` (services.py), which checks this
+table under the incident's row lock and writes the history event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from otklik.incidents.models import Status
+from otklik.org.roles import Role
+
+S = Status
+OPEN = frozenset(s for s in Status if s not in (S.PUBLISHED, S.CLOSED_NO_ANSWER))
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None  # None: the service decides among `targets` (e.g. parts still missing)
+    roles: frozenset[str]
+    label: str
+    targets: frozenset[str] = frozenset()
+
+    def allows_target(self, target: str) -> bool:
+        return target == self.target if self.target is not None else target in self.targets
+
+
+def _t(sources: set[str] | frozenset[str], target: str | None, roles: set[str], label: str,
+       targets: set[str] | None = None) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(roles), label, frozenset(targets or ()))
+
+
+CURATOR = {Role.MUNICIPAL_CURATOR}
+EXECUTOR = {Role.EXECUTOR, Role.UNIT_HEAD}
+REGION = {Role.REGIONAL_CURATOR}
+LOCAL_APPROVER = {Role.GENERAL_HEAD}  # publications: coordinated by the general department
+
+TRANSITIONS: dict[str, Transition] = {
+    "route": _t({S.NEW, S.REROUTE, S.ROUTED}, S.ROUTED, CURATOR, "Направить в подразделение"),
+    "not_ours": _t({S.ROUTED}, None, EXECUTOR, "Не наша компетенция", {S.ROUTED, S.REROUTE}),
+    "ask_clarification": _t({S.ROUTED, S.CONSOLIDATING}, S.CLARIFYING, EXECUTOR, "Уточняющий вопрос"),
+    "clarification_received": _t({S.CLARIFYING}, None, CURATOR, "Ответ автора на уточнение получен",
+                                 {S.ROUTED, S.CONSOLIDATING}),
+    "submit_part": _t({S.ROUTED}, S.ROUTED, EXECUTOR, "Часть ответа для сводного"),
+    "name_consolidator": _t({S.ROUTED, S.CONSOLIDATING}, S.CONSOLIDATING, CURATOR,
+                            "Назначить ответственного за сводный ответ"),
+    "submit_draft": _t({S.ROUTED, S.CONSOLIDATING, S.RETURNED, S.INTERMEDIATE}, S.DRAFT_SUBMITTED,
+                       EXECUTOR, "Проект ответа"),
+    "forward": _t({S.DRAFT_SUBMITTED}, S.AWAITING_APPROVAL, CURATOR, "Направить на согласование в регион"),
+    "approve": _t({S.AWAITING_APPROVAL}, S.APPROVED, REGION, "Согласовать"),
+    "return": _t({S.AWAITING_APPROVAL}, S.RETURNED, REGION, "Вернуть на доработку"),
+    "approve_local": _t({S.DRAFT_SUBMITTED}, S.APPROVED, LOCAL_APPROVER | CURATOR, "Согласовать публикацию"),
+    "return_local": _t({S.DRAFT_SUBMITTED}, S.RETURNED, LOCAL_APPROVER | CURATOR, "Вернуть на доработку"),
+    "edit_approved": _t({S.APPROVED}, None, CURATOR, "Изменить согласованный текст",
+                        {S.AWAITING_APPROVAL, S.DRAFT_SUBMITTED}),
+    "publish": _t({S.APPROVED}, None, CURATOR, "Опубликовать ответ", {S.PUBLISHED, S.INTERMEDIATE}),
+    "set_final_timings": _t({S.INTERMEDIATE}, S.INTERMEDIATE, REGION, "Сроки итогового ответа (п. 18)"),
+    "close_no_answer": _t(OPEN, S.CLOSED_NO_ANSWER, CURATOR | REGION, "Закрыть без ответа (п. 21)"),
+    "raise_importance": _t(OPEN, None, CURATOR | REGION, "Повышенная важность", set(OPEN)),
+}
+
+
+class TransitionError(Exception):
+    """The action is not possible now; the message says why, in Russian, for a person."""
+
+
+def transition_check(action: str, *, current: str, target: str, roles: frozenset[str]) -> Transition:
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise TransitionError(f"Неизвестное действие «{action}».")
+    if not roles & rule.roles:
+        raise TransitionError(f"Действие «{rule.label}» недоступно для вашей роли.")
+    if current not in rule.sources:
+        raise TransitionError(
+            f"Действие «{rule.label}» невозможно: сообщение уже в состоянии «{Status(current).label}». "
+            "Возможно, его только что изменил другой сотрудник — обновите страницу."
+        )
+    if not rule.allows_target(target):
+        raise TransitionError(f"Действие «{rule.label}» не ведёт в состояние «{Status(target).label}».")
+    return rule
+
+
+def actions_available(current: str, roles: frozenset[str]) -> list[str]:
+    return [a for a, r in TRANSITIONS.items() if current in r.sources and roles & r.roles]
