@@ -55,7 +55,13 @@ def _uses_name(doc: Doc, names: list[str]) -> bool:
 
 
 def _words_before(text: str, pos: int) -> int:
-    return len(_WORD_RE.findall(text[:pos]))
+    """Words before the greeting; a sentence end before it is allowed only after an address
+    («Анна Петровна! Здравствуйте»), otherwise the greeting is not in the first sentence."""
+    prefix = text[:pos]
+    words = _WORD_RE.findall(prefix)
+    if re.search(r"[.!?…]", prefix) and not all(w[:1].isupper() for w in words):
+        return _MAX_WORDS_BEFORE + 1
+    return len(words)
 
 
 def check(doc: Doc, *, author: str | None, informal: bool) -> list[Finding]:

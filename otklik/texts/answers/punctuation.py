@@ -230,6 +230,11 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             if prev.lower in _CONJUNCTIONS or "не только" in doc.text[sent.start : tok.start].lower():
                 continue
             yield _comma(doc, prev, tok, "но")
+        elif low == "однако":
+            # Inside a sentence «однако» joins clauses like «но» and takes a comma before it.
+            if nxt is None or not nxt.is_word or prev.lower in _CONJUNCTIONS:
+                continue
+            yield _comma(doc, prev, tok, "однако")
         elif low == "а":
             if nxt is None or not nxt.is_word or nxt.lower in ("также", "так", "то", "ну"):
                 continue

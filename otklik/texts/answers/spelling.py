@@ -148,7 +148,13 @@ def suggest(word: str) -> str | None:
     found = [c for c in _edits1(w) if morph.is_known(c) or c in freq]
     if found:
         # Frequent words first; among rare ones prefer forms the dictionary itself holds.
-        return min(found, key=lambda c: (-freq.get(norm(c), 0), _edit_rank(w, c), c))
+        # A doubled/undoubled letter is the commonest Russian typo («законченны», «расчитать»):
+        # such a candidate wins; otherwise frequent words first, then the likelier edit.
+        def key(c: str) -> tuple[bool, int, int, str]:
+            rank = _edit_rank(w, c)
+            return (rank > 0, -freq.get(norm(c), 0), rank, c)
+
+        return min(found, key=key)
     if len(w) < 5:
         return None
     near = [

@@ -83,3 +83,9 @@ def test_privet_is_familiar_warning() -> None:
 
 def test_misspelt_greeting_is_still_a_greeting() -> None:
     assert greeting("Здраствуйте! Фонарь заменим завтра.") == []
+
+
+def test_greeting_after_first_sentence_is_too_late() -> None:
+    [f] = greeting("Фонарь починили вчера. Здравствуйте.")
+    assert f.severity == "error"
+    assert greeting("Анна Петровна! Здравствуйте. Фонарь починили вчера.") == []

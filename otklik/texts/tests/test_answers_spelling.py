@@ -59,3 +59,8 @@ def test_known_words_forms_accepted() -> None:
 
 def test_grammar_not_spelling() -> None:
     assert spelling("Здравствуйте! Ответим в течении недели.") == []
+
+
+def test_doubled_letter_preferred() -> None:
+    answer = "Здравствуйте! Работы будут законченны в срок, подрядчик расчитывает на май."
+    assert [f.suggestion for f in spelling(answer)] == ["закончены", "рассчитывает"]
