@@ -40,8 +40,10 @@ def check_answer(
     found += punctuation.check(doc, author_names=names)
     found += bureaucratese.check(doc)
     found += legal_refs.check(doc)
-    found += redirect.check(doc)
-    found += off_topic.check(doc, question=question)
+    redirects = redirect.check(doc)
+    found += redirects
+    if not redirects:  # a redirect is the curator's reason already; off-topic would repeat it
+        found += off_topic.check(doc, question=question)
     found += evidence.check(doc, attachments=attachments)
     found.sort(key=lambda f: (f.start, f.end, f.code))
     return found

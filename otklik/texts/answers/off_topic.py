@@ -25,6 +25,10 @@ _PLACE_HEADS = frozenset({"ул", "улица", "переулок", "пер", "�
                           "шоссе", "бульвар", "проезд", "мкр", "микрорайон", "дом", "д"})
 _KEY_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "NUMB"})
 _DIGITS_RE = re.compile(r"\d+")
+_ANSWERS_DIRECTLY_RE = re.compile(
+    r"(?:^|[.!?]\s+)(?:Да|Нет)\b|\b(?:уточните|напишите,?\s+пожалуйста|сообщите,?\s+пожалуйста)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -120,8 +124,11 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
     start = doc.text.find(stripped[:1]) if stripped else 0
     end = start + len(stripped)
     if place + obj + other == 0:
+        # A plain «Да»/«Нет» to a yes-no question, or a question back to the author («уточните
+        # адрес»), answers without repeating the words: worth a look, not a return.
+        severity = WARNING if _ANSWERS_DIRECTLY_RE.search(doc.text) or "?" in doc.text else ERROR
         return [Finding(
-            CODE, ERROR, start, end,
+            CODE, severity, start, end,
             "Ответ не касается вопроса автора: в нём нет ни места, ни предмета, ни проблемы, о "
             "которых спрашивали. Ответьте по существу.",
             None,

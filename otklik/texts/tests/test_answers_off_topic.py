@@ -41,3 +41,13 @@ def test_other_question() -> None:
     question = "Третью неделю не вывозят мусор с площадки на Садовой, 7."
     assert off("Здравствуйте! Контейнеры на Садовой, 7 освободят завтра.", question) == []
     assert off("Здравствуйте! Отходы у дома 7 вывезут завтра.", question) == []
+
+
+def test_yes_no_answer_is_only_a_warning() -> None:
+    question = "Можно ли спилить дерево перед своим домом? Оно старое и мешает"
+    [f] = off("Здравствуйте! Нет, без разрешения нельзя, оформим его за 10 дней.", question)
+    assert f.severity == "warning"
+
+
+def test_redirect_is_not_also_off_topic() -> None:
+    assert off("Здравствуйте! Обратитесь в налоговую инспекцию.") == []
