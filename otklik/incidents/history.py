@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from otklik.incidents.models import Incident, IncidentEvent
@@ -17,7 +17,7 @@ GENESIS = "0" * 64
 def _digest(*, prev_hash: str, incident_id: int, seq: int, at: datetime, actor_id: int | None,
             actor_label: str, action: str, from_status: str, to_status: str, payload: dict[str, Any]) -> str:
     body = json.dumps(
-        [prev_hash, incident_id, seq, at.isoformat(), actor_id, actor_label, action, from_status,
+        [prev_hash, incident_id, seq, at.astimezone(UTC).isoformat(), actor_id, actor_label, action, from_status,
          to_status, payload],
         ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
     )

@@ -132,13 +132,17 @@ def _tell_deputy_high(incident: Incident) -> None:
 
 # ---------------------------------------------------------------- the one transition
 
+def _lock(access: Access, incident_id: int) -> Incident:
+    try:
+        return incident_get_for(access=access, pk=incident_id, for_update=True)
+    except Incident.DoesNotExist:
+        raise TransitionError("Сообщение не найдено или недоступно вам.") from None
+
+
 def _transition(*, access: Access, incident_id: int, action: str, target: str,
                 at: datetime, payload: dict[str, Any] | None = None) -> tuple[Incident, Transition]:
     """Lock, check the table, move the status, write history. Caller is inside atomic()."""
-    try:
-        incident = incident_get_for(access=access, pk=incident_id, for_update=True)
-    except Incident.DoesNotExist:
-        raise TransitionError("Сообщение не найдено или недоступно вам.") from None
+    incident = _lock(access, incident_id)
     previous = incident.status
     rule = transition_check(action, current=previous, target=target, roles=access.roles)
     if previous != target:
@@ -235,7 +239,7 @@ def incident_not_ours(*, access: Access, incident_id: int, comment: str, at: dat
     if not comment.strip():
         raise TransitionError("Напишите, почему вопрос не относится к вашему подразделению и чей он.")
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access)
         if mine.state != Assignment.State.ACTIVE:
             raise TransitionError("Ваше подразделение уже ответило по этому сообщению.")
@@ -262,7 +266,7 @@ def incident_ask_clarification(*, access: Access, incident_id: int, question: st
     if not question.strip():
         raise TransitionError("Напишите уточняющий вопрос автору.")
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access)
         incident, _ = _transition(access=access, incident_id=incident_id, action="ask_clarification",
                                   target=S.CLARIFYING, at=now,
@@ -279,7 +283,7 @@ def incident_clarification_received(*, access: Access, incident_id: int, reply: 
                                     at: datetime | None = None) -> Incident:
     now = _now(at)
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         target = S.CONSOLIDATING if locked.consolidator_id else S.ROUTED
         incident, _ = _transition(access=access, incident_id=incident_id, action="clarification_received",
                                   target=target, at=now, payload={"reply": reply})
@@ -297,7 +301,7 @@ def incident_submit_part(*, access: Access, incident_id: int, text: str, at: dat
     if not text.strip():
         raise TransitionError("Часть ответа пуста.")
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access)
         if mine.state != Assignment.State.ACTIVE:
             raise TransitionError("Часть ответа вашего подразделения уже направлена.")
@@ -315,7 +319,7 @@ def incident_name_consolidator(*, access: Access, incident_id: int, person_id: i
                                at: datetime | None = None) -> Incident:
     now = _now(at)
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         person = Person.objects.filter(pk=person_id, municipality_id=locked.municipality_id,
                                        unit__assignments__incident=locked).distinct().first()
         if person is None:
@@ -341,7 +345,7 @@ def incident_submit_draft(*, access: Access, incident_id: int, text: str, interm
     if any(f.get("severity") == "error" for f in findings or []) and not confirmed_with_errors:
         raise TransitionError("В проекте есть ошибки проверки. Исправьте их или подтвердите отправку.")
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         if locked.status == S.CONSOLIDATING and locked.consolidator_id != access.person.pk:
             raise TransitionError("Сводный ответ готовит назначенный куратором сотрудник.")
         if locked.consolidator_id != access.person.pk:
@@ -401,7 +405,7 @@ def incident_approve(*, access: Access, incident_id: int, text_hash_seen: str,
     """п. 14: approval is bound to the exact text the approver saw."""
     now = _now(at)
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         action = "approve_local" if locked.kind == Kind.PUBLICATION else "approve"
         incident, _ = _transition(access=access, incident_id=incident_id, action=action, target=S.APPROVED,
                                   at=now)
@@ -429,7 +433,7 @@ def incident_return(*, access: Access, incident_id: int, reasons: list[dict[str,
     if any(r["code"] not in valid for r in clean):
         raise TransitionError("Неизвестная причина возврата.")
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         action = "return_local" if locked.kind == Kind.PUBLICATION else "return"
         incident, _ = _transition(access=access, incident_id=incident_id, action=action, target=S.RETURNED,
                                   at=now, payload={"reasons": clean})
@@ -450,7 +454,7 @@ def incident_edit_approved(*, access: Access, incident_id: int, text: str, at: d
     """Any change after approval voids it: the new text goes back for approval."""
     now = _now(at)
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         target = S.DRAFT_SUBMITTED if locked.kind == Kind.PUBLICATION else S.AWAITING_APPROVAL
         incident, _ = _transition(access=access, incident_id=incident_id, action="edit_approved", target=target,
                                   at=now)
@@ -477,7 +481,7 @@ def incident_publish(*, access: Access, incident_id: int, published_url: str = "
                      at: datetime | None = None) -> Incident:
     now = _now(at)
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         draft = _latest_draft(locked)
         if draft.decision != Draft.Decision.APPROVED:
             raise TransitionError("Опубликовать можно только согласованный текст.")
@@ -532,7 +536,7 @@ def incident_close_no_answer(*, access: Access, incident_id: int, reason: str, c
 def incident_raise_importance(*, access: Access, incident_id: int, at: datetime | None = None) -> Incident:
     now = _now(at)
     with transaction.atomic():
-        locked = incident_get_for(access=access, pk=incident_id, for_update=True)
+        locked = _lock(access, incident_id)
         if locked.is_high:
             raise TransitionError("У сообщения уже повышенная важность.")
         incident, _ = _transition(access=access, incident_id=incident_id, action="raise_importance",
