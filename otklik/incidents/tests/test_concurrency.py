@@ -1,0 +1,47 @@
+"""Two people acting at once on the same incident: one wins, the other is told plainly."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from otklik.incidents import services as svc
+from otklik.incidents.models import Draft, IncidentEvent, Status
+from otklik.incidents.tests.test_services import acc, draft_to_approval, intake, route
+from otklik.incidents.transitions import TransitionError
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_two_approvals_at_once_exactly_one_succeeds(demo: dict[str, Any]) -> None:
+    incident = route(demo, intake(demo))
+    draft = draft_to_approval(demo, incident)
+    region = acc(demo, "region")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def approve() -> None:
+        try:
+            barrier.wait()
+            svc.incident_approve(access=region, incident_id=incident.pk, text_hash_seen=draft.text_hash)
+            outcomes.append("ok")
+        except TransitionError as exc:
+            outcomes.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert outcomes.count("ok") == 1, outcomes
+    loser = next(o for o in outcomes if o != "ok")
+    assert "уже в состоянии «Согласован" in loser
+    incident.refresh_from_db()
+    assert incident.status == Status.APPROVED
+    assert IncidentEvent.objects.filter(incident=incident, action="approve").count() == 1
+    assert Draft.objects.get(pk=draft.pk).decision == "approved"
