@@ -189,6 +189,36 @@ def _adjacent_word(doc: Doc, i: int) -> Tok | None:
     return prev if prev.is_word and prev.prose else None
 
 
+# Verbs of saying and knowing whose clause «что» opens even a few words later:
+# «узнали у водоканала, что …».
+_SAY_KNOW = frozenset({
+    "узнать", "сообщить", "сказать", "выяснить", "ответить", "пообещать", "обещать", "понять",
+    "знать", "считать", "думать", "решить", "уточнить", "написать", "проверить", "увидеть",
+    "подтвердить", "заверить", "гарантировать", "объяснить", "пояснить", "напомнить",
+})
+
+
+def _said_before(doc: Doc, i: int) -> bool:
+    """A verb of saying or knowing within four words before token i, no punctuation between."""
+    for k in range(i - 1, max(i - 5, -1), -1):
+        t = doc.toks[k]
+        if not t.is_word or t.lower in _NO_COMMA_BEFORE:
+            return False
+        if t.lemma in _SAY_KNOW and t.pos in ("VERB", "INFN"):
+            return True
+    return False
+
+
+def _yes_comma(doc: Doc) -> Iterator[Finding]:
+    """«Да можно» → «Да, можно»: «да» opening a sentence as an answer is set off by a comma."""
+    for i in doc.starts:
+        tok = doc.toks[i]
+        nxt = doc.toks[i + 1] if i + 1 < len(doc.toks) else None
+        if tok.lower == "да" and nxt is not None and nxt.is_word and nxt.lower != "здравствует":
+            yield Finding(CODE, ERROR, tok.start, tok.end,
+                          "После «да» в начале ответа нужна запятая.", tok.text + ",")
+
+
 def _conjunctions(doc: Doc) -> Iterator[Finding]:
     toks = doc.toks
     for i, tok in enumerate(toks):
@@ -205,7 +235,7 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
                 continue
             if prev.lower in _NO_COMMA_BEFORE:
                 continue
-            if prev.pos in ("VERB", "INFN") or prev.lower in _THAT_HEADS:
+            if prev.pos in ("VERB", "INFN") or prev.lower in _THAT_HEADS or _said_before(doc, i):
                 yield _comma(doc, prev, tok, "что")
         elif low == "чтобы":
             if prev.lower in _NO_COMMA_BEFORE or prev.pos in ("PREP", "CONJ", "PRCL", "NPRO"):
@@ -283,6 +313,6 @@ def _parenthetical(doc: Doc) -> Iterator[Finding]:
 def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     found: list[Finding] = []
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
-                _conjunctions(doc), _parenthetical(doc)):
+                _conjunctions(doc), _parenthetical(doc), _yes_comma(doc)):
         found.extend(gen)
     return found
