@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "otklik.notifications",
     "otklik.pages",
     "otklik.incidents",
+    "otklik.api",
 ]
 
 MIDDLEWARE = [
@@ -214,5 +215,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OTKLIK_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pymorphy3": {"level": "WARNING"}},
 }
