@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -93,10 +94,11 @@ def demo_load() -> bool:
     }
     User = get_user_model()
     people: dict[str, Person] = {}
+    hashed = make_password(DEMO_PASSWORD)  # once: hashing is deliberately slow
     for demo in USERS:
-        user = User.objects.create_user(
+        user = User.objects.create(
             username=demo.login,
-            password=DEMO_PASSWORD,
+            password=hashed,
             email=f"{demo.login}@plastunovskoe.example",
             is_staff=Role.ADMINISTRATOR in demo.roles,
             is_superuser=Role.ADMINISTRATOR in demo.roles,
