@@ -39,3 +39,23 @@ class SecondFactorMiddleware:
                 ):
                     return redirect("otp-setup")
         return self.get_response(request)
+
+
+class MunicipalityTimeZoneMiddleware:
+    """Show times in the signed-in person's municipality time zone (Russian format is LANGUAGE_CODE)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from zoneinfo import ZoneInfo
+
+        from django.utils import timezone
+
+        access = request_access(request) if request.user.is_authenticated else None
+        municipality = access.person.municipality if access else None
+        if municipality is not None:
+            timezone.activate(ZoneInfo(municipality.time_zone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

@@ -108,3 +108,20 @@ def test_verify_ignores_foreign_next(demo: dict[str, Any], settings: Any) -> Non
     _login(client, "curator")
     response = client.post("/2fa/verify/?next=https://evil.example/", {"token": _code(device)})
     assert response["Location"] == "/"
+
+
+def test_times_shown_in_municipality_time_zone(demo: dict[str, Any], settings: Any) -> None:
+    from datetime import UTC, datetime
+
+    from otklik.notifications.models import StoredMail
+
+    settings.OTKLIK_REQUIRE_2FA = False
+    municipality = demo["admin"].municipality
+    municipality.time_zone = "Asia/Yekaterinburg"  # UTC+5
+    municipality.save()
+    mail = StoredMail.objects.create(municipality=municipality, from_email="a@b", to="c@d", subject="Проверка", body="x")
+    StoredMail.objects.filter(pk=mail.pk).update(created_at=datetime(2026, 12, 4, 10, 0, tzinfo=UTC))
+    client = Client()
+    client.force_login(demo["admin"].user)
+    page = client.get("/mail/").content.decode()
+    assert "04.12.2026 15:00" in page  # 10:00 UTC shown as 15:00 in Yekaterinburg
