@@ -1,0 +1,50 @@
+"""Screen messages from JSON lines: one {"text": ...} per line in, one verdict per line out.
+
+    python -m otklik.texts.screen_cli < messages.jsonl
+
+Each output line starts with no_answer, no_answer_reason, spam, high_importance, topic and
+locations, then the details (reasons, spans, topic scores). A malformed line gets
+{"error": "..."} and the rest go on; the exit code is 1 when any line was malformed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+from otklik.texts.screening import TopicModel, screen
+
+
+def _error(stdout: TextIO, reason: str) -> None:
+    stdout.write(json.dumps({"error": reason}, ensure_ascii=False) + "\n")
+
+
+def main(stdin: TextIO, stdout: TextIO, *, topic_model: TopicModel | None = None) -> int:
+    ok = True
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            ok = False
+            _error(stdout, f"line {number}: not JSON ({exc.msg})")
+            continue
+        if not isinstance(item, dict):
+            ok = False
+            _error(stdout, f"line {number}: not a JSON object")
+            continue
+        text = item.get("text")
+        if not isinstance(text, str):
+            ok = False
+            _error(stdout, f'line {number}: no string "text"')
+            continue
+        result = screen(text, topic_model=topic_model)
+        stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+    stdout.flush()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.stdin, sys.stdout))

@@ -1,0 +1,264 @@
+"""Regulation п. 21: threats, obscene words and insults, after which a message gets no answer.
+
+Precision matters as much as recall: a citizen angry about potholes must not be silenced, so
+criticism («работаете плохо», «позор»), legal steps («подам в суд», «пожалуюсь в прокуратуру»)
+and protests are left alone, and words that insult only in some senses («козлы», «тупые», «крысы»)
+count only when the sentence is aimed at a person.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from otklik.texts import morph
+from otklik.texts.screening.data_files import lines
+from otklik.texts.screening.normalise import MASK, Run, collapse, runs
+from otklik.texts.screening.result import Span
+
+# The most serious reason wins when several are present.
+SEVERITY: dict[str, int] = {"threat": 3, "obscenity": 2, "insult": 1}
+
+_ROOTS_RE = re.compile("|".join(f"(?:{p})" for p in lines("obscene_roots.txt")))
+_ALLOWED: tuple[str, ...] = lines("allowed_words.txt")
+# Transliterated mat written in Latin letters («blyat», «pizdec», «nahui», «eblan»).
+_TRANSLIT_RE = re.compile(
+    r"^(?:na|po|o)?(?:h|x|kh)u(?:i|y|j|e|ya|ja)|pi[zs]d|^bl(?:y|i|j)?a(?:t|d|$)|^blia|"
+    r"^(?:za|na|vy|u|po|do|pro|ot)?(?:e|ye|yo|jo)b(?:a|u|l|n|i)(?!y)|^(?:s|c)uk(?:a|i)$|"
+    r"^mudak|^pid(?:o|a)r|^g(?:a|o)nd(?:o|a)n|^zalup|^shl(?:y|j)?uh"
+)
+_LATIN_ALLOWED = frozenset({"ebay", "hui", "huey", "bla", "blah", "blabla"})
+_LATIN_RE = re.compile(r"[a-z]")
+
+
+@lru_cache(maxsize=1)
+def _masked_vocabulary() -> frozenset[str]:
+    """Every form of the commonest rude words, to be matched by masked words («х*й»)."""
+    forms: set[str] = set()
+    analyzer = morph.analyzer()
+    for word in lines("obscene_words.txt"):
+        base = word.replace("ё", "е")
+        forms.add(base)
+        for parse in analyzer.parse(word)[:2]:
+            if parse.normal_form.replace("ё", "е") != base:
+                continue
+            forms.update(f.word.replace("ё", "е") for f in parse.lexeme)
+    return frozenset(forms)
+
+
+def _allowed(word: str) -> bool:
+    return any(stem in word for stem in _ALLOWED)
+
+
+@lru_cache(maxsize=50_000)
+def obscene_reading(reading: str) -> bool:
+    """Is one normalised reading of a word a rude word?"""
+    if MASK in reading:
+        letters = reading.replace(MASK, "")
+        # A mask needs real letters around it: «**» or «*важно*» is formatting, not a word.
+        if len(letters) < 2 or not re.fullmatch(r"[а-я*]+", reading):
+            return False
+        pattern = re.compile("[а-я]{1,4}".join(re.escape(p) for p in reading.split(MASK)))
+        return any(pattern.fullmatch(form) for form in _masked_vocabulary())
+    for word in {reading, collapse(reading)}:
+        if _ROOTS_RE.search(word) and not _allowed(word) and not _allowed(reading):
+            return True
+    return False
+
+
+def _run_obscene(run: Run) -> bool:
+    low = run.raw.lower()
+    if _LATIN_RE.search(low) and not re.search(r"[а-яё]", low):
+        if low in _LATIN_ALLOWED:
+            return False
+        if _TRANSLIT_RE.search(collapse(low.translate(_SEP_TABLE))):
+            return True
+    return any(obscene_reading(r) for r in run.readings)
+
+
+_SEP_TABLE = str.maketrans("", "", ".-_'`’ ")
+
+
+def _load_insults() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], frozenset[str]]:
+    stems: list[str] = []
+    exact: set[str] = set()
+    amb_stems: list[str] = []
+    amb_exact: set[str] = set()
+    for line in lines("insults.txt"):
+        ambiguous = line.startswith("~")
+        entry = line.lstrip("~")
+        if entry.startswith("="):
+            (amb_exact if ambiguous else exact).add(entry[1:])
+        else:
+            (amb_stems if ambiguous else stems).append(entry)
+    return tuple(stems), frozenset(exact), tuple(amb_stems), frozenset(amb_exact)
+
+
+_INSULT_STEMS, _INSULT_EXACT, _AMBIG_STEMS, _AMBIG_EXACT = _load_insults()
+
+# Signs that a sentence addresses or describes people: 2nd person, officials.
+_TARGET_RE = re.compile(
+    r"\b(?:вы|ты|вас|вам|вами|тебя|тебе|тобой|ваш\w*|тво[йяеиюё]\w*|чиновни\w*|чинуш\w*|"
+    r"депутат\w*|администраци\w*|глав[аеуыо]\w*|власт\w*|мэр\w*|начальни\w*|сотрудни\w*|"
+    r"работни\w*|служащ\w*|руководств\w*|руководител\w*|управляющ\w*|директор\w*|"
+    r"люди|людей|все|всех|эти|этих|сидите|сидят|сидит)\b"
+)
+# Sentences about animals, tools or shapes, where «козлы», «крысы», «тупой» are literal.
+_LITERAL_RE = re.compile(
+    r"\b(?:коз[аыуе]?|коров\w*|стад\w*|пас[уеё]т\w*|пасутся|огород\w*|бродяч\w*|подвал\w*|"
+    r"отлов\w*|ферм\w*|скот\w*|животн\w*|бега[ею]т|бегают|завел\w*|развел\w*|кусает|кусают|"
+    r"грызут|нож\w*|угол|угла|конец|травл\w*|дератизац\w*|нор[аыу]|мыш\w*|цирк\w*|праздник\w*|"
+    r"утренник\w*|аниматор\w*|представлени\w*|клещ\w*|насеком\w*)\b"
+)
+
+
+@lru_cache(maxsize=50_000)
+def insult_kind(reading: str) -> str | None:
+    """«insult» for a plain insult, «ambiguous» for a word that insults only people."""
+    word = collapse(reading) if reading not in _INSULT_EXACT else reading
+    for w in (reading, word):
+        if w in _INSULT_EXACT or any(w.startswith(s) for s in _INSULT_STEMS):
+            return "insult"
+    for w in (reading, word):
+        if w in _AMBIG_EXACT or any(w.startswith(s) for s in _AMBIG_STEMS):
+            return "ambiguous"
+    return None
+
+
+# --- threats ------------------------------------------------------------------------------
+
+# The object of a violent verb when it is a person (or their family).
+_PERSON = (
+    r"(?:тебя|тя|вас|его|ее|их|всех|вас всех|тварь|тварей|гад\w*|урод\w*|сволоч\w*|"
+    r"глав\w*|чиновник\w*|чинуш\w*|депутат\w*|начальник\w*|мэр\w*|работник\w*|сотрудник\w*|"
+    r"каждого|любого|кого|семью|детей|жену|мужа)"
+)
+# Harm to property of an official: arson, explosion.
+_PROPERTY = (
+    r"(?:дом\w*|хат\w*|машин\w*|авто\w*|тачк\w*|администраци\w*|здани\w*|кабинет\w*|офис\w*|"
+    r"контор\w*|сельсовет\w*|управ\w*|гараж\w*|квартир\w*|вас|тебя|его|ее|их|ваш\w*|тво\w*|"
+    r"всё|все|к черт\w*|нахрен|нафиг)"
+)
+# First-person violent verbs that are threats whatever follows.
+_KILL = (
+    r"(?:убь[юе]м?|убью|прибью\s+(?:на\s*хер|нахрен|нафиг|к\s+черт\w*)|уро[юе]м?|зареж(?:у|ем)|"
+    r"застрел(?:ю|им)|пристрел(?:ю|им)|перестреля(?:ю|ем)|расстреля(?:ю|ем)|покалеч(?:у|им)|"
+    r"изобь(?:ю|ем)|отпизж(?:у|им)|отметел(?:ю|им)|придуш(?:у|им)|задуш(?:у|им)|"
+    r"приконч(?:у|им)|укокош(?:у|им)|удавл(?:ю)|грохн(?:у|ем)|пореш(?:у|им)\s+" + _PERSON + ")"
+)
+# Violent verbs that need a person as object («прибью табличку» is fine, «прибью тебя» is not).
+_NEEDS_PERSON = (
+    r"(?:прибь(?:ю|ем)|закопа(?:ю|ем)|замоч(?:у|им)|пришь(?:ю|ем)|уничтож(?:у|им)|"
+    r"раздавл(?:ю)|размаж(?:у|ем)|повеш(?:у|аем)|утоплю|утопим|порежу|порву|разорву|"
+    r"достану|накажу|отомщу|урою)"
+)
+_ARSON = r"(?:сожг(?:у|ем)|сожжем|подожг(?:у|ем)|подожжем|спал(?:ю|им)|запал(?:ю|им)|разнес(?:у|ем))"
+_WISH = r"(?:расстрелять|повесить|перевешать|убить|перестрелять|закопать|утопить|придушить|прибить|сжечь|четвертовать)"
+
+_THREAT_PATTERNS: tuple[str, ...] = (
+    rf"\b{_KILL}\b",
+    rf"\b{_NEEDS_PERSON}\s+(?:\S+\s+){{0,2}}?{_PERSON}\b",
+    rf"\b{_PERSON}\s+(?:\S+\s+){{0,2}}?{_NEEDS_PERSON}\b",
+    rf"\b{_ARSON}\s+(?:\S+\s+){{0,3}}?{_PROPERTY}",
+    rf"\b(?:дом|хат|машин|авто|контор|администраци|кабинет|гараж)\w*\s+(?:\S+\s+){{0,2}}?{_ARSON}\b",
+    r"\bвзорв(?:у|ем)\b(?!\s+(?:\S+\s+)?(?:соц\w*|интернет\w*|сет\w*|эфир\w*|мозг\w*|рейтинг\w*))",
+    r"\bкрасного петуха\b",
+    r"\b(?:вам|тебе|ему|ей|им|нам)\s+(?:всем\s+)?(?:тут\s+|здесь\s+)?не\s+жить\b",
+    r"\bне\s+жить\s+(?:вам|тебе|ему|им)\b",
+    r"\bне\s*поздоровится\b",
+    r"\bнесдобровать\b",
+    r"\b(?:найд[уе]м?|вычислю|вычислим)\s*,?\s+(?:где|тебя|вас|твой|ваш|твою|вашу|твоих|ваших|адрес)",
+    r"\bзна(?:ю|ем)\s*,?\s+где\s+(?:ты|вы|твоя|ваша|твои|ваши|живе|живу)",
+    r"\bдоберусь\s+до\s+(?:тебя|вас|тво\w+|ваш\w+|него|нее|них|каждого)",
+    r"\b(?:голову|голову\s+тебе|башку|бошку|голову\s+вам)\s+(?:оторв\w*|отреж\w*|снес\w*|проломл\w*|откруч\w*|разобь\w*)",
+    r"\b(?:оторв[уе]м?|отреж[уе]м?|снес[уе]м?|проломл[юе]м?|откруч[уе]м?|разобь[юе]м?)\s+(?:тебе\s+|вам\s+|ему\s+)?(?:голов\w*|башк\w*|бошк\w*)",
+    r"\b(?:ноги|руки|ребра|кости)\s+(?:тебе\s+|вам\s+)?(?:переломаю|вырву|оторву|пообломаю|поломаю)",
+    r"\b(?:переломаю|вырву|оторву|пообломаю|поломаю)\s+(?:тебе\s+|вам\s+)?(?:ноги|руки|ребра|кости)",
+    r"\bкишки\s+(?:выпущу|выпустим)",
+    r"\b(?:набь[юе]м?|начищ[уе]м?|разобь[юе]м?|расквашу)\s+(?:тебе\s+|вам\s+|ему\s+)?(?:морд|рож|лиц|харю|физиономи|табло|е[б6]ал)\w*",
+    r"\b(?:морду|рожу|харю|табло|ебало)\s+(?:тебе\s+|вам\s+)?(?:набь|начищ|разобь|расквашу)\w*",
+    r"\bдам\s+(?:тебе\s+|вам\s+)?(?:в\s+морду|в\s+рожу|по\s+морде|по\s+роже|по\s+башке|в\s+табло)",
+    r"\b(?:оглядывайся|оглядывайтесь)\b",
+    r"\bжди(?:те)?\s+гостей\b",
+    r"\bкровью\s+(?:умоет\w*|умоешь\w*|харкать)",
+    r"\bпожалее(?:шь|те),?\s+что\s+(?:родил|на\s+свет)",
+    r"\b(?:вам|тебе)\s+(?:конец|хана|крышка|кранты|не\s+жилец|не\s+жильцы|п[иеы]зд\w*)\b",
+    r"\b(?:семь[еия]|детям|жене|родным|близким)\s+(?:тво\w+|ваш\w+)\s+(?:будет\s+плохо|плохо\s+будет|достанется|конец)",
+    r"\b(?:будет\s+плохо|плохо\s+будет|достанется)\s+(?:тво\w+|ваш\w+)\s+(?:семь|дет|жен|родн|близк)\w*",
+    r"\b(?:убил|прибил|придушил|задушил|пристрелил|расстрелял|удавил)(?:а|и)?\s+бы\b",
+    rf"\b(?:надо|нужно|бы|хочется|готов\w*|пора|следует|стоит)\s+(?:\S+\s+){{0,2}}?{_WISH}\b",
+    rf"\b{_WISH}\s+(?:бы|надо|нужно|вас|всех|их|тебя|таких|этих|за\s+такое)\b",
+    r"\bубить\s+мало\b",
+    r"\bпуля\s+(?:в\s+лоб|в\s+голову)|\bпулю\s+(?:в\s+лоб|в\s+голову)",
+)
+_THREAT_RE = re.compile("|".join(f"(?:{p})" for p in _THREAT_PATTERNS))
+# A «wish» aimed at things («надо сжечь сухую траву», «убить время») is no threat.
+_WISH_LITERAL_RE = re.compile(
+    r"(?:сжечь|утопить|закопать|убить)\s+(?:\S+\s+)?(?:мусор|трав|листь|ветк|сухостой|борщевик|"
+    r"амбрози|время|яму|ямы|канав|траншею|люк|сорняк|комар|клещ|крыс|мыш|тараканов|вирус|микроб|"
+    r"запах|день|вечер|нервы)"
+)
+_WISH_START_RE = re.compile(r"\b" + _WISH + r"\b")
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(ch, 0, start) for ch in ".!?\n")
+    rights = [i for i in (text.find(ch, end) for ch in ".!?\n") if i != -1]
+    return left + 1, min(rights) if rights else len(text)
+
+
+def threats(text: str) -> list[Span]:
+    low = text.lower().replace("ё", "е")
+    spans: list[Span] = []
+    for m in _THREAT_RE.finditer(low):
+        piece = m.group(0)
+        if _WISH_START_RE.search(piece):
+            tail = low[m.start() : m.end() + 40]
+            if _WISH_LITERAL_RE.search(tail):
+                continue
+        spans.append(Span(m.start(), m.end(), "threat"))
+    return spans
+
+
+def check(text: str) -> tuple[str | None, tuple[Span, ...]]:
+    """The most serious п. 21 reason in the text (or None) and every span that shows one."""
+    spans: list[Span] = threats(text)
+    low: str | None = None
+    seen: set[tuple[int, int]] = set()
+    for run in runs(text):
+        key = (run.start, run.end)
+        if key in seen:
+            continue
+        if _run_obscene(run):
+            seen.add(key)
+            spans.append(Span(run.start, run.end, "obscenity"))
+            continue
+        kinds = {insult_kind(r) for r in run.readings if MASK not in r}
+        if "insult" in kinds:
+            seen.add(key)
+            spans.append(Span(run.start, run.end, "insult"))
+        elif "ambiguous" in kinds:
+            if low is None:
+                low = text.lower().replace("ё", "е")
+            left, right = _sentence_bounds(low, run.start, run.end)
+            sentence = low[left:right]
+            word = low[run.start : run.end]
+            around = sentence.replace(word, " ", 1)
+            if _TARGET_RE.search(around) and not _LITERAL_RE.search(around):
+                seen.add(key)
+                spans.append(Span(run.start, run.end, "insult"))
+    if not spans:
+        return None, ()
+    spans.sort(key=lambda s: (s.start, -SEVERITY[s.reason]))
+    reason = max((s.reason for s in spans), key=lambda r: SEVERITY[r])
+    return reason, tuple(_dedupe(spans))
+
+
+def _dedupe(spans: list[Span]) -> list[Span]:
+    """Drop spans lying inside an earlier span of the same or higher severity."""
+    out: list[Span] = []
+    for s in spans:
+        if any(o.start <= s.start and s.end <= o.end and SEVERITY[o.reason] >= SEVERITY[s.reason] for o in out):
+            continue
+        out.append(s)
+    return out

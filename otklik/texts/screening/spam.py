@@ -1,0 +1,99 @@
+"""Spam: advertising, easy money, giveaways, crypto, casinos, loans, goods for sale.
+
+Each sign carries a weight; a message is spam when the weights reach SPAM_THRESHOLD. One weak sign
+(a link, «подпишитесь», a price) is not enough, because citizens link photos of potholes and
+mention prices of bus tickets; a strong sign (easy-money offer, casino, loan ad) is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from otklik.texts.screening.result import Span
+
+SPAM_THRESHOLD = 2.0
+
+_NUM = r"\d[\d\s.,]*(?:к|k|тыс\w*|000)?"
+_SIGNS: tuple[tuple[float, str], ...] = (
+    # Easy money and remote work offers.
+    (2.0, rf"(?:заработ\w*|доход\w*|зарплат\w*|выплат\w*|получа\w*|зп)\s+(?:от|до)\s+{_NUM}\s*(?:р\.?|руб\w*|₽|\$|долл\w*|евро|usdt)?\s*(?:в|за)\s+(?:день|сутки|час|недел\w*|месяц)"),
+    (2.0, r"\b(?:пассивн\w+\s+доход\w*|доход\w*\s+без\s+вложени\w*|без\s+вложени\w*|заработ\w*\s+(?:в\s+интернете|онлайн|на\s+телефоне|не\s+выходя)|работ\w*\s+(?:на\s+дому|из\s+дома)|удал[её]нн\w+\s+работ\w*|подработк\w*\s+для\s+вс\w+)"),
+    (1.5, r"\b(?:требуются|ищем|набираем|нужны)\s+(?:\S+\s+){0,2}(?:сотрудник\w*|партн[её]р\w*|люд\w*|помощник\w*|менеджер\w*|курьер\w*)"),
+    (1.0, r"\b(?:свободн\w+\s+график\w*|гибкий\s+график|обучение\s+бесплатно|без\s+опыта|от\s+18\s+лет|2-3\s+часа\s+в\s+день|пару\s+часов\s+в\s+день)\b"),
+    (1.5, r"\bзаработ(?:ок|ка|ать|ай|айте|аешь|аете|ал)\b"),
+    # Crypto, trading, casinos, betting.
+    (2.0, r"\b(?:крипт\w+|биткоин\w*|bitcoin|btc|usdt|эфириум\w*|трейдинг\w*|форекс\w*|forex|бинарн\w+\s+опцион\w*|арбитраж\w*\s+(?:крипт|трафик)\w*|майнинг\w*|nft|airdrop)\b"),
+    (2.0, r"\b(?:казино|casino|слот\w*|фриспин\w*|free\s*spins?|джекпот\w*|ставк\w+\s+на\s+спорт|букмекер\w*|1xbet|вулкан\w*\s+(?:24|казино|клуб)|промокод\w*)\b"),
+    (1.0, r"\b(?:инвестиц\w+|инвестир\w+|пирамид\w*|выигр\w+|бонус\w*|кэшбэк\w*|cashback)\b"),
+    # Loans.
+    (2.0, r"\b(?:займ\w*|заём|микрозайм\w*|микрокредит\w*|кредит\w*\s+(?:без\s+\w+|на\s+карту|онлайн|всем|за\s+\d+\s+мин\w*)|деньги\s+(?:в\s+долг|на\s+карту|срочно))\b"),
+    (1.5, r"\b(?:одобрени\w*\s+(?:без|100|за)|без\s+(?:отказ\w*|справок|поручител\w*|кредитной\s+истори\w*)|плохой\s+кредитной\s+истори\w*)\b"),
+    # Giveaways and follower farming.
+    (1.5, r"\b(?:розыгрыш\w*|разыгрыва\w*|разыгра\w*|гив\w*|giveaway)\b"),
+    (1.5, r"\b(?:подпис\w+\s+на\s+(?:наш|мой|канал|групп|паблик|страниц|профил)\w*|подписывайтесь|подписывайся|подпишись|подпишитесь|вступай\w*\s+в\s+(?:наш\w*\s+)?(?:групп|канал|сообществ)\w*)"),
+    (1.0, r"\b(?:лайк\w*|репост\w*|ставь\w*\s+класс|поделись|поделитесь)\b"),
+    (1.5, r"\b(?:приз\w*|подар\w+)\b(?=.{0,60}\b(?:подпис|репост|лайк|участ|победител|розыгр|разыгр|выигр|условия))"),
+    (1.5, r"\b(?:победител\w+\s+(?:будет|определ|выбер)|условия\s+(?:участия|конкурса|розыгрыша)|итоги\s+(?:конкурса|розыгрыша)\s+(?:подвед|объяв))"),
+    # Contact me privately / follow the link.
+    (2.0, r"\b(?:пиш\w+\s+(?:мне\s+)?в\s+(?:лс|л\.с\.|личк\w+|личные|директ|direct|телегу|телеграм\w*|вотсап|ватсап|whatsapp|тг)|в\s+лс|в\s+личку|в\s+директ|пиши\s+\+|ссылк\w+\s+в\s+(?:профил|шапк|био|описани)\w*|в\s+шапке\s+профил\w*)"),
+    (1.5, r"\b(?:переход\w*|жми|жмите|кликай|кликните|регистрируй\w*|зарегистрируй\w*|успей\w*|торопи\w*|спеши\w*)\b\s+(?:\S+\s+){0,3}?(?:по\s+ссылк\w+|ссылк\w*|сюда|здесь|на\s+сайт\w*)"),
+    (1.5, r"\b(?:успей\w*|торопи\w*|спеши\w*)\b|\bколичество\s+мест\s+ограничено\b|\bпредложение\s+ограничено\b|\bтолько\s+сегодня\b"),
+    (1.0, r"\bпо\s+ссылке\b"),
+    (1.0, r"(?:t\.me|wa\.me|bit\.ly|clck\.ru|goo\.gl|tinyurl|cutt\.ly|vk\.cc|u\.to|is\.gd|shorturl|tg://)"),
+    (1.0, r"(?:https?://|www\.)\S+"),
+    (1.0, r"@[a-z0-9_]{4,}\b"),
+    # Selling goods and services unrelated to the administration.
+    (2.0, r"\b(?:продам|продаю|продаём|продаем|куплю|скупаем|скупка|отдам\s+недорого|оптом\s+и\s+в\s+розницу|в\s+наличии|доставка\s+(?:по|бесплатн)\w*|бесплатная\s+доставка|распродаж\w*|скидк\w+\s+(?:до\s+)?\d+\s*%|закажи\w*|заказать\s+можно|звоните\s+по\s+(?:телефону|номеру))\b"),
+    (1.0, r"\b(?:недорого|дешево|дёшево|низкие\s+цены|выгодн\w+\s+цен\w*|цена\s+\d|скидк\w*|акци[яи]\s+(?:до|для|на)|оптом|прайс\w*|ассортимент\w*|обращайтесь|звоните|консультаци\w+\s+бесплатн\w*|бесплатн\w+\s+консультаци\w*)\b"),
+    (1.0, rf"\b{_NUM}\s*(?:р\.?|руб\w*|₽)(?=\W|$)"),
+    (2.0, r"\b(?:приворот\w*|снятие\s+порчи|порч\w+\s+и\s+сглаз\w*|гадани\w+\s+на|ясновид\w+|похуде\w+\s+на\s+\d+|интим\w*|эскорт\w*|знакомств\w+\s+для|секс\w*|18\+|вебкам\w*|webcam)\b"),
+    (1.0, r"\b(?:маникюр\w*|наращивани\w*|ремонт\s+(?:телефонов|квартир\s+под\s+ключ)|натяжн\w+\s+потол\w+|пластиков\w+\s+окн\w*|курсы\s+\w+|обучени\w+\s+(?:с\s+нуля|онлайн)|реферальн\w*|рефка|промо\w*)\b"),
+    (1.0, r"(?:\+7|8)[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}"),
+    (1.0, r"[💰💸🤑🎁🔥✅👉⚡💎🎰]"),
+)
+_SIGNS_RE: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
+    (w, re.compile(p, re.IGNORECASE)) for w, p in _SIGNS
+)
+
+# A citizen writing to the administration about the settlement: these lower the score, so a photo
+# link, a mention of a price or a «розыгрыш» at the town fête does not silence a real request.
+_CITIZEN_RE = re.compile(
+    r"\b(?:администраци\w*|глав[аеуы]\s+(?:поселени|администрац|сельск|станиц)\w*|прошу|просим|"
+    r"помогите|разберитесь|примите\s+меры|когда\s+(?:будет|починят|сделают|отремонтируют|уберут|"
+    r"вывезут|включат|дадут)|жалоб\w*|обращени\w*|ям[ауы]?|дорог\w*|фонар\w*|мусор\w*|"
+    r"улиц[аеуы]|ул\.|переул\w*|дом[ау]?\s+№?\s*\d|уважаем\w*|жител\w*|сосед\w*|подскажите|"
+    r"скажите|будет\s+ли|планируется\s+ли|станиц\w*|хутор\w*|поселени\w*)\b",
+    re.IGNORECASE,
+)
+# A photo or document link of a citizen, never a sign of spam by itself.
+_CITIZEN_LINK_RE = re.compile(
+    r"(?:vk\.com/(?:photo|video|wall|album)|disk\.yandex|yadi\.sk|cloud\.mail\.ru|drive\.google|"
+    r"photos\.app\.goo\.gl|imgur|gosuslugi\.ru|yandex\.ru/maps|maps\.app\.goo\.gl|2gis|"
+    r"\.(?:jpe?g|png|heic|pdf|docx?)\b|фото|видео|снимок|скрин)",
+    re.IGNORECASE,
+)
+
+
+def check(text: str) -> tuple[bool, tuple[Span, ...]]:
+    """Whether the message is spam, and the stretches that made it so."""
+    score = 0.0
+    spans: list[Span] = []
+    for weight, pattern in _SIGNS_RE:
+        m = pattern.search(text)
+        if m:
+            span = Span(m.start(), m.end(), "spam")
+            if weight <= 1.0 and _CITIZEN_LINK_RE.search(m.group(0)):
+                continue
+            score += weight
+            spans.append(span)
+    if score <= 0:
+        return False, ()
+    citizen = len({m.group(0).lower() for m in _CITIZEN_RE.finditer(text)})
+    if citizen:
+        # A real request weighs against spam, but does not cancel a blatant ad.
+        score -= min(citizen, 3) * 0.75
+        if _CITIZEN_LINK_RE.search(text):
+            score -= 1.0
+    spam = score >= SPAM_THRESHOLD
+    spans.sort(key=lambda s: s.start)
+    return spam, tuple(spans) if spam else ()

@@ -1,0 +1,60 @@
+"""The JSON-lines command line, in-process and as `python -m otklik.texts.screen_cli`."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from otklik.texts.screen_cli import main
+from otklik.texts.screening import TopicModel
+
+ROOT = Path(__file__).resolve().parents[3]
+KEYS = ["no_answer", "no_answer_reason", "spam", "high_importance", "topic", "locations"]
+
+
+def test_cli_subprocess() -> None:
+    lines = [
+        json.dumps({"text": "Нет воды на ул. Мира, 5 третий день"}, ensure_ascii=False),
+        "",
+        json.dumps({"text": "Заработок от 5000 в день, пиши в лс"}, ensure_ascii=False),
+        json.dumps({"text": "х*й вам, а не дорога"}, ensure_ascii=False),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "otklik.texts.screen_cli"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(out) == 3
+    assert list(out[0])[:6] == KEYS
+    assert out[0]["high_importance"] is True
+    assert out[0]["topic"] == "utilities"
+    assert out[0]["locations"] == ["ул. Мира, 5"]
+    assert "ул. Мира" in proc.stdout  # ensure_ascii=False
+    assert out[1]["spam"] is True
+    assert out[2]["no_answer"] is True
+    assert out[2]["no_answer_reason"] == "obscenity"
+
+
+def test_cli_malformed_lines_go_on() -> None:
+    stdin = io.StringIO('not json\n[1, 2]\n{"text": 5}\n{"txt": "a"}\n{"text": "яма на дороге"}\n')
+    stdout = io.StringIO()
+    assert main(stdin, stdout) == 1
+    out = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert [("error" in o) for o in out] == [True, True, True, True, False]
+    assert out[4]["topic"] == "roads"
+
+
+def test_cli_uses_topic_model() -> None:
+    model = TopicModel.train([("собрание ТОС", "culture_sport")] * 60)
+    stdout = io.StringIO()
+    assert main(io.StringIO('{"text": "собрание ТОС"}\n'), stdout, topic_model=model) == 0
+    assert json.loads(stdout.getvalue())["topic"] == "culture_sport"

@@ -1,0 +1,172 @@
+"""п. 21 screening: obscenity through disguises, insults aimed at people, threats vs legal steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from otklik.texts.screening import screen
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Когда уже сделаете дорогу, х у й знает",
+        "б.л.я, опять яма на Красной",
+        "x*й вам, а не дорога",
+        "бл@, когда починят",
+        "п***ц полный с этой дорогой",
+        "да е**ть вас всех",
+        "бляяя, опять нет воды",
+        "Сука, третий день без света",
+        "вам пох*й на людей",
+        "xyй вам",  # Latin x and y
+        "6ля, сколько можно",
+        "пиzдец",
+        "ПиЗдЕц ПоЛнЫй",
+        "blyat, dorogi net",
+        "cyka",
+        "охуели совсем",
+        "это просто пи3дец",
+        "заебали уже",
+        "муд-ак",
+        "х.у.й",
+    ],
+)
+def test_obscenity_through_disguises(text: str) -> None:
+    result = screen(text)
+    assert result.no_answer
+    assert result.no_answer_reason == "obscenity"
+    assert result.no_answer_spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Прошу не оскорблять сотрудников",
+        "Запрещено употреблять алкоголь на детской площадке",
+        "колебля, он всё же подписал",
+        "Тариф вырос на 20 рублей, а рубля не добавили",
+        "У корабля на памятнике облезла краска",
+        "Застрахуйте дом от пожара, советуют в МЧС",
+        "Подстрахуй меня завтра на покосе",
+        "Хулиганы разбили остановку",
+        "Небо затянуто дымом",
+        "Хочу потребовать себе перерасчёт",
+        "Гребень крыши сорвало ветром",
+        "Пахнет скипидаром у гаража",
+        "У ипподрома нет освещения",
+        "Хлебец в магазине просрочен",
+        "Учеба в школе начнётся по расписанию",
+        "Сукно на бильярдном столе в ДК порвано",
+        "Плохую дорогу так и не сделали, сухую траву не убрали, тихую улицу превратили в трассу",
+        "Ирина Олеговна, спасибо за помощь",
+        "Сосед психует и штрихует забор",
+        "Глеб Сергеевич обещал вебинар",
+        "Ансамбль выступит в субботу",
+        "Сучок торчит из лавочки",
+        "Оскорбляете нас своими отписками!",
+        "Hyundai перегородил выезд, eBay тут ни при чём",
+    ],
+)
+def test_innocent_words_are_not_obscene(text: str) -> None:
+    assert not screen(text).no_answer, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Пожалуюсь в прокуратуру, если не отремонтируете дорогу!",
+        "Подам в суд на администрацию за бездействие",
+        "Буду жаловаться губернатору, сколько можно",
+        "Перекроем дорогу в знак протеста, если не сделаете",
+        "Напишу в СМИ и на «Прямую линию», пусть все знают",
+        "Вы за это ответите по закону",
+        "Сожгу мусор сам, раз вы не вывозите",
+        "Сам прибью табличку с названием улицы",
+        "Надо сжечь сухую траву у кладбища, пока не загорелась",
+    ],
+)
+def test_legal_steps_and_protests_are_not_threats(text: str) -> None:
+    result = screen(text)
+    assert result.no_answer_reason != "threat", text
+    assert not result.no_answer, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Убью главу, если ещё раз увижу эту яму",
+        "Прибью тебя, чиновник",
+        "Найду где живёшь и дом твой сожгу",
+        "Семье твоей не поздоровится",
+        "Вам не жить, поняли?",
+        "Подожгу вашу контору",
+        "Взорву администрацию к чертям",
+        "Голову оторву тому, кто это придумал",
+        "Расстрелять бы всех чиновников",
+        "Я знаю, где ты живёшь, глава",
+        "Пристрелю как собаку",
+        "Доберусь до тебя, начальник",
+    ],
+)
+def test_threats(text: str) -> None:
+    result = screen(text)
+    assert result.no_answer
+    assert result.no_answer_reason == "threat", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дебилы в администрации, когда будет вода?",
+        "Вы идиоты, что ли? Третий раз пишу",
+        "Уроды, верните деньги за ремонт",
+        "Вы козлы, а не чиновники",
+        "Тупые чиновники опять всё развалили",
+        "Твари, сколько можно обещать",
+        "Придурки, кто так асфальт кладёт",
+        "Дармоеды в администрации сидят и ничего не делают",
+        "Ворюги, украли все деньги на дорогу",
+        "Вы бездельники, работать не хотите",
+    ],
+)
+def test_insults_aimed_at_people(text: str) -> None:
+    result = screen(text)
+    assert result.no_answer
+    assert result.no_answer_reason == "insult", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Работаете плохо! Безобразие! Позор администрации!",
+        "Это издевательство над жителями, сколько можно терпеть эти ямы?!",
+        "Бардак и бездействие, ответ — очередная отписка",
+        "Соседские козлы пасутся на детской площадке",
+        "В подвале нашего дома бегают крысы",
+        "Тупой угол у бордюра, машины цепляют",
+        "Уродливая клумба у администрации, переделайте",
+        "На празднике в ДК клоун понравился детям",
+        "Скотина пасётся вдоль дороги без пастуха",
+    ],
+)
+def test_angry_or_literal_but_clean(text: str) -> None:
+    assert not screen(text).no_answer, text
+
+
+def test_threat_outranks_obscenity_and_insult() -> None:
+    result = screen("Дебилы, бл@ть, убью всех")
+    assert result.no_answer_reason == "threat"
+    reasons = {s.reason for s in result.no_answer_spans}
+    assert reasons == {"threat", "obscenity", "insult"}
+
+
+def test_obscenity_outranks_insult() -> None:
+    assert screen("Дебилы, бл@ть").no_answer_reason == "obscenity"
+
+
+def test_spans_point_at_the_words() -> None:
+    text = "Опять яма, х*й починят"
+    span = screen(text).no_answer_spans[0]
+    assert text[span.start : span.end] == "х*й"
+    assert span.reason == "obscenity"
