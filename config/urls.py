@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from otklik.api.routes import api
 from otklik.core import views as core_views
 
 admin.site.site_header = "Отклик — настройка"
@@ -17,4 +18,5 @@ urlpatterns = [
     path("org/", include("otklik.org.urls")),
     path("mail/", include("otklik.notifications.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

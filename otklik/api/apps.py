@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "otklik.api"
+    label = "api"
+    verbose_name = "REST API для интеграций"

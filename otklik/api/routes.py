@@ -1,0 +1,189 @@
+"""The REST API under /api/v1/: intake, reading, and every workflow action (SPEC §3).
+
+No `from __future__ import annotations` here: the action endpoints are built in a loop and
+django-ninja reads their body type from the real annotation object.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from otklik.api import schemas as s
+from otklik.api.auth import ApiKeyAuth, ScopedAccess, access_of, key_of
+from otklik.api.docs import LocalSwagger, docs_static_urls
+from otklik.api.models import ApiKey
+from otklik.api.serializers import incident_created_dict, incident_dict
+from otklik.incidents import services
+from otklik.incidents.models import Incident
+from otklik.incidents.selectors import incidents_for
+from otklik.incidents.transitions import TransitionError
+from otklik.org.models import Municipality
+
+# TransitionError messages that refuse the person rather than the state: answered 403.
+REFUSALS = ("недоступно для вашей роли", "не направлено в ваше подразделение",
+            "готовит назначенный куратором сотрудник")
+NOT_FOUND = "Сообщение не найдено или недоступно вам."
+
+
+class OtklikAPI(NinjaAPI):
+    def _get_urls(self) -> list[Any]:
+        return [*super()._get_urls(), *docs_static_urls()]
+
+
+api = OtklikAPI(
+    title="Отклик API",
+    version="1",
+    description=(
+        "Передача сообщений и все действия регламента. Авторизация: `Authorization: Bearer <ключ>` "
+        "(ключ выдаёт `otklik apikey create`)."
+    ),
+    urls_namespace="api",
+    auth=ApiKeyAuth(),
+    docs=LocalSwagger(),
+)
+router = Router(tags=["incidents"])
+
+ERRORS: dict[int, type[Schema]] = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut,
+                                   409: s.ErrorOut, 422: s.ErrorOut}
+
+
+def _visible(key: ApiKey, access: ScopedAccess | None) -> QuerySet[Incident]:
+    qs = incidents_for(access=access) if access is not None else Incident.objects.all()
+    return qs.filter(municipality_id=key.municipality_id)
+
+
+def _get(key: ApiKey, access: ScopedAccess | None, incident_id: int) -> Incident:
+    incident = _visible(key, access).select_related("municipality").filter(pk=incident_id).first()
+    if incident is None:
+        raise HttpError(404, NOT_FOUND)
+    return incident
+
+
+# ---------------------------------------------------------------- intake and reading
+
+@router.post("/incidents", response={200: s.IncidentCreatedOut, 201: s.IncidentCreatedOut, **ERRORS},
+             summary="Передать сообщение (идемпотентно по external_id)")
+def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[str, Any]]:
+    key = key_of(request)
+    municipality = Municipality.objects.filter(slug=payload.municipality).first()
+    if municipality is None:
+        raise HttpError(404, f"МО «{payload.municipality}» не найдено.")
+    if municipality.pk != key.municipality_id:
+        raise HttpError(403, "Ключ выдан для другого МО.")
+    try:
+        incident, created = services.incident_intake(
+            municipality=municipality, kind=payload.kind, importance=payload.importance,
+            network=payload.network, url=payload.url, author_name=payload.author.name,
+            author_url=payload.author.url, text=payload.text, detected_at=payload.detected_at,
+            handed_over_at=payload.handed_over_at, topic=payload.topic, location=payload.location,
+            attachments=payload.attachments, external_id=payload.external_id or None,
+            by=key.person, by_label=None if key.person else f"API: {key.name}",
+        )
+    except services.IncidentConflict:
+        raise HttpError(409, "Сообщение с этим external_id уже передано с другим содержанием; "
+                             "ничего не изменено.") from None
+    return Status(201 if created else 200, incident_created_dict(incident))
+
+
+@router.get("/incidents", response={200: list[s.IncidentBriefOut], **ERRORS},
+            summary="Сообщения МО ключа")
+def incident_list(request: HttpRequest, status: str | None = None,
+                  limit: int = Query(50, ge=1, le=500)) -> list[Incident]:  # type: ignore[type-arg]
+    key = key_of(request)
+    qs = _visible(key, access_of(key)).order_by("-detected_at", "-pk")
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs[:limit])
+
+
+@router.get("/incidents/{incident_id}", response={200: s.IncidentOut, **ERRORS}, by_alias=True,
+            summary="Сообщение: состояние, сроки, кто должен действовать, история")
+def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+    key = key_of(request)
+    access = access_of(key)
+    return incident_dict(_get(key, access, incident_id), access)
+
+
+# ---------------------------------------------------------------- actions
+
+Call = Callable[[ScopedAccess, int, Any], object]
+
+
+def _act(request: HttpRequest, incident_id: int, call: Callable[[ScopedAccess], object]) -> dict[str, Any]:
+    key = key_of(request)
+    access = access_of(key)
+    if access is None:
+        raise HttpError(403, "Ключ без сотрудника не выполняет действия: выпустите ключ с --person.")
+    incident = _get(key, access, incident_id)
+    try:
+        call(access)
+    except Incident.DoesNotExist:
+        raise HttpError(404, NOT_FOUND) from None
+    except TransitionError as exc:
+        message = str(exc)
+        if message == NOT_FOUND:
+            raise HttpError(404, message) from None
+        refused = any(r in message for r in REFUSALS)
+        raise HttpError(403 if refused else 409, message) from None
+    return incident_dict(incident, access)
+
+
+ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
+    "route": (s.RouteIn, lambda a, i, p: services.incident_route(
+        access=a, incident_id=i, unit_ids=p.unit_ids, executor_ids=p.executor_ids),
+        "Направить в подразделения (п. 10, 19)"),
+    "not_ours": (s.CommentIn, lambda a, i, p: services.incident_not_ours(
+        access=a, incident_id=i, comment=p.comment), "Не наша компетенция (п. 11)"),
+    "ask_clarification": (s.QuestionIn, lambda a, i, p: services.incident_ask_clarification(
+        access=a, incident_id=i, question=p.question), "Уточняющий вопрос автору (п. 13)"),
+    "clarification_received": (s.ReplyIn, lambda a, i, p: services.incident_clarification_received(
+        access=a, incident_id=i, reply=p.reply), "Ответ автора на уточнение получен"),
+    "submit_part": (s.TextIn, lambda a, i, p: services.incident_submit_part(
+        access=a, incident_id=i, text=p.text), "Часть ответа для сводного (п. 19)"),
+    "name_consolidator": (s.PersonIn, lambda a, i, p: services.incident_name_consolidator(
+        access=a, incident_id=i, person_id=p.person_id), "Назначить ответственного за сводный ответ"),
+    "submit_draft": (s.DraftIn, lambda a, i, p: services.incident_submit_draft(
+        access=a, incident_id=i, text=p.text, intermediate=p.intermediate, attachments=p.attachments,
+        findings=p.findings, confirmed_with_errors=p.confirmed_with_errors), "Проект ответа (п. 12)"),
+    "forward": (None, lambda a, i, p: services.incident_forward(access=a, incident_id=i),
+                "Направить проект на согласование в регион (п. 12)"),
+    "approve": (s.ApproveIn, lambda a, i, p: services.incident_approve(
+        access=a, incident_id=i, text_hash_seen=p.text_hash_seen),
+        "Согласовать (п. 14): text_hash_seen — хеш текста, который видел согласующий"),
+    "return": (s.ReturnIn, lambda a, i, p: services.incident_return(
+        access=a, incident_id=i, reasons=[r.dict() for r in p.reasons]), "Вернуть на доработку (п. 14)"),
+    "edit_approved": (s.TextIn, lambda a, i, p: services.incident_edit_approved(
+        access=a, incident_id=i, text=p.text), "Изменить согласованный текст (согласование снимается)"),
+    "publish": (s.PublishIn, lambda a, i, p: services.incident_publish(
+        access=a, incident_id=i, published_url=p.published_url), "Ответ опубликован (п. 16)"),
+    "set_final_timings": (s.FinalTimingsIn, lambda a, i, p: services.incident_set_final_timings(
+        access=a, incident_id=i, days=p.days), "Срок итогового ответа (п. 18)"),
+    "close_no_answer": (s.CloseNoAnswerIn, lambda a, i, p: services.incident_close_no_answer(
+        access=a, incident_id=i, reason=p.reason, comment=p.comment), "Закрыть без ответа (п. 21)"),
+    "raise_importance": (None, lambda a, i, p: services.incident_raise_importance(
+        access=a, incident_id=i), "Повышенная важность (п. 17, 24)"),
+}
+
+
+def _register(action: str, schema: type[Schema] | None, call: Call, summary: str) -> None:
+    view: Callable[..., dict[str, Any]]
+    if schema is None:
+        def view(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+            return _act(request, incident_id, lambda a: call(a, incident_id, None))
+    else:
+        def view(request: HttpRequest, incident_id: int, payload: schema) -> dict[str, Any]:  # type: ignore[valid-type]
+            return _act(request, incident_id, lambda a: call(a, incident_id, payload))
+    view.__name__ = f"action_{action}"
+    router.post(f"/incidents/{{incident_id}}/actions/{action}", response={200: s.IncidentOut, **ERRORS},
+                by_alias=True, summary=summary, operation_id=f"action_{action}",
+                tags=["actions"])(view)
+
+
+for _action, (_schema, _call, _summary) in ACTIONS.items():
+    _register(_action, _schema, _call, _summary)
+
+api.add_router("/", router)
