@@ -17,6 +17,7 @@ urlpatterns = [
     path("profile/", core_views.profile, name="profile"),
     path("org/", include("otklik.org.urls")),
     path("mail/", include("otklik.notifications.urls")),
+    path("incidents/", include("otklik.incidents.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -39,4 +39,18 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
         ),
     ),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
+    (
+        "incidents:queue",
+        "Сообщения",
+        (
+            Role.REGIONAL_CURATOR,
+            Role.MUNICIPAL_CURATOR,
+            Role.EXECUTOR,
+            Role.UNIT_HEAD,
+            Role.DEPUTY_HEAD,
+            Role.GENERAL_HEAD,
+            Role.ADMINISTRATOR,
+        ),
+    ),
+    ("incidents:new", "Новое сообщение", (Role.REGIONAL_CURATOR, Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)),
 ]

@@ -22,9 +22,25 @@ def _mail() -> list[int]:
     return [StoredMail.objects.latest("pk").pk]
 
 
+def _incident() -> list[int]:
+    from django.utils import timezone
+
+    from otklik.incidents.services import incident_intake
+    from otklik.org.models import Municipality
+
+    incident, _ = incident_intake(
+        municipality=Municipality.objects.get(slug="plastunovskoe"), kind="incident", importance="normal",
+        network="vk", url="https://vk.com/wall-1_1", author_name="Автор", author_url="", text="Яма у школы",
+        detected_at=timezone.now(),
+    )
+    return [incident.pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
     "org:unit": lambda: list(Unit.objects.filter(municipality__slug="plastunovskoe").values_list("pk", flat=True)[:2]),
     "notifications:mail": _mail,
+    "incidents:detail": _incident,
+    "incidents:act": _incident,
 }
 
 

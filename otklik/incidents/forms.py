@@ -1,0 +1,180 @@
+"""Forms of the incident screens: they parse input only; the services decide."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from otklik.channels.networks import Network
+from otklik.incidents.models import Importance, NoAnswerReason, ReturnReason
+from otklik.org.models import Municipality, Person, Unit
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _links(raw: str) -> list[str]:
+    links = [line.strip() for line in raw.splitlines() if line.strip()]
+    check = URLValidator()
+    for link in links:
+        try:
+            check(link)
+        except ValidationError:
+            raise ValidationError(f"Не ссылка: {link}") from None
+    return links
+
+
+class LinksField(forms.CharField):
+    """Links, one per line → list[str]."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
+        kwargs.setdefault("help_text", "Ссылки, по одной в строке")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[str]:
+        return _links(super().clean(value) or "")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A naive wall-clock time: the form gives it the municipality's time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_FORMAT)
+    input_formats = [LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        for fmt in self.input_formats:
+            try:
+                return datetime.strptime(str(value).strip(), fmt)  # noqa: DTZ007  (zone added in clean())
+            except ValueError:
+                continue
+        raise ValidationError("Введите дату и время.", code="invalid")
+
+
+class IntakeForm(forms.Form):
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label="Муниципальное образование")
+    network = forms.ChoiceField(choices=Network.choices, label="Соцсеть")
+    url = forms.URLField(assume_scheme="https", label="Ссылка на сообщение", max_length=1000)
+    author_name = forms.CharField(label="Автор", max_length=300, required=False)
+    author_url = forms.URLField(assume_scheme="https", label="Ссылка на автора", max_length=1000, required=False)
+    text = forms.CharField(label="Текст сообщения", widget=forms.Textarea)
+    detected_at = LocalDateTimeField(label="Обнаружено (время МО)")
+    importance = forms.ChoiceField(choices=Importance.choices, label="Важность", initial=Importance.NORMAL)
+    topic = forms.CharField(label="Тема", max_length=200, required=False)
+    location = forms.CharField(label="Место", max_length=300, required=False)
+    attachments = LinksField(label="Вложения")
+
+    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Municipality]", self.fields["municipality"])
+        field.queryset = municipalities
+        if municipalities.count() == 1:
+            field.initial = municipalities.first()
+            field.widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        mun, naive = data.get("municipality"), data.get("detected_at")
+        if mun is not None and naive is not None:
+            data["detected_at"] = naive.replace(tzinfo=ZoneInfo(mun.time_zone))
+        return data
+
+
+class RouteForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+                                           label="Подразделения", error_messages={
+                                               "required": "Выберите хотя бы одно подразделение."})
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelMultipleChoiceField[Unit]", self.fields["units"])
+        field.queryset = units if units is not None else Unit.objects.none()
+
+
+class NotOursForm(forms.Form):
+    comment = forms.CharField(label="Почему не ваше и чьё это", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AskForm(forms.Form):
+    question = forms.CharField(label="Уточняющий вопрос автору", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ClarifiedForm(forms.Form):
+    reply = forms.CharField(label="Ответ автора", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PartForm(forms.Form):
+    text = forms.CharField(label="Часть ответа вашего подразделения", widget=forms.Textarea)
+
+
+class ConsolidatorForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Готовит сводный ответ")
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelChoiceField[Person]", self.fields["person"])
+        field.queryset = people if people is not None else Person.objects.none()
+
+
+class DraftForm(forms.Form):
+    text = forms.CharField(label="Проект ответа", widget=forms.Textarea)
+    intermediate = forms.BooleanField(label="Промежуточный ответ", required=False)
+    attachments = LinksField(label="Вложения")
+    confirm_errors = forms.BooleanField(label="Отправить, несмотря на ошибки проверки", required=False)
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class ApproveForm(forms.Form):
+    text_hash_seen = forms.CharField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    """п. 14: each of the five reasons, a checkbox and its comment."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for reason in ReturnReason:
+            self.fields[f"reason_{reason.value}"] = forms.BooleanField(label=reason.label, required=False)
+            self.fields[f"comment_{reason.value}"] = forms.CharField(
+                label="Комментарий", required=False, widget=forms.TextInput(attrs={"type": "text"}))
+
+    def reason_rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"reason_{r.value}"], self[f"comment_{r.value}"]) for r in ReturnReason]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        reasons = [{"code": r.value, "comment": data.get(f"comment_{r.value}", "")}
+                   for r in ReturnReason if data.get(f"reason_{r.value}")]
+        if not reasons:
+            raise ValidationError("Отметьте хотя бы одну причину возврата (п. 14).")
+        data["reasons"] = reasons
+        return data
+
+
+class EditApprovedForm(forms.Form):
+    text = forms.CharField(label="Согласованный текст", widget=forms.Textarea)
+
+
+class PublishForm(forms.Form):
+    published_url = forms.URLField(assume_scheme="https", label="Ссылка на опубликованный ответ", required=False, max_length=1000)
+
+
+class FinalTimingsForm(forms.Form):
+    days = forms.IntegerField(label="Срок итогового ответа, рабочих дней", min_value=1, max_value=60)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(choices=NoAnswerReason.choices, label="Основание (п. 21)")
+    comment = forms.CharField(label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2}))

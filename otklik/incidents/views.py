@@ -1,0 +1,303 @@
+"""Incident screens: the queue, hand-in, the incident page and its actions.
+
+Thin views: parse the input, call one selector or service, render. Scope comes from the
+selectors; the exact role of each action is checked by the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as djforms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from otklik.core.access import requires
+from otklik.incidents import forms as f
+from otklik.incidents import services
+from otklik.incidents.deadlines import Countdown, countdown
+from otklik.incidents.models import (
+    Draft,
+    Incident,
+    IncidentStep,
+    Kind,
+    ReturnReason,
+    Status,
+    TopicRoute,
+)
+from otklik.incidents.selectors import incident_get_for, incidents_for, open_steps_for
+from otklik.incidents.steps import StepKind
+from otklik.incidents.transitions import TRANSITIONS, TransitionError, actions_available
+from otklik.org.calendars import work_calendar_for
+from otklik.org.models import Person, Unit
+from otklik.org.roles import Role
+from otklik.org.selectors import Access
+from otklik.worktime import WorkCalendar
+
+PARTICIPANTS = (
+    Role.REGIONAL_CURATOR,
+    Role.MUNICIPAL_CURATOR,
+    Role.EXECUTOR,
+    Role.UNIT_HEAD,
+    Role.DEPUTY_HEAD,
+    Role.GENERAL_HEAD,
+    Role.ADMINISTRATOR,
+)
+INTAKE_ROLES = (Role.REGIONAL_CURATOR, Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)
+ACT_ROLES = tuple(sorted({role for rule in TRANSITIONS.values() for role in rule.roles}))
+ALL_MESSAGES = 50
+
+
+# ---------------------------------------------------------------- countdowns
+
+class _Calendars:
+    """One work calendar per municipality per request."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, WorkCalendar] = {}
+        self.now = timezone.now()
+
+    def countdown(self, step: IncidentStep) -> Countdown:
+        mun = step.incident.municipality
+        if mun.pk not in self._by_id:
+            self._by_id[mun.pk] = work_calendar_for(mun)
+        return countdown(step, now=self.now, wc=self._by_id[mun.pk])
+
+
+@dataclass(frozen=True)
+class Row:
+    step: IncidentStep
+    incident: Incident
+    cd: Countdown
+
+    @property
+    def step_label(self) -> str:
+        return StepKind(self.step.kind).label
+
+
+def _queue_rows(access: Access) -> list[Row]:
+    cals = _Calendars()
+    steps = list(open_steps_for(access=access))
+    if access.has(Role.DEPUTY_HEAD) and not access.has(Role.MUNICIPAL_CURATOR):
+        # At a glance: everything late or of high importance.
+        steps = [s for s in steps if s.due_at <= cals.now or s.incident.is_high]
+    return [Row(step=s, incident=s.incident, cd=cals.countdown(s)) for s in steps]
+
+
+@requires(*PARTICIPANTS)
+def queue(request: HttpRequest, access: Access) -> HttpResponse:
+    rows = _queue_rows(access)
+    if getattr(request, "htmx", False):
+        return render(request, "incidents/queue.html#countdowns", {"rows": rows})
+    latest = list(incidents_for(access=access).order_by("-detected_at")[:ALL_MESSAGES])
+    return render(request, "incidents/queue.html", {
+        "rows": rows, "latest": latest, "can_intake": access.has(*INTAKE_ROLES),
+        "deputy": access.has(Role.DEPUTY_HEAD) and not access.has(Role.MUNICIPAL_CURATOR),
+    })
+
+
+# ---------------------------------------------------------------- intake
+
+@requires(*INTAKE_ROLES)
+def new(request: HttpRequest, access: Access) -> HttpResponse:
+    municipalities = access.municipalities().order_by("name")
+    form = f.IntakeForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        kind = Kind.INCIDENT if access.is_regional else Kind.PUBLICATION
+        incident, _ = services.incident_intake(
+            municipality=d["municipality"], kind=kind, importance=d["importance"], network=d["network"],
+            url=d["url"], author_name=d["author_name"], author_url=d["author_url"], text=d["text"],
+            detected_at=d["detected_at"], topic=d["topic"], location=d["location"],
+            attachments=d["attachments"], by=access.person)
+        messages.success(request, f"Сообщение № {incident.pk} зарегистрировано.")
+        return redirect("incidents:detail", pk=incident.pk)
+    title = "Передать инцидент" if access.is_regional else "Зарегистрировать публикацию"
+    return render(request, "incidents/new.html", {"form": form, "title": title})
+
+
+# ---------------------------------------------------------------- the incident page
+
+def _get(access: Access, pk: int) -> Incident:
+    try:
+        return incident_get_for(access=access, pk=pk)
+    except Incident.DoesNotExist as exc:
+        raise Http404("Сообщение не найдено") from exc
+
+
+def _hidden(incident: Incident) -> set[str]:
+    """Actions of the other kind's path (regional vs local approval)."""
+    if incident.kind == Kind.PUBLICATION:
+        return {"forward", "approve", "return", "set_final_timings"}
+    return {"approve_local", "return_local"}
+
+
+def _latest_draft(incident: Incident) -> Draft | None:
+    return incident.drafts.order_by("-round", "-pk").first()
+
+
+def _action_form(action: str, incident: Incident, data: Any = None) -> djforms.Form:
+    if action == "route":
+        units = Unit.objects.filter(municipality_id=incident.municipality_id).order_by("name")
+        suggested = TopicRoute.objects.filter(municipality_id=incident.municipality_id,
+                                              topic=incident.topic).values_list("unit_id", flat=True).first()
+        return f.RouteForm(data, units=units, initial={"units": [suggested] if suggested else []})
+    if action == "name_consolidator":
+        people = (Person.objects.filter(unit__assignments__incident=incident).distinct()
+                  .order_by("full_name"))
+        return f.ConsolidatorForm(data, people=people)
+    if action in ("approve", "approve_local"):
+        draft = _latest_draft(incident)
+        return f.ApproveForm(data, initial={"text_hash_seen": draft.text_hash if draft else ""})
+    if action == "edit_approved":
+        draft = _latest_draft(incident)
+        return f.EditApprovedForm(data, initial={"text": draft.text if draft else ""})
+    return FORMS.get(action, f.EmptyForm)(data)
+
+
+FORMS: dict[str, type[djforms.Form]] = {
+    "not_ours": f.NotOursForm,
+    "ask_clarification": f.AskForm,
+    "clarification_received": f.ClarifiedForm,
+    "submit_part": f.PartForm,
+    "submit_draft": f.DraftForm,
+    "return": f.ReturnForm,
+    "return_local": f.ReturnForm,
+    "publish": f.PublishForm,
+    "set_final_timings": f.FinalTimingsForm,
+    "close_no_answer": f.CloseForm,
+}
+
+
+def _summary(payload: dict[str, Any]) -> str:
+    parts = []
+    for key, value in payload.items():
+        if value in (None, "", [], {}, False):
+            continue
+        if key == "reasons" and isinstance(value, list):
+            value = "; ".join(
+                f"{ReturnReason(r['code']).label if r.get('code') in ReturnReason.values else r.get('code')}"
+                f"{': ' + r['comment'] if r.get('comment') else ''}" for r in value if isinstance(r, dict))
+        parts.append(f"{key}: {value}")
+    text = ", ".join(parts)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _label(status: str) -> str:
+    return Status(status).label if status in Status.values else status
+
+
+def _detail(request: HttpRequest, access: Access, incident: Incident,
+            bound: dict[str, djforms.Form] | None = None, findings: list[dict[str, Any]] | None = None,
+            status: int = 200) -> HttpResponse:
+    cals = _Calendars()
+    steps = [(s, StepKind(s.kind).label, cals.countdown(s))
+             for s in incident.steps.filter(done_at__isnull=True).select_related("incident__municipality", "actor")]
+    hidden = _hidden(incident)
+    actions = [a for a in actions_available(incident.status, access.roles) if a not in hidden]
+    action_forms = [(a, TRANSITIONS[a].label, (bound or {}).get(a) or _action_form(a, incident)) for a in actions]
+    events = [(e, _label(e.from_status), _label(e.to_status), _summary(e.payload))
+              for e in incident.events.order_by("seq")]
+    drafts = list(incident.drafts.select_related("author", "decided_by").order_by("round", "pk"))
+    for d in drafts:
+        rows = [(ReturnReason(r["code"]).label if r.get("code") in ReturnReason.values else r.get("code"),
+                 r.get("comment", "")) for r in d.return_reasons]
+        setattr(d, "reason_rows", rows)  # noqa: B010  (for the template)
+    return render(request, "incidents/detail.html", {
+        "incident": incident, "steps": steps, "action_forms": action_forms, "events": events,
+        "assignments": incident.assignments.select_related("unit", "executor", "intended_executor"),
+        "drafts": drafts, "latest_draft": drafts[-1] if drafts else None, "findings": findings or [],
+        "tz": incident.municipality.time_zone,
+    }, status=status)
+
+
+@requires(*PARTICIPANTS)
+def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    return _detail(request, access, _get(access, pk))
+
+
+# ---------------------------------------------------------------- actions
+
+Handler = Callable[[Access, Incident, dict[str, Any]], Any]
+
+
+def _draft_findings(incident: Incident, text: str, attachments: list[str]) -> list[dict[str, Any]]:
+    from otklik.texts.answers import check_answer
+
+    return [x.as_dict() for x in check_answer(text, question=incident.text, author=incident.author_name or None,
+                                               attachments=len(attachments))]
+
+
+HANDLERS: dict[str, Handler] = {
+    "route": lambda a, i, d: services.incident_route(access=a, incident_id=i.pk,
+                                                      unit_ids=[u.pk for u in d["units"]]),
+    "not_ours": lambda a, i, d: services.incident_not_ours(access=a, incident_id=i.pk, comment=d["comment"]),
+    "ask_clarification": lambda a, i, d: services.incident_ask_clarification(
+        access=a, incident_id=i.pk, question=d["question"]),
+    "clarification_received": lambda a, i, d: services.incident_clarification_received(
+        access=a, incident_id=i.pk, reply=d["reply"]),
+    "submit_part": lambda a, i, d: services.incident_submit_part(access=a, incident_id=i.pk, text=d["text"]),
+    "name_consolidator": lambda a, i, d: services.incident_name_consolidator(
+        access=a, incident_id=i.pk, person_id=d["person"].pk),
+    "submit_draft": lambda a, i, d: services.incident_submit_draft(
+        access=a, incident_id=i.pk, text=d["text"], intermediate=d["intermediate"], attachments=d["attachments"],
+        findings=d["findings"], confirmed_with_errors=d["confirm_errors"]),
+    "forward": lambda a, i, d: services.incident_forward(access=a, incident_id=i.pk),
+    "approve": lambda a, i, d: services.incident_approve(access=a, incident_id=i.pk,
+                                                          text_hash_seen=d["text_hash_seen"]),
+    "return": lambda a, i, d: services.incident_return(access=a, incident_id=i.pk, reasons=d["reasons"]),
+    "edit_approved": lambda a, i, d: services.incident_edit_approved(access=a, incident_id=i.pk, text=d["text"]),
+    "publish": lambda a, i, d: services.incident_publish(access=a, incident_id=i.pk,
+                                                          published_url=d["published_url"]),
+    "set_final_timings": lambda a, i, d: services.incident_set_final_timings(
+        access=a, incident_id=i.pk, days=d["days"]),
+    "close_no_answer": lambda a, i, d: services.incident_close_no_answer(
+        access=a, incident_id=i.pk, reason=d["reason"], comment=d["comment"]),
+    "raise_importance": lambda a, i, d: services.incident_raise_importance(access=a, incident_id=i.pk),
+}
+HANDLERS["approve_local"] = HANDLERS["approve"]
+HANDLERS["return_local"] = HANDLERS["return"]
+
+DONE = {
+    "route": "Сообщение направлено.",
+    "submit_part": "Часть ответа направлена куратору.",
+    "submit_draft": "Проект ответа направлен.",
+    "forward": "Проект направлен на согласование в регион.",
+    "approve": "Ответ согласован.",
+    "approve_local": "Публикация согласована.",
+    "return": "Проект возвращён на доработку.",
+    "return_local": "Проект возвращён на доработку.",
+    "publish": "Публикация отмечена.",
+}
+
+
+@requires(*ACT_ROLES)
+def act(request: HttpRequest, access: Access, pk: int, action: str) -> HttpResponse:
+    incident = _get(access, pk)
+    if action not in HANDLERS:
+        raise Http404("Нет такого действия")
+    if request.method != "POST":
+        return redirect("incidents:detail", pk=pk)
+    form = _action_form(action, incident, request.POST)
+    if not form.is_valid():
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
+        return _detail(request, access, incident, bound={action: form}, status=400)
+    data: dict[str, Any] = dict(form.cleaned_data)
+    if action == "submit_draft":
+        data["findings"] = _draft_findings(incident, data["text"], data["attachments"])
+    try:
+        HANDLERS[action](access, incident, data)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+        if action == "submit_draft":  # keep the typed text and show what the checks found
+            errors = [x for x in data["findings"] if x.get("severity") == "error"]
+            return _detail(request, access, _get(access, pk), bound={action: form}, findings=errors, status=400)
+        return redirect("incidents:detail", pk=pk)
+    messages.success(request, DONE.get(action, f"Выполнено: {TRANSITIONS[action].label}."))
+    return redirect("incidents:detail", pk=pk)
+
