@@ -32,7 +32,8 @@ def _person(login: str) -> Person:
 
 def _acc(login: str) -> Access:
     access = access_for(_person(login).user)
-    assert access is not None
+    if access is None:
+        raise LookupError(login)
     return access
 
 

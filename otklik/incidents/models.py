@@ -58,7 +58,8 @@ class Incident(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INCIDENT)
     importance = models.CharField(max_length=8, choices=Importance.choices, default=Importance.NORMAL)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW, db_index=True)
-    external_id = models.CharField(max_length=200, null=True, blank=True)
+    # NULL, not "": many incidents have no regional id, and the unique constraint must ignore them.
+    external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     content_hash = models.CharField(max_length=64, blank=True)
     network = models.CharField(max_length=16, choices=Network.choices)
     url = models.URLField(max_length=1000)
@@ -72,7 +73,9 @@ class Incident(models.Model):
     handed_over_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    units = models.ManyToManyField(Unit, through="Assignment", related_name="incidents")
+    units: models.ManyToManyField[Unit, Assignment] = models.ManyToManyField(
+        Unit, through="Assignment", related_name="incidents"
+    )
     consolidator = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     no_answer_reason = models.CharField(max_length=16, choices=NoAnswerReason.choices, blank=True)
     no_answer_comment = models.TextField(blank=True)
@@ -125,6 +128,9 @@ class Assignment(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["dispatched_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.unit} — № {self.incident_id}"
+
 
 class Draft(models.Model):
     """A draft answer. Its text never changes: an edit is a new draft (a new round)."""
@@ -158,6 +164,9 @@ class Draft(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["incident", "round", "pk"]
 
+    def __str__(self) -> str:
+        return f"Проект № {self.round} по сообщению № {self.incident_id}"
+
 
 class IncidentStep(models.Model):
     """One timed step of §3, its deadline computed in working time from the moment named."""
@@ -177,6 +186,9 @@ class IncidentStep(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — № {self.incident_id}"
 
     @property
     def is_open(self) -> bool:
@@ -204,6 +216,9 @@ class IncidentEvent(models.Model):
             models.UniqueConstraint(fields=["incident", "seq"], name="event_unique_seq"),
         ]
 
+    def __str__(self) -> str:
+        return f"№ {self.incident_id}.{self.seq}: {self.action}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("История инцидента не изменяется.")
@@ -227,6 +242,9 @@ class DeadlinePolicy(models.Model):
             models.UniqueConstraint(fields=["municipality", "effective_from"], name="policy_unique_from"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.municipality}: с {self.effective_from:%d.%m.%Y}"
+
 
 class TopicRoute(models.Model):
     """Configuration: a topic's unit, for the routing suggestion."""
@@ -239,3 +257,6 @@ class TopicRoute(models.Model):
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["municipality", "topic"], name="topic_route_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.unit}"

@@ -14,7 +14,7 @@ def incidents_for(*, access: Access) -> QuerySet[Incident]:
     qs = Incident.objects.select_related("municipality")
     if access.is_regional or access.sees_whole_municipality:
         return qs.filter(municipality__in=access.municipalities())
-    if access.person.unit_id is None:
+    if access.person.unit_id is None or access.person.municipality_id is None:
         return qs.none()
     # Executors and unit heads: the work of their unit, and what they consolidate.
     return qs.filter(

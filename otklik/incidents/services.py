@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -83,7 +83,7 @@ def incident_intake(*, municipality: Municipality, kind: str, importance: str, n
     handed = handed_over_at or timezone.now()
     fields = {"kind": kind, "importance": importance, "network": network, "url": url,
               "author_name": author_name, "author_url": author_url, "text": text,
-              "detected_at": detected_at.isoformat(), "topic": topic, "location": location,
+              "detected_at": detected_at.astimezone(UTC).isoformat(),  # same instant, any offset "topic": topic, "location": location,
               "attachments": list(attachments)}
     digest = content_hash(fields)
     if external_id:
@@ -171,6 +171,8 @@ def _late(incident: Incident, since: datetime, kind: str, at: datetime) -> bool:
 
 
 def _my_assignment(incident: Incident, access: Access) -> Assignment:
+    if access.person.unit_id is None:
+        raise TransitionError("Вы не состоите в подразделении.")
     a = (Assignment.objects.filter(incident=incident, unit_id=access.person.unit_id)
          .exclude(state=Assignment.State.WITHDRAWN).order_by("-dispatched_at").first())
     if a is None:

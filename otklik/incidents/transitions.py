@@ -32,10 +32,10 @@ def _t(sources: set[str] | frozenset[str], target: str | None, roles: set[str], 
     return Transition(frozenset(sources), target, frozenset(roles), label, frozenset(targets or ()))
 
 
-CURATOR = {Role.MUNICIPAL_CURATOR}
-EXECUTOR = {Role.EXECUTOR, Role.UNIT_HEAD}
-REGION = {Role.REGIONAL_CURATOR}
-LOCAL_APPROVER = {Role.GENERAL_HEAD}  # publications: coordinated by the general department
+CURATOR: set[str] = {Role.MUNICIPAL_CURATOR}
+EXECUTOR: set[str] = {Role.EXECUTOR, Role.UNIT_HEAD}
+REGION: set[str] = {Role.REGIONAL_CURATOR}
+LOCAL_APPROVER: set[str] = {Role.GENERAL_HEAD}  # publications: coordinated by the general department
 
 TRANSITIONS: dict[str, Transition] = {
     "route": _t({S.NEW, S.REROUTE, S.ROUTED}, S.ROUTED, CURATOR, "Направить в подразделение"),

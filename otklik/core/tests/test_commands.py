@@ -7,7 +7,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,13 @@ XML_2028 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @pytest.fixture(scope="module")
-def instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def instance(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("instance")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update({"DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "OTKLIK_VAR_DIR": str(tmp)})
     for args in (["migrate", "-v0"], ["demo", "load"]):
         subprocess.run([sys.executable, "-m", "otklik.core.cli", *args], env=env, check=True, capture_output=True)
-    yield env
+    return env
 
 
 def run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
