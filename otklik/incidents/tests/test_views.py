@@ -82,7 +82,7 @@ def test_queue_has_no_n_plus_one(demo: dict[str, Any], django_assert_max_num_que
         intake(demo, text=f"Сообщение {n}", high=n % 3 == 0)
     client = client_for(demo, "curator")
     client.get("/incidents/")  # warm the work-calendar cache
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         response = client.get("/incidents/")
     assert response.content.decode().count('<tr class="queue-row">') == 24  # answer + route for each
 
