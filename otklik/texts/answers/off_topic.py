@@ -1,9 +1,20 @@
 """``off_topic``: the answer does not speak of what the author asked about.
 
-The key things of the question — the place (street names, house numbers), the object (nouns)
-and the problem (verbs, adjectives) — are taken as lemmas without generic words; the answer must
-mention some of them: the same lemma, the same first five letters for long words (cognates:
-«ремонт» / «отремонтировать»), a synonym from a small list, or the same house number.
+Three things of the question are compared with the answer:
+
+* the **topic** — both texts are mapped to coarse topics (roads, lighting, waste, water, …) by
+  lemma lists (``data/topics.txt``);
+* the **key words** — nouns, verbs and adjectives of the question without generic words; the
+  answer mentions one by the same lemma, the same first five letters for long words (cognates:
+  «ремонт» / «отремонтировать») or a synonym from a small list (``data/synonyms.txt``);
+* the **place** — a street, a house number or a settlement the question names («на Красной, 15»,
+  «по Ленина», «в хуторе Нагорном»).
+
+An error only when the answer shares nothing substantive with the question: no key word and no
+common topic while it has a topic of its own that differs (garbage to a pothole question) or no
+topic content at all («Ваше обращение принято»). Warnings: the question names a place and the
+answer names none (or another street) while sharing at most one object with the question; a
+«когда?» question answered without any time.
 """
 
 from __future__ import annotations
@@ -12,96 +23,267 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from ._doc import Doc, Tok
+from otklik.texts import morph
+
+from ._doc import Doc, Tok, all_tags, norm
 from .findings import ERROR, WARNING, Finding
 
 CODE = "off_topic"
 MIN_QUESTION_WORDS = 4
-MIN_KEYS = 2
 _STEM = 5
 
-_GENERIC = frozenset(["администрация", "администратор", "вопрос", "здравствуйте", "здравствовать", "пожалуйста", "добрый", "день", "спасибо", "подсказать", "сказать", "ответить", "мочь", "быть", "знать", "хотеть", "город", "житель", "глава", "год", "раз", "просьба", "помочь", "сделать", "человек", "это", "весь", "который", "такой", "свой", "наш", "ваш", "очень", "просить", "писать", "написать", "обращаться", "обратиться", "обращение", "жалоба", "сообщение", "ответ", "делать", "стать", "иметь", "нужно", "надо", "можно", "мой", "вы", "мы", "они", "уважаемый", "уважать", "сколько", "долго", "когда", "почему", "где", "куда", "что", "как", "кто", "какой", "сегодня", "время", "вообще", "опять", "снова", "нормальный", "нормально", "месяц", "неделя", "сих", "пора", "прошлый", "каждый", "самый", "хороший", "большой", "новый", "ждать", "решить", "решать", "получить", "давать", "дать", "идти", "пойти", "возможно", "возможность", "район", "поселение", "станица", "село", "хутор", "посёлок", "поселок", "муниципальный", "глава", "администрации", "мэр", "депутат", "чиновник", "власть", "служба", "благодарить", "спасибо", "ли", "есть", "нет", "никто", "ничто", "дело"])
-_PLACE_HEADS = frozenset({"ул", "улица", "переулок", "пер", "проспект", "пр", "площадь",
-                          "шоссе", "бульвар", "проезд", "мкр", "микрорайон", "дом", "д"})
-_KEY_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS", "NUMB"})
-_DIGITS_RE = re.compile(r"\d+")
+_GENERIC = frozenset(["администрация", "администратор", "вопрос", "здравствуйте", "здравствовать", "пожалуйста", "добрый", "день", "спасибо", "подсказать", "сказать", "ответить", "мочь", "быть", "знать", "хотеть", "город", "житель", "глава", "год", "раз", "просьба", "помочь", "сделать", "человек", "это", "весь", "который", "такой", "свой", "наш", "ваш", "очень", "просить", "писать", "написать", "обращаться", "обратиться", "обращение", "жалоба", "сообщение", "ответ", "делать", "стать", "иметь", "нужно", "надо", "можно", "мой", "вы", "мы", "они", "уважаемый", "уважать", "сколько", "долго", "когда", "почему", "где", "куда", "что", "как", "кто", "какой", "сегодня", "время", "вообще", "опять", "снова", "нормальный", "нормально", "месяц", "неделя", "сих", "пора", "прошлый", "каждый", "самый", "хороший", "большой", "новый", "ждать", "решить", "решать", "получить", "давать", "дать", "идти", "пойти", "возможно", "возможность", "район", "поселение", "станица", "село", "хутор", "посёлок", "поселок", "муниципальный", "администрации", "мэр", "депутат", "чиновник", "власть", "служба", "благодарить", "ли", "есть", "нет", "никто", "ничто", "дело", "улица", "дом", "уже", "ещё", "третий", "второй", "первый", "последний", "стоять", "безобразие", "стыдно", "позор", "утро", "вечер", "ночь", "лето", "зима", "весна", "осень"])
+_STREET_HEADS = frozenset({"ул", "улица", "переулок", "пер", "проспект", "пр-т", "площадь", "пл",
+                           "шоссе", "бульвар", "мкр", "микрорайон", "тупик", "квартал"})
+_SETTLEMENT_HEADS = frozenset({"х", "хутор", "ст", "станица", "пос", "посёлок", "поселок",
+                               "село", "деревня", "г", "город"})
+_HOUSE_WORDS = frozenset({"дом", "д", "домовладение"})
+# Prepositions before a street or settlement name: «на Красной», «по Ленина», «в Динской».
+_PLACE_PREPS = frozenset({"на", "по", "в", "во", "с", "со", "у", "возле", "около", "до", "от",
+                          "из", "к", "напротив", "вдоль", "между"})
+_KEY_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "PRTF", "PRTS"})
+_HOUSE_NUMBER_RE = re.compile(r"\d{1,4}[а-яё]?", re.IGNORECASE)
 _ANSWERS_DIRECTLY_RE = re.compile(
     r"(?:^|[.!?]\s+)(?:Да|Нет)\b|\b(?:уточните|напишите,?\s+пожалуйста|сообщите,?\s+пожалуйста)\b",
     re.IGNORECASE,
 )
+# The question asks for a date or a time.
+_WHEN_RE = re.compile(
+    r"\b(?:когда|во\s+сколько|какого\s+числа|в\s+какие\s+сроки|в\s+какой\s+срок|какие\s+сроки|"
+    r"сроки\s+какие|до\s+какого)\b",
+    re.IGNORECASE,
+)
+# Any statement of time in the answer (or a refusal, which answers «когда» too).
+_TIME_RE = re.compile(
+    r"\d|\b(?:январ|феврал|март|апрел|ма[йяе]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"понедельник|вторник|сред[уыа]|четверг|пятниц|суббот|воскресень|сегодня|завтра|послезавтра|"
+    r"вчера|недел|месяц|год|весн|лет(?:ом|а)\b|осен|зим|скоро|ближайш|в\s+течение|до\s+конца|"
+    r"после|как\s+только|пока|сейчас|уже|кажд|ежедневн|утр|вечер|ноч|"
+    r"не\s+(?:будет|планир|получится|сможем|удастся)|нельзя|нет\b)",
+    re.IGNORECASE,
+)
+# Words of courtesy and of a reply that promises nothing: a sentence made only of them
+# («Спасибо за обращение, оно принято и будет рассмотрено») says nothing about the question.
+_FORMULA = frozenset(["здравствуйте", "здравствовать", "привет", "добрый", "день", "вечер", "утро", "уважаемый", "спасибо", "благодарить", "благодарный", "благодарность", "обращение", "вопрос", "сигнал", "отзыв", "сообщение", "мнение", "предложение", "принять", "принятый", "рассмотреть", "рассматривать", "рассматриваться", "рассмотрение", "учесть", "учитывать", "контроль", "находиться", "постоянный", "обязательно", "всегда", "рад", "радый", "радовать", "обратный", "связь", "житель", "поселение", "администрация", "станица", "активный", "гражданский", "позиция", "участие", "внимание", "интерес", "проявленный", "проявить", "жизнь", "следить", "новость", "группа", "подписываться", "пропустить", "информация", "работа", "проводить", "вестись", "улучшение", "качество", "обслуживание", "гражданин", "данный", "настоящий", "время", "наш", "ваш", "весь", "это", "который", "свой", "быть", "являться", "оставаться", "неравнодушие", "неравнодушный", "забота", "ценить", "важный", "ответ", "дальнейший", "стараться", "мочь", "вообще"])
+# «Следите за новостями», «информация размещена на сайте»: a pointer instead of an answer.
+_DEFLECTION_RE = re.compile(
+    r"\b(?:следите|следить|подписывайтесь|смотрите)\b|\b(?:информаци\w*|сведени\w*)\b[^.!?:\d]*"
+    r"\b(?:размещ\w*|опубликова\w*|доступн\w*|публику\w*)\b",
+    re.IGNORECASE,
+)
+# Legal citations carry dates and numbers that are no answer to «когда».
+_CITATION_RE = re.compile(
+    r"\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}|№\s*[\w./-]+|\b(?:ст|стать\w*|пункт\w*|п)\.?\s*\d[\d.]*",
+    re.IGNORECASE,
+)
+# The answer speaks of the matter by a pronoun and gives a reason or a plan («думаем над этим,
+# но денег в бюджете нет»): not empty, even with no word of the question.
+_SUBSTANCE = frozenset(["бюджет", "деньги", "денежный", "средство", "финансирование", "подрядчик", "смета", "программа", "заявка", "контракт", "торги", "план", "планировать", "проект"])
+
+
+def _data(name: str) -> str:
+    return resources.files(__package__).joinpath("data", name).read_text("utf-8")
+
+
+@lru_cache(maxsize=100_000)
+def normal_forms(word: str) -> frozenset[str]:
+    """Normal forms of every parse of a word: «ямы» is «ям» by the likeliest parse, «яма» too."""
+    return frozenset(norm(p.normal_form) for p in morph.analyzer().parse(word))
 
 
 @lru_cache(maxsize=1)
 def _synonyms() -> dict[str, frozenset[str]]:
-    text = resources.files(__package__).joinpath("data", "synonyms.txt").read_text("utf-8")
     groups: dict[str, set[str]] = {}
-    for line in text.splitlines():
+    for line in _data("synonyms.txt").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         words = line.split()
-        for w in words:
-            groups.setdefault(w, set()).update(words)
+        forms = set(words) | {morph.lemma(w) for w in words}
+        for w in forms:
+            groups.setdefault(w, set()).update(forms)
     return {k: frozenset(v) for k, v in groups.items()}
+
+
+@lru_cache(maxsize=1)
+def _topic_words() -> dict[str, frozenset[str]]:
+    """Word (in its dictionary form) → the topics it belongs to."""
+    index: dict[str, set[str]] = {}
+    for line in _data("topics.txt").splitlines():
+        if not line.strip() or line.startswith("#") or ":" not in line:
+            continue
+        name, words = line.split(":", 1)
+        for w in words.split():
+            index.setdefault(norm(w), set()).add(name.strip())
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def topics(doc: Doc) -> frozenset[str]:
+    """The coarse topics a text speaks of."""
+    index = _topic_words()
+    found: set[str] = set()
+    for tok in doc.toks:
+        if tok.is_word and tok.prose:
+            found.update(index.get(tok.lower, ()))
+            for form in normal_forms(tok.text):
+                found.update(index.get(form, ()))
+    return frozenset(found)
 
 
 def _stem(lemma: str) -> str | None:
     return lemma[:_STEM] if len(lemma) >= 6 else None
 
 
-class _Keys:
+class Places:
+    """Streets, settlements and house numbers a text names, as lemmas."""
+
+    __slots__ = ("numbers", "settlements", "streets", "tok_ids")
+
     def __init__(self) -> None:
-        self.place: set[str] = set()
-        self.object: set[str] = set()
-        self.other: set[str] = set()
+        self.streets: set[str] = set()
+        self.settlements: set[str] = set()
+        self.numbers: set[str] = set()
+        self.tok_ids: set[int] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.streets or self.settlements)
 
 
-def _question_keys(q: Doc) -> _Keys:
-    keys = _Keys()
-    starts = {q.toks[s.first].start for s in q.sents if s.first < len(q.toks)}
-    prev: Tok | None = None
-    for tok in q.toks:
-        if tok.prose and (m := _DIGITS_RE.fullmatch(tok.text) or _DIGITS_RE.match(tok.text)):
-            if len(m.group(0)) <= 4:
-                keys.place.add(m.group(0))
-        elif tok.is_word and tok.lemma not in _GENERIC and tok.pos in _KEY_POS and len(tok.lemma) > 2:
-            if (tok.text[0].isupper() and tok.start not in starts) or (
-                    prev is not None and prev.lower in _PLACE_HEADS and tok.pos != "NOUN"):
-                keys.place.add(tok.lemma)
-            elif tok.pos == "NOUN":
-                keys.object.add(tok.lemma)
-            else:
-                keys.other.add(tok.lemma)
-        if tok.is_word or tok.text.isdigit():
-            prev = tok
-    return keys
+def _prev_word(doc: Doc, i: int) -> int | None:
+    """Index of the word before token i, skipping the full stop of an abbreviation («ул.»)."""
+    k = i - 1
+    if k >= 0 and doc.toks[k].text == ".":
+        k -= 1
+    return k if k >= 0 and doc.toks[k].is_word else None
 
 
-def _answer_index(a: Doc) -> tuple[set[str], set[str], set[str]]:
-    lemmas: set[str] = set()
-    stems: set[str] = set()
-    numbers: set[str] = set()
-    for tok in a.toks:
-        if tok.is_word:
-            lemmas.add(tok.lemma)
-            lemmas.add(tok.lower)
-            for s in (_stem(tok.lemma), _stem(tok.lower)):
-                if s:
-                    stems.add(s)
-        for n in _DIGITS_RE.findall(tok.text):
-            numbers.add(n)
-    syn = _synonyms()
-    for lemma in list(lemmas):
-        lemmas.update(syn.get(lemma, ()))
-    return lemmas, stems, numbers
+def _next_word(doc: Doc, i: int) -> Tok | None:
+    k = i + 1
+    return doc.toks[k] if k < len(doc.toks) and doc.toks[k].is_word else None
 
 
-def _found(key: str, lemmas: set[str], stems: set[str], numbers: set[str]) -> bool:
-    if key.isdigit():
-        return key in numbers
-    if key in lemmas or any(s in lemmas for s in _synonyms().get(key, ())):
-        return True
-    stem = _stem(key)
-    return stem is not None and stem in stems
+def _name_like(tok: Tok, prep: str | None, nxt: Tok | None) -> str | None:
+    """'street' or 'settlement' when a capitalised word looks like a place name."""
+    tags = all_tags(tok.text)
+    if (nxt is not None and nxt.lower not in _STREET_HEADS | _SETTLEMENT_HEADS
+            and tags and tags[0].POS in ("ADJF", "PRTF")
+            and (nxt.pos in ("NOUN", "ADJF") or nxt.text.isupper())):
+        return None  # «с Федеральным законом», «Динской ЦРБ»: an adjective of a name
+
+    street_like = any("Surn" in t for t in tags) or any(t.POS == "ADJF" for t in tags)
+    if prep in ("на", "по") and tags and tags[0].POS == "NOUN" and "gent" in tags[0]:
+        street_like = True  # «на Мира»: a street named in the genitive
+    if street_like and prep in ("на", "по"):
+        return "street"  # «на Красной»: streets take «на», settlements «в»
+    if any("Geox" in t for t in tags):
+        return "settlement"
+    return "street" if street_like else None
+
+
+def places(doc: Doc) -> Places:
+    found = Places()
+    toks = doc.toks
+    for i, tok in enumerate(toks):
+        if not tok.is_word or not tok.prose:
+            continue
+        p = _prev_word(doc, i)
+        prev = toks[p].lower if p is not None else None
+        if p is not None and toks[p].lemma in _SETTLEMENT_HEADS | _STREET_HEADS:
+            prev = toks[p].lemma  # «в чате хутора Нагорного»
+        capital = tok.text[0].isupper() and not (len(tok.text) > 1 and tok.text.isupper())
+        kind: str | None = None
+        if prev in _STREET_HEADS and (capital or tok.pos in ("ADJF", "NOUN")):
+            kind = "street"
+        elif prev in _SETTLEMENT_HEADS and capital:
+            kind = "settlement"
+        elif capital and ((i not in doc.starts and prev in _PLACE_PREPS)
+                          or _HOUSE_NUMBER_RE.fullmatch(toks[i + 1].text if i + 1 < len(toks)
+                                                        else "")):
+            kind = _name_like(tok, prev, _next_word(doc, i))
+        elif prev in ("на", "по") and tok.pos == "ADJF" and "femn" in all_tags(tok.text)[0]:
+            nxt = _next_word(doc, i)
+            if nxt is None or nxt.pos not in ("NOUN", "ADJF", "PRTF"):
+                kind = "street"  # «на кубанской положат»: the street without «улица»
+        if kind is None:
+            continue
+        (found.streets if kind == "street" else found.settlements).add(tok.lemma)
+        found.tok_ids.add(i)
+        # «Красной, 15», «Пушкина 9»: the house number follows the street.
+        k = i + 1
+        if k < len(toks) and toks[k].text == ",":
+            k += 1
+        if kind == "street" and k < len(toks) and _HOUSE_NUMBER_RE.fullmatch(toks[k].text):
+            found.numbers.add(norm(toks[k].text))
+            found.tok_ids.add(k)
+    for i, tok in enumerate(toks):
+        if tok.lower in _HOUSE_WORDS:
+            k = i + 1
+            if k < len(toks) and toks[k].text == ".":
+                k += 1
+            if k < len(toks) and _HOUSE_NUMBER_RE.fullmatch(toks[k].text):
+                found.numbers.add(norm(toks[k].text))  # «дом 9», «д. 9»
+        elif _HOUSE_NUMBER_RE.fullmatch(tok.text) and i + 1 < len(toks) and \
+                toks[i + 1].lemma == "дом":
+            found.numbers.add(norm(tok.text))  # «возле 22 дома»
+    return found
+
+
+class _Index:
+    """What the answer says, for looking up the question's words."""
+
+    def __init__(self, a: Doc) -> None:
+        self.lemmas: set[str] = set()
+        self.stems: set[str] = set()
+        self.numbers: set[str] = set()
+        for tok in a.toks:
+            if tok.is_word:
+                self.lemmas.add(tok.lemma)
+                self.lemmas.add(tok.lower)
+                for s in (_stem(tok.lemma), _stem(tok.lower)):
+                    if s:
+                        self.stems.add(s)
+            elif _HOUSE_NUMBER_RE.fullmatch(tok.text):
+                self.numbers.add(norm(tok.text))
+        syn = _synonyms()
+        self.expanded = set(self.lemmas)
+        for lemma in self.lemmas:
+            self.expanded.update(syn.get(lemma, ()))
+
+    def has(self, key: str) -> bool:
+        if key in self.expanded:
+            return True
+        stem = _stem(key)
+        return stem is not None and stem in self.stems
+
+
+def _concept(key: str) -> str:
+    """One name for a word and its synonyms, so that «мусор» and «отходы» count once."""
+    group = _synonyms().get(key)
+    return min(group) if group else key
+
+
+def _is_name(tok: Tok) -> bool:
+    return tok.text[:1].isupper() and any(
+        "Name" in t or "Surn" in t or "Patr" in t for t in all_tags(tok.text))
+
+
+def is_formula(doc: Doc) -> bool:
+    """True when every sentence is courtesy, a promise to consider, or a pointer to the news."""
+    if not doc.sents:
+        return False
+    for sent in doc.sents:
+        if _DEFLECTION_RE.search(sent.text) and not re.search(r"[\d:]", sent.text):
+            continue
+        for tok in doc.toks[sent.first : sent.last]:
+            if (tok.is_word and tok.prose and tok.pos in _KEY_POS and len(tok.lower) > 2
+                    and tok.lemma not in _FORMULA and not _is_name(tok)):
+                return False
+    return True
+
+
+def _span(doc: Doc) -> tuple[int, int]:
+    stripped = doc.text.strip()
+    start = doc.text.find(stripped[:1]) if stripped else 0
+    return start, start + len(stripped)
 
 
 def check(doc: Doc, *, question: str) -> list[Finding]:
@@ -110,39 +292,64 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
     q = Doc(question)
     if q.word_count() < MIN_QUESTION_WORDS:
         return []
-    keys = _question_keys(q)
-    total = len(keys.place) + len(keys.object) + len(keys.other)
-    if total < MIN_KEYS:
+    q_places = places(q)
+    objects: set[str] = set()
+    others: set[str] = set()
+    for i, tok in enumerate(q.toks):
+        if (not tok.is_word or i in q_places.tok_ids or tok.lemma in _GENERIC
+                or tok.pos not in _KEY_POS or len(tok.lemma) <= 2):
+            continue
+        (objects if tok.pos == "NOUN" else others).add(tok.lemma)
+    q_topics = topics(q)
+    if not (objects or others or q_topics):
         return []
-    lemmas, stems, numbers = _answer_index(doc)
+    index = _Index(doc)
+    shared_objects = {_concept(k) for k in objects if index.has(k)}
+    shared = shared_objects | {_concept(k) for k in others if index.has(k)}
+    a_topics = topics(doc)
+    start, end = _span(doc)
+    a_places = places(doc)
+    place_hit = bool(q_places) and (
+        any(index.has(k) for k in q_places.streets | q_places.settlements)
+        or bool(q_places.numbers & index.numbers))
 
-    def hits(group: set[str]) -> int:
-        return sum(_found(k, lemmas, stems, numbers) for k in group)
+    if is_formula(doc):
+        return [Finding(CODE, ERROR, start, end,
+                        "Ответ состоит из общих слов (спасибо, обращение принято, следите за "
+                        "новостями) и не отвечает на вопрос автора. Ответьте по существу.", None)]
 
-    place, obj, other = hits(keys.place), hits(keys.object), hits(keys.other)
-    stripped = doc.text.strip()
-    start = doc.text.find(stripped[:1]) if stripped else 0
-    end = start + len(stripped)
-    if place + obj + other == 0:
-        # A plain «Да»/«Нет» to a yes-no question, or a question back to the author («уточните
-        # адрес»), answers without repeating the words: worth a look, not a return.
-        severity = WARNING if _ANSWERS_DIRECTLY_RE.search(doc.text) or "?" in doc.text else ERROR
-        return [Finding(
-            CODE, severity, start, end,
-            "Ответ не касается вопроса автора: в нём нет ни места, ни предмета, ни проблемы, о "
-            "которых спрашивали. Ответьте по существу.",
-            None,
-        )]
-    missing = []
-    if keys.place and place == 0:
-        missing.append("место (улицу, дом)")
-    if keys.object and obj == 0:
-        missing.append("предмет вопроса")
-    if missing:
+    if not shared_objects and q_topics and a_topics and not q_topics & a_topics:
+        # Only a verb in common («отремонтируйте ворота» / «заменили качели»): another matter.
+        shared = set()
+    if not shared and not (q_topics & a_topics):
+        differ = bool(q_topics and a_topics)
+        substance = any(t.lemma in _SUBSTANCE for t in doc.toks)
+        if differ or not (a_topics or place_hit or substance):
+            # A plain «Да»/«Нет» or a question back to the author («уточните адрес») answers
+            # without repeating the words: worth a look, not a return.
+            direct = not differ and (bool(_ANSWERS_DIRECTLY_RE.search(doc.text)) or "?" in doc.text)
+            why = ("он о другом" if differ else "в нём нет ни предмета, ни проблемы, о которых "
+                   "спрашивали")
+            return [Finding(CODE, WARNING if direct else ERROR, start, end,
+                            f"Ответ не касается вопроса автора: {why}. Ответьте по существу.",
+                            None)]
+        return []
+
+    if q_places:
+        other_street = bool(q_places.streets and a_places.streets)
+        if not place_hit and (other_street or (not a_places and len(shared_objects) <= 1)):
+            return [Finding(
+                CODE, WARNING, start, end,
+                "В ответе не названо место (улица, дом), о котором спрашивал автор: проверьте, "
+                "что ответ именно на его вопрос.",
+                None,
+            )]
+
+    if _WHEN_RE.search(question) and not _TIME_RE.search(_CITATION_RE.sub(" ", doc.text)):
         return [Finding(
             CODE, WARNING, start, end,
-            f"В ответе не названо {' и '.join(missing)}, о которых спрашивал автор: проверьте, что "
-            "ответ именно на его вопрос.",
+            "Автор спрашивал «когда», а в ответе нет ни срока, ни даты: назовите срок или "
+            "объясните, почему его пока нет.",
             None,
         )]
     return []
