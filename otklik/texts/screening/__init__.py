@@ -14,6 +14,21 @@ from otklik.texts.screening.topics import TopicModel
 __all__ = ["TOPICS", "Screening", "Span", "TopicModel", "screen"]
 
 
+_EMERGENCY_TOPIC: dict[str, str] = {
+    "water": "utilities",
+    "heating": "utilities",
+    "gas": "utilities",
+    "power": "utilities",
+    "power_line": "utilities",
+    "fire": "safety",
+    "flood": "safety",
+    "collapse": "safety",
+    "injury": "safety",
+    "children": "safety",
+}
+_EMERGENCY_WEIGHT = 4.0
+
+
 def screen(
     text: str, *, topic_model: TopicModel | None = None, min_examples: int = 50
 ) -> Screening:
@@ -25,8 +40,20 @@ def screen(
     reason, na_spans = no_answer.check(text)
     is_spam, spam_spans = spam.check(text)
     reasons, hi_spans = importance.check(text)
-    lems = topics.lemmas(text)
-    topic, scores = topics.choose(text, lems, topic_model, min_examples)
+    if is_spam:
+        # An advert is not an emergency and is routed nowhere, whatever words it borrows.
+        reasons, hi_spans = (), ()
+        topic: str | None = "other"
+        scores: dict[str, float] = {code: float(code == "other") for code in TOPICS}
+    else:
+        # Emergencies point at a topic: a supply failure at utilities, fire, flood, collapse
+        # and people in danger at safety.
+        extra = {
+            _EMERGENCY_TOPIC[r]: _EMERGENCY_WEIGHT for r in reasons if r in _EMERGENCY_TOPIC
+        }
+        topic, scores = topics.choose(
+            text, topics.lemmas(text), topic_model, min_examples, extra
+        )
     return Screening(
         no_answer=reason is not None,
         no_answer_reason=reason,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import product
 
 from otklik.texts import morph
 from otklik.texts.screening.data_files import lines
@@ -59,7 +60,17 @@ def obscene_reading(reading: str) -> bool:
         if len(letters) < 2 or not re.fullmatch(r"[а-я*]+", reading):
             return False
         pattern = re.compile("[а-я]{1,4}".join(re.escape(p) for p in reading.split(MASK)))
-        return any(pattern.fullmatch(form) for form in _masked_vocabulary())
+        if any(pattern.fullmatch(form) for form in _masked_vocabulary()):
+            return True
+        # Words outside the vocabulary («п*зд*болы»): a hidden vowel is the usual mask.
+        pieces = reading.split(MASK)
+        if len(pieces) > 3:
+            return False
+        for vowels in product("аеиоуыя", repeat=len(pieces) - 1):
+            word = pieces[0] + "".join(v + p for v, p in zip(vowels, pieces[1:], strict=True))
+            if _ROOTS_RE.search(word) and not _allowed(word):
+                return True
+        return False
     for word in {reading, collapse(reading)}:
         if _ROOTS_RE.search(word) and not _allowed(word) and not _allowed(reading):
             return True
@@ -71,12 +82,14 @@ def _run_obscene(run: Run) -> bool:
     if _LATIN_RE.search(low) and not re.search(r"[а-яё]", low):
         if low in _LATIN_ALLOWED:
             return False
-        if _TRANSLIT_RE.search(collapse(low.translate(_SEP_TABLE))):
+        if _TRANSLIT_RE.search(collapse(low.translate(_SEP_TABLE).translate(_DIGIT_LATIN))):
             return True
     return any(obscene_reading(r) for r in run.readings)
 
 
 _SEP_TABLE = str.maketrans("", "", ".-_'`’ ")
+# Digits and symbols inside transliterated words («3ae6ali», «pi3dec»).
+_DIGIT_LATIN = str.maketrans({"3": "z", "6": "b", "0": "o", "1": "i", "@": "a", "$": "s", "4": "ch"})
 
 
 def _load_insults() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], frozenset[str]]:
@@ -101,7 +114,7 @@ _TARGET_RE = re.compile(
     r"\b(?:вы|ты|вас|вам|вами|тебя|тебе|тобой|ваш\w*|тво[йяеиюё]\w*|чиновни\w*|чинуш\w*|"
     r"депутат\w*|администраци\w*|глав[аеуыо]\w*|власт\w*|мэр\w*|начальни\w*|сотрудни\w*|"
     r"работни\w*|служащ\w*|руководств\w*|руководител\w*|управляющ\w*|директор\w*|"
-    r"люди|людей|все|всех|эти|этих|сидите|сидят|сидит)\b"
+    r"люди|людей|все|всех|эти|этих|сидите|сидят|сидит|кабинетн\w*|\w{2,}(?:ете|ите))\b"
 )
 # Sentences about animals, tools or shapes, where «козлы», «крысы», «тупой» are literal.
 _LITERAL_RE = re.compile(
@@ -181,7 +194,14 @@ _THREAT_PATTERNS: tuple[str, ...] = (
     r"\b(?:оглядывайся|оглядывайтесь)\b",
     r"\bжди(?:те)?\s+гостей\b",
     r"\bкровью\s+(?:умоет\w*|умоешь\w*|харкать)",
-    r"\bпожалее(?:шь|те),?\s+что\s+(?:родил|на\s+свет)",
+    r"\bпожале(?:ешь|ете|ет|ют),?\s+что\s+(?:родил|на\s+свет)",
+    r"\b(?:приду|приеду|приедем|придем|приду|заявлюсь|явлюсь)\s+(?:\S+\s+){0,3}?с\s+(?:ружь[её]м|обрез\w*|топор\w*|бит\w*|нож\w*|стволом|пистолет\w*|канистр\w*|бензин\w*)",
+    r"\bс\s+(?:ружь[её]м|обрез\w*|топор\w*|бит\w*|стволом|пистолет\w*)\s+(?:\S+\s+){0,3}?(?:разберусь|приду|приеду|встречу|жд\w+)",
+    r"\b(?:повыбиваю|повыбьем|выбью|выбьем|перебью|перебьем|побью|разобью|разобьем|расколочу)\s+(?:\S+\s+){0,2}?(?:окна|окно|стекл\w*|фары|витрин\w*|двер\w*)",
+    r"\b(?:окна|окно|стекл\w*|фары|витрин\w*)\s+(?:\S+\s+){0,3}?(?:повыбиваю|повыбьем|выбью|выбьем|перебью|перебьем|побью|разобью|разобьем|расколочу)",
+    r"\b(?:подкараул\w*|подстерег[уе]м?|выслеж\w+|выслежу)\b",
+    r"\b(?:я\s+)?(?:вам|тебе)\s+(?:это\s+|еще\s+|ещ[её]\s+)?устрою\b",
+    r"\bзна(?:ю|ем)\s*,?\s+где\s+(?:\S+\s+){0,2}?(?:дет\w*|жена|жены|семья|семьи|родн\w*|тво\w+|ваш\w+)",
     r"\b(?:вам|тебе)\s+(?:конец|хана|крышка|кранты|не\s+жилец|не\s+жильцы|п[иеы]зд\w*)\b",
     r"\b(?:семь[еия]|детям|жене|родным|близким)\s+(?:тво\w+|ваш\w+)\s+(?:будет\s+плохо|плохо\s+будет|достанется|конец)",
     r"\b(?:будет\s+плохо|плохо\s+будет|достанется)\s+(?:тво\w+|ваш\w+)\s+(?:семь|дет|жен|родн|близк)\w*",

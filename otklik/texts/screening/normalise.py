@@ -74,6 +74,7 @@ _CHAR_READINGS: dict[str, tuple[str, ...]] = {
 _VISUAL = frozenset("abcehkmnoprtuxy013469@$*#%…")
 
 _MAX_VARIANTS = 32
+_ONE_LETTER_WORDS = frozenset("вкосуиая")
 
 # A word-like run: letters, digits and disguise symbols, possibly glued by dots, hyphens,
 # underscores or apostrophes («б.л.я», «х-у-й»). «*» may stand at either edge («бл**»).
@@ -169,12 +170,17 @@ def runs(text: str) -> Iterator[Run]:
         if skip and in_url(m.start()):
             continue
         parts = re.findall(_RUN_CHARS, m.group(0))
-        # One-letter Russian words («и в с») may border the spaced-out word, so every window of
-        # three or more letters is a candidate.
+        # A one-letter Russian word («в», «и», «с») may border the spaced-out word («д е б и л ы
+        # в администрации»), so it may be trimmed from either end; inner windows are not tried, as
+        # they would find «еби» inside «дебилы».
         offsets = [m.start() + off.start() for off in re.finditer(_RUN_CHARS, m.group(0))]
         n = len(parts)
-        for i in range(n):
-            for j in range(i + 3, n + 1):
+        starts = [0] + ([1] if parts[0].lower() in _ONE_LETTER_WORDS else [])
+        ends = [n] + ([n - 1] if parts[-1].lower() in _ONE_LETTER_WORDS else [])
+        for i in starts:
+            for j in ends:
+                if j - i < 3:
+                    continue
                 raw = "".join(parts[i:j])
                 reads, _ = readings(raw)
                 yield Run(offsets[i], offsets[j - 1] + 1, raw, reads, True)

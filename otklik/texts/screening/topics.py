@@ -71,11 +71,16 @@ def _rules() -> tuple[dict[str, dict[str, float]], dict[tuple[str, ...], dict[st
     return words, phrases
 
 
-def rule_scores(text: str, lems: list[str] | None = None) -> dict[str, float]:
-    """Normalised topic scores from the keyword rules; {"other": 1.0} when nothing matched."""
+def rule_scores(
+    text: str, lems: list[str] | None = None, extra: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """Normalised topic scores from the keyword rules; {"other": 1.0} when nothing matched.
+
+    `extra` adds weights found by the other checks (an emergency points at a topic).
+    """
     words, phrases = _rules()
     seq = lems if lems is not None else lemmas(text)
-    raw: dict[str, float] = {}
+    raw: dict[str, float] = dict(extra or {})
     used = [False] * len(seq)
     lengths = sorted({len(p) for p in phrases}, reverse=True)
     for n in lengths:
@@ -212,9 +217,10 @@ def choose(
     lems: list[str],
     model: TopicModel | None,
     min_examples: int,
+    extra: Mapping[str, float] | None = None,
 ) -> tuple[str, dict[str, float]]:
     """The topic and scores: the model when trained enough and confident, else the rules."""
-    rules = rule_scores(text, lems)
+    rules = rule_scores(text, lems, extra)
     if model is not None and model.size >= min_examples:
         pred = model.predict(text)
         if pred is not None and pred[1] >= MODEL_CONFIDENCE and pred[0] in TOPICS:
