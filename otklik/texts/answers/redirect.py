@@ -1,7 +1,8 @@
 """``redirect``: the answer sends the author to another authority or disowns the question.
 
 Only the author being sent away counts: «мы направили ваш вопрос в …» (the administration
-forwarded it itself) and «обращайтесь к нам» are not redirects.
+forwarded it itself), «обращайтесь к нам» and «звоните в администрацию» (the administration of
+the settlement itself) are not redirects.
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ _TARGET_RE = re.compile(
 )
 _OWN_RE = re.compile(r"\A[^.!?]{0,40}\b(?:нам|к\s+нам|в\s+личн\w+\s+сообщени\w+|в\s+комментари\w+)\b",
                      re.IGNORECASE)
+# The administration itself as the target: «звоните сразу в администрацию», «в приёмную главы»,
+# «в администрацию поселения» — but not a district or regional one («администрацию района»).
+_SELF_RE = re.compile(
+    r"\A[\s,]*(?:(?:сразу|напрямую|лично|тоже|также|снова)\s+)*"
+    r"(?:в|к|на)\s+(?:(?:нашу|нашей|наш)\s+)?(?:(?:администраци\w*|приёмн\w*|приемн\w*)\b"
+    r"(?!\s+(?:\w+\s+)?(?:район\w*|кра[яею]\w*|област\w*|город\w*|муниципальн\w*))"
+    r"|главе\b|дежурн\w+\s+(?:администраци\w*|поселени\w*))",
+    re.IGNORECASE,
+)
 # «Это вопрос к полиции», «это не к нам», «администрация этим не занимается».
 _DISOWN_RE = re.compile(
     r"\b(?:это\s+)?(?:вопрос|это)\s+(?:не\s+к\s+нам|к\s+(?!нам\b)[А-Яа-яЁё])"
@@ -76,7 +86,7 @@ def check(doc: Doc) -> list[Finding]:
     found: list[Finding] = []
     for m in _SEND_RE.finditer(text):
         after = text[m.end():]
-        if _OWN_RE.match(after) or not _TARGET_RE.match(after):
+        if _OWN_RE.match(after) or _SELF_RE.match(after) or not _TARGET_RE.match(after):
             continue
         found.append(Finding(CODE, ERROR, m.start(), m.end(), _MESSAGE, None))
     for m in _DISOWN_RE.finditer(text):

@@ -166,6 +166,28 @@ def suggest(word: str) -> str | None:
     return None
 
 
+# Adjective suffixes that make a regular adjective of any noun: «заезд» → «заездный».
+_ADJ_SUFFIXES = ("ный", "ной", "овый", "евый", "овой", "ский", "ской")
+
+
+@lru_cache(maxsize=20_000)
+def regular_derivative(word: str) -> bool:
+    """True when an unknown word is a regular adjective of a dictionary noun («заездного» of
+    «заезд»): a rare word rather than a typo, so worth a look, never an error."""
+    analyzer = morph.analyzer()
+    for parse in analyzer.parse(word):
+        nf = norm(parse.normal_form)
+        if parse.tag.POS not in ("ADJF", "ADJS") or analyzer.word_is_known(nf):
+            continue
+        for suffix in _ADJ_SUFFIXES:
+            base = nf[: -len(suffix)]
+            if nf.endswith(suffix) and len(base) >= 3 and any(
+                    p.tag.POS == "NOUN" and norm(p.normal_form) == base
+                    for p in analyzer.parse(base) if analyzer.word_is_known(base)):
+                return True
+    return False
+
+
 def _match_case(original: str, fixed: str) -> str:
     if original[:1].isupper():
         return fixed[:1].upper() + fixed[1:]
@@ -203,6 +225,14 @@ def check(doc: Doc, *, lexicon: Lexicon) -> list[Finding]:
             ))
             continue
         fixed = _match_case(tok.text, fix)
+        if regular_derivative(tok.lower):
+            found.append(Finding(
+                CODE, WARNING, tok.start, tok.end,
+                f"Слово «{tok.text}» не найдено в словаре: проверьте написание "
+                f"(может быть, «{fixed}»).",
+                fixed,
+            ))
+            continue
         found.append(Finding(
             CODE, ERROR, tok.start, tok.end,
             f"Орфографическая ошибка: «{tok.text}» → «{fixed}».",

@@ -42,3 +42,22 @@ def test_redirects(answer: str, span: str) -> None:
 ])
 def test_not_redirects(answer: str) -> None:
     assert red(answer) == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Если собаки нападут раньше, звоните сразу в администрацию: 8 (86162) 5-12-34.",
+    "Здравствуйте! Обращайтесь в администрацию поселения по средам.",
+    "Здравствуйте! С документами приходите и обращайтесь в приёмную главы.",
+    "Здравствуйте! Позвоните в нашу администрацию, специалист всё объяснит.",
+])
+def test_calling_the_administration_itself_is_not_a_redirect(answer: str) -> None:
+    assert red(answer) == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Обратитесь в администрацию района.",
+    "Здравствуйте! Звоните в администрацию Динского района.",
+    "Здравствуйте! Вам следует обратиться в администрацию края.",
+])
+def test_another_administration_is_still_a_redirect(answer: str) -> None:
+    assert red(answer)

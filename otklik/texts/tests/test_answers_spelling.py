@@ -64,3 +64,20 @@ def test_grammar_not_spelling() -> None:
 def test_doubled_letter_preferred() -> None:
     answer = "Здравствуйте! Работы будут законченны в срок, подрядчик расчитывает на май."
     assert [f.suggestion for f in spelling(answer)] == ["закончены", "рассчитывает"]
+
+
+def test_regular_adjective_of_a_noun_is_only_a_warning() -> None:
+    from otklik.texts.answers import check_answer
+
+    answer = "Здравствуйте! Остановку у заездного кармана перенесём в мае."
+    found = [f for f in check_answer(answer) if f.code == "spelling"]
+    assert [f.severity for f in found] == ["warning"]
+
+
+def test_typos_stay_errors_despite_the_derivative_rule() -> None:
+    from otklik.texts.answers import check_answer
+
+    for word in ("симпотичный", "колличество", "отремонтированна", "дейсвительно"):
+        answer = f"Здравствуйте! Это {word} пример."
+        found = [f for f in check_answer(answer) if f.code == "spelling"]
+        assert found and found[0].severity == "error", word
