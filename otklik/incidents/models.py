@@ -227,6 +227,12 @@ class IncidentEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("История инцидента не удаляется.")
 
+    @property
+    def action_label(self) -> str:
+        from otklik.incidents.transitions import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)
+
 
 class DeadlinePolicy(models.Model):
     """Per-municipality step timings from a date; keys of StepKind → [amount, "m"|"d"]."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from otklik.incidents.models import Incident, IncidentStep, Status
+from otklik.incidents.steps import StepKind
 from otklik.org.models import Person
 from otklik.org.roles import Role
 from otklik.org.selectors import Access
@@ -56,6 +57,8 @@ def open_steps_for(*, access: Access) -> QuerySet[IncidentStep]:
     """The open steps this person must act on, soonest deadline first."""
     roles = [r for r in access.roles if r in ROLE_QUEUE_STATUSES or r == Role.DEPUTY_HEAD]
     qs = IncidentStep.objects.filter(done_at__isnull=True, incident__in=incidents_for(access=access))
+    # The total (п. 8) is shown on the incident; the queue lists the steps someone must take.
+    qs = qs.exclude(kind=StepKind.ANSWER)
     if Role.DEPUTY_HEAD in roles and not access.has(Role.MUNICIPAL_CURATOR):
         return qs.select_related("incident", "incident__municipality").order_by("due_at")
     actor_roles = set(roles)

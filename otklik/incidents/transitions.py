@@ -84,3 +84,11 @@ def transition_check(action: str, *, current: str, target: str, roles: frozenset
 
 def actions_available(current: str, roles: frozenset[str]) -> list[str]:
     return [a for a, r in TRANSITIONS.items() if current in r.sources and roles & r.roles]
+
+
+# Labels of history entries: every transition, plus the events that are not transitions.
+ACTION_LABELS: dict[str, str] = {
+    "intake": "Сообщение принято",
+    "dispatch": "Поручено подразделению",
+    **{action: rule.label for action, rule in TRANSITIONS.items()},
+}

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from otklik.incidents.models import Incident, Status
+from otklik.incidents.transitions import ACTION_LABELS
 from otklik.org.demo import DEMO_PASSWORD, demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,8 +143,9 @@ def test_incident_path_in_browser(live_server: Any, page: Any, settings: Any) ->
     rows = page.locator("#history tr.event")
     assert rows.count() == incident.events.count()
     actions = [rows.nth(i).locator(".event-action").inner_text() for i in range(rows.count())]
-    assert actions == ["intake", "route", "dispatch", "dispatch", "submit_part", "submit_part",
-                       "name_consolidator", "submit_draft", "forward", "return", "submit_draft", "forward",
-                       "approve", "publish"]
+    codes = ["intake", "route", "dispatch", "dispatch", "submit_part", "submit_part",
+             "name_consolidator", "submit_draft", "forward", "return", "submit_draft", "forward",
+             "approve", "publish"]
+    assert actions == [ACTION_LABELS[c] for c in codes]
     assert "Соколова Марина Викторовна" in page.locator("#history").inner_text()
     assert "Нет приветствия автора" in page.locator("#history").inner_text()
