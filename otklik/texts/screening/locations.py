@@ -47,6 +47,16 @@ _STOP_NAMES = frozenset(
 _BARE_RE = re.compile(
     r"(?<![А-ЯЁа-яё.])(?:(?:на|по|с|у|от|до|к)\s+)?([А-ЯЁ][а-яё]+(?:ая|яя|ой|ей|ую|юю))" + _HOUSE
 )
+# «на Кирова», «по Садовой», «у Мира 31», «угол Мира и Советской»: a street named without its
+# kind after a place preposition. Only surnames in the genitive (-ова, -ина …) and feminine
+# adjectives (-ой, -ей) are taken, so «на Кубани» or «на Новый год» stay out.
+_BARE_NAME_RE = re.compile(
+    r"(?<![А-ЯЁа-яё])(?i:на|по|с|со|у|возле|около|напротив|угол|углу|перекр[её]ст\w*|и)\s+"
+    r"([А-ЯЁ][а-яё]+(?:ова|ева|ёва|ина|ына|ского|цкого|ской|цкой|ной|вой|рой|жной|чной|дной)|"
+    r"Мира|Победы|Шевченко|Свободы|Дружбы|Октября|Революции|Коммуны|Труда|Космонавтов|Партизан)"
+    r"(?:\s*,?\s*(\d{1,4}[а-д]?)(?![\d.,]?\d|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|км|%|раз|дн|сут|см|кг|шт|°)))?\b"
+)
+_NOT_STREETS = frozenset({"Москвы", "России", "Кубани", "Динской", "Краснодарской", "Ивановой", "Петровой", "Главой"})
 # «в Пластуновской»: an -ская/-ской name after «в», a stanitsa of the Kuban.
 _IN_STANITSA_RE = re.compile(r"\b(?:[вВ]|[иИ]з|[пП]о|[оО]коло|[вВ]озле)\s+([А-ЯЁ][а-яё]+(?:ской|цкой|ская|цкая))\b(?!\s+[а-яё]+(?:ой|ей|ом|ем|ая|ое|ую|е|и|у)\b)")
 # «15-й квартал», «квартал 5».
@@ -114,6 +124,10 @@ def extract(text: str) -> tuple[str, ...]:
 
     for pattern, abbr, gender in _STREET_RES:
         for m in pattern.finditer(text):
+            # «…всей улицей. Терпение кончилось»: a full word before a full stop ends a sentence.
+            between = text[m.start() : m.start(1)]
+            if "." in between and len(between.split(".")[0]) > 4:
+                continue
             name = _name(m.group(1), gender)
             if name is None:
                 continue
@@ -138,6 +152,20 @@ def extract(text: str) -> tuple[str, ...]:
         if word in _STOP_NAMES:
             continue
         add(m.start(1), m.end(), f"ул. {_nominative(word, 'femn')}, {_house(m.group(2))}")
+    for m in _BARE_NAME_RE.finditer(text):
+        word = m.group(1)
+        if word in _STOP_NAMES or word in _NOT_STREETS:
+            continue
+        # A settlement («у хутора Нагорного») is handled above; a name after a marker is taken.
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if re.search(r"(?:хутор\w*|станиц\w*|сел\w*|пос[её]л\w*|х\.|ст\.)\s*$", before):
+            continue
+        name = _nominative(word, "femn") if word.endswith(("ой", "ей")) else word
+        if name == word and word.endswith("ой"):
+            # Nouns like «Набережной» are not adjectives to pymorphy, but inflect like them.
+            name = word[:-2] + "ая"
+        number = _house(m.group(2))
+        add(m.start(1), m.end(), f"ул. {name}, {number}" if number else f"ул. {name}")
     for m in _IN_STANITSA_RE.finditer(text):
         add(m.start(1), m.end(1), f"ст. {_nominative(m.group(1), 'femn')}")
     found.sort()

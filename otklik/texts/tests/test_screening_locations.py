@@ -48,3 +48,21 @@ def test_locations(text: str, expected: tuple[str, ...]) -> None:
 )
 def test_no_random_capitalised_words(text: str) -> None:
     assert screen(text).locations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("На Кирова вырубили деревья", ("ул. Кирова",)),
+        ("угол Мира и Советской раскопали", ("ул. Мира", "ул. Советская")),
+        ("На Набережной нет света", ("ул. Набережная",)),
+        ("Возле Мира 31 фонарь разбили", ("ул. Мира, 31",)),
+    ],
+)
+def test_streets_named_without_their_kind(text: str, expected: tuple[str, ...]) -> None:
+    assert screen(text).locations == expected
+
+
+@pytest.mark.parametrize("text", ["Лучшие дороги на Кубани", "Подарки на Новый год детям", "Всей улицей. Терпение кончилось"])
+def test_no_street_without_a_street_name(text: str) -> None:
+    assert screen(text).locations == ()
