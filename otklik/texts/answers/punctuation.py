@@ -310,9 +310,57 @@ def _parenthetical(doc: Doc) -> Iterator[Finding]:
                           f"Вводное «{phrase}» выделяется запятыми с обеих сторон.", fixed)
 
 
+_PREDICATE_POS = frozenset({"VERB", "PRTS"})
+
+
+def _relative_clause_close(doc: Doc) -> Iterator[Finding]:
+    """«Дома, которые построены после 2020 года подключат бесплатно»: a «который» clause inside
+    the subject at the start of a sentence holds its own predicate; a second predicate before the
+    next mark belongs to the main clause, and a comma must close the relative clause before it."""
+    toks = doc.toks
+    for sent in doc.sents:
+        words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
+        if len(words) < 4:
+            continue
+        # The subject opens the sentence: one or two words, then «, который…».
+        for n in (1, 2):
+            comma = words[n - 1] + 1
+            if comma < sent.last and toks[comma].text == "," and comma + 1 < sent.last \
+                    and toks[comma + 1].lower in _WHICH_FORMS:
+                break
+        else:
+            continue
+        if not any(tg.POS == "NOUN" and "nomn" in tg for tg in all_tags(toks[words[n - 1]].text)):
+            continue
+        predicates: list[int] = []
+        for k in range(comma + 2, sent.last):
+            t = toks[k]
+            if not t.is_word:
+                if t.text in ("(", "\"", "«", "»"):
+                    break
+                if not any(ch.isdigit() for ch in t.text):
+                    break  # the next mark ends the clause
+                continue
+            if t.lower in _CONJUNCTIONS or t.pos == "CONJ":
+                predicates = []
+                break
+            tags = all_tags(t.text)
+            if tags and tags[0].POS in _PREDICATE_POS and all(
+                    tg.POS in _PREDICATE_POS | {"INFN", "PRTF"} for tg in tags):
+                predicates.append(k)
+        if len(predicates) == 2:
+            second = toks[predicates[1]]
+            prev = toks[predicates[1] - 1]
+            yield Finding(CODE, ERROR, prev.end, second.end,
+                          f"Придаточное «{toks[comma + 1].text} …» нужно закрыть запятой перед "
+                          f"«{second.text}».",
+                          "," + doc.text[prev.end : second.end])
+
+
 def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     found: list[Finding] = []
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
-                _conjunctions(doc), _parenthetical(doc), _yes_comma(doc)):
+                _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
+                _relative_clause_close(doc)):
         found.extend(gen)
     return found

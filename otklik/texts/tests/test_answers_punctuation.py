@@ -87,3 +87,31 @@ def test_unbalanced_quotes_and_brackets() -> None:
 ])
 def test_clean_text_has_no_error(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+def test_relative_clause_in_the_subject_must_be_closed() -> None:
+    from otklik.texts.answers import check_answer
+
+    for text, word in (
+        ("Дома, которые построены после 2020 года подключат бесплатно.", "подключат"),
+        ("Рабочие, которые ремонтировали дорогу у школы уехали.", "уехали"),
+    ):
+        found = [f for f in check_answer(text) if f.code == "punctuation"]
+        assert len(found) == 1, text
+        assert found[0].severity == "error"
+        assert text[found[0].start:found[0].end].strip() == word
+        assert found[0].suggestion == ", " + word
+
+
+def test_closed_or_coordinated_relative_clause_is_fine() -> None:
+    from otklik.texts.answers import check_answer
+
+    for text in (
+        "Дома, которые построены после 2020 года, подключат бесплатно.",
+        "Дома, которые построены и сданы, подключат.",
+        "Фонарь, который не горит, заменим.",
+        "Документы, которые нужно принести: паспорт и СНИЛС.",
+        "Мы заменим фонарь, который не горит у дома 5.",
+        "Дома подключат, которые построены после 2020 года.",
+    ):
+        assert [f for f in check_answer(text) if f.code == "punctuation"] == [], text
