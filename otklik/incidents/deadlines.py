@@ -107,3 +107,11 @@ def countdown_text(c: Countdown) -> str:
     if c.level == "overdue":
         return f"просрочено на {duration_text(c.remaining)} рабочего времени — срок был {when}"
     return f"осталось {duration_text(c.remaining)} рабочего времени — до {when}"
+
+
+def deadlines_recompute_municipality(*, municipality_id: int, now: datetime | None = None) -> int:
+    """After a change of the calendar or schedule: move the deadlines of steps not yet due."""
+    changed = 0
+    for incident in Incident.objects.filter(municipality_id=municipality_id, steps__done_at__isnull=True).distinct():
+        changed += steps_recompute(incident=incident, now=now)
+    return changed

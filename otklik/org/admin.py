@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from otklik.org.models import (
     Absence,
@@ -49,13 +52,32 @@ class AbsenceAdmin(admin.ModelAdmin[Absence]):
     list_filter = ["kind"]
 
 
+class RecomputesDeadlines(admin.ModelAdmin[Any]):
+    """A change of working time moves the deadlines of steps not yet due (issue: worktime)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _recompute(obj.municipality_id)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        municipality_id = obj.municipality_id
+        super().delete_model(request, obj)
+        _recompute(municipality_id)
+
+
+def _recompute(municipality_id: int) -> None:
+    from otklik.incidents.deadlines import deadlines_recompute_municipality
+
+    deadlines_recompute_municipality(municipality_id=municipality_id)
+
+
 @admin.register(ScheduleVersion)
-class ScheduleVersionAdmin(admin.ModelAdmin[ScheduleVersion]):
+class ScheduleVersionAdmin(RecomputesDeadlines):
     list_display = ["municipality", "effective_from"]
 
 
 @admin.register(CalendarChange)
-class CalendarChangeAdmin(admin.ModelAdmin[CalendarChange]):
+class CalendarChangeAdmin(RecomputesDeadlines):
     list_display = ["municipality", "day", "kind", "note"]
     list_filter = ["municipality", "kind"]
 
