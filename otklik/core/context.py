@@ -20,8 +20,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url_name, label, roles = entry
         if access.has(*roles):
             items.append((label, reverse(url_name)))
+    from otklik.notifications.models import Notification
+
+    unread = Notification.objects.filter(
+        recipient=access.person, channel=Notification.Channel.INAPP, read_at__isnull=True
+    ).count()
+    items.append((f"Уведомления ({unread})" if unread else "Уведомления", reverse("notifications:inbox")))
     items.append(("Профиль", reverse("profile")))
-    return {"nav": items, "access": access}
+    return {"nav": items, "access": access, "unread": unread}
 
 
 # (url name, label, roles that see it); apps add their screens here.

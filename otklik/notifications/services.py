@@ -99,3 +99,9 @@ def notifications_sweep() -> int:
         ).values_list("key", flat=True)[:200]
     )
     return sum(notification_deliver(key=k) for k in keys)
+
+
+def inbox_mark_read(*, person: Person) -> int:
+    return Notification.objects.filter(
+        recipient=person, channel=Notification.Channel.INAPP, read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -6,4 +6,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.mailbox, name="mailbox"),
     path("<int:pk>/", views.mail_detail, name="mail"),
+    path("inbox/", views.inbox, name="inbox"),
 ]

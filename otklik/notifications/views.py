@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from otklik.core.access import requires
-from otklik.notifications.models import StoredMail
+from otklik.core.access import ALL_ROLES, requires
+from otklik.notifications.models import Notification, StoredMail
+from otklik.notifications.services import inbox_mark_read
 from otklik.org.roles import Role
 from otklik.org.selectors import Access
 
@@ -27,3 +28,16 @@ def mail_detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     if mail is None:
         raise Http404("Письмо не найдено")
     return render(request, "notifications/mail_detail.html", {"mail": mail})
+
+
+def inbox_for(*, access: Access) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=access.person, channel=Notification.Channel.INAPP)
+
+
+@requires(ALL_ROLES)
+def inbox(request: HttpRequest, access: Access) -> HttpResponse:
+    if request.method == "POST":
+        inbox_mark_read(person=access.person)
+        return redirect("notifications:inbox")
+    items = list(inbox_for(access=access)[:100])
+    return render(request, "notifications/inbox.html", {"items": items})
