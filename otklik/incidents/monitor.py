@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from otklik.incidents.deadlines import countdown, countdown_text, duration_text
 from otklik.incidents.models import IncidentStep
-from otklik.incidents.policy import DEFAULT_WARN_SHARES
+from otklik.incidents.policy import warn_shares_at
 from otklik.incidents.selectors import people_with_role
 from otklik.notifications.services import notify
 from otklik.org.calendars import work_calendar_for
@@ -32,8 +32,11 @@ def deadlines_monitor(*, now: datetime | None = None) -> dict[str, int]:
     counts = {"warned": 0, "missed": 0}
     steps = (IncidentStep.objects.filter(done_at__isnull=True, missed_notified_at__isnull=True)
              .select_related("incident", "incident__municipality", "actor"))
+    shares_by_municipality: dict[int, tuple[float, ...]] = {}
     for step in steps.iterator():
         incident = step.incident
+        if incident.municipality_id not in shares_by_municipality:
+            shares_by_municipality[incident.municipality_id] = warn_shares_at(incident.municipality_id, now)
         wc = work_calendar_for(incident.municipality)
         c = countdown(step, now=now, wc=wc)
         label = step.get_kind_display()
@@ -52,7 +55,7 @@ def deadlines_monitor(*, now: datetime | None = None) -> dict[str, int]:
                            body=f"{countdown_text(c)}.\n{incident.url}")
                     counts["missed"] += 1
             continue
-        for share in DEFAULT_WARN_SHARES:
+        for share in shares_by_municipality[incident.municipality_id]:
             if c.share_used >= share and share not in step.warned_shares:
                 with transaction.atomic():
                     step.warned_shares = [*step.warned_shares, share]

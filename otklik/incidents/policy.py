@@ -82,3 +82,17 @@ def policy_overrides_at(municipality_id: int, at: datetime) -> dict[str, list[in
         .first()
     )
     return dict(version.timings) if version else {}
+
+
+def warn_shares_at(municipality_id: int, at: datetime) -> tuple[float, ...]:
+    """The shares of a step's time at which the person who must act is reminded."""
+    from otklik.incidents.models import DeadlinePolicy
+
+    version = (
+        DeadlinePolicy.objects.filter(municipality_id=municipality_id, effective_from__lte=at.date())
+        .order_by("-effective_from")
+        .first()
+    )
+    if version and version.warn_shares:
+        return tuple(sorted(float(s) for s in version.warn_shares if 0 < float(s) < 1))
+    return DEFAULT_WARN_SHARES

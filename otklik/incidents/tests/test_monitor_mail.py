@@ -84,3 +84,17 @@ def test_failed_delivery_is_retried_not_lost(demo: dict[str, Any], settings: Any
     failed = Notification.objects.filter(channel="email").first()
     assert failed is not None and failed.state == "pending" and failed.attempts == 1 and failed.last_error
     assert failed.next_attempt_at is not None
+
+
+def test_warning_shares_are_configurable(demo: dict[str, Any]) -> None:
+    from datetime import date
+
+    from otklik.incidents.models import DeadlinePolicy
+
+    DeadlinePolicy.objects.create(municipality=demo["curator"].municipality, effective_from=date(2026, 1, 1),
+                                  warn_shares=[0.9])
+    intake(demo, detected=at(7, 9), handed=at(7, 9))
+    with time_machine.travel(at(7, 9, 25), tick=False):  # 83 % of the route step: below 90 %
+        assert deadlines_monitor()["warned"] == 0
+    with time_machine.travel(at(7, 9, 28), tick=False):  # 93 %
+        assert deadlines_monitor()["warned"] == 1
