@@ -266,3 +266,19 @@ class TopicRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.unit}"
+
+
+class TopicModelStore(models.Model):
+    """The unit suggestion learned from a municipality's routing decisions (TopicModel as JSON).
+
+    `routed` is the count of routed incidents it was trained on: retrained when it grew by ten.
+    """
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="topic_model")
+    model_json = models.TextField()
+    examples = models.PositiveIntegerField(default=0)
+    routed = models.PositiveIntegerField(default=0)
+    trained_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.examples} примеров"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
+    path("<int:pk>/check/", views.check, name="check"),
 ]

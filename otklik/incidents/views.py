@@ -6,20 +6,25 @@ selectors; the exact role of each action is checked by the service.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import forms as djforms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from otklik.core.access import requires
 from otklik.incidents import forms as f
 from otklik.incidents import services
-from otklik.incidents.deadlines import Countdown, countdown
+from otklik.incidents.deadlines import WEEKDAYS, Countdown, countdown, duration_text
 from otklik.incidents.models import (
     Draft,
     Incident,
@@ -27,16 +32,17 @@ from otklik.incidents.models import (
     Kind,
     ReturnReason,
     Status,
-    TopicRoute,
 )
+from otklik.incidents.screening import IncidentScreening, incident_screening
 from otklik.incidents.selectors import incident_get_for, incidents_for, open_steps_for
 from otklik.incidents.steps import StepKind
 from otklik.incidents.transitions import TRANSITIONS, TransitionError, actions_available
 from otklik.org.calendars import work_calendar_for
-from otklik.org.models import Person, Unit
+from otklik.org.lexicon import municipality_words
+from otklik.org.models import Municipality, Person, Unit
 from otklik.org.roles import Role
 from otklik.org.selectors import Access
-from otklik.worktime import WorkCalendar
+from otklik.worktime import OutOfCalendar, WorkCalendar
 
 PARTICIPANTS = (
     Role.REGIONAL_CURATOR,
@@ -61,11 +67,42 @@ class _Calendars:
         self._by_id: dict[int, WorkCalendar] = {}
         self.now = timezone.now()
 
+    def wc(self, municipality: Municipality) -> WorkCalendar:
+        if municipality.pk not in self._by_id:
+            self._by_id[municipality.pk] = work_calendar_for(municipality)
+        return self._by_id[municipality.pk]
+
     def countdown(self, step: IncidentStep) -> Countdown:
-        mun = step.incident.municipality
-        if mun.pk not in self._by_id:
-            self._by_id[mun.pk] = work_calendar_for(mun)
-        return countdown(step, now=self.now, wc=self._by_id[mun.pk])
+        return countdown(step, now=self.now, wc=self.wc(step.incident.municipality))
+
+    def provisional(self, step: IncidentStep) -> bool:
+        """The deadline counts days of a year whose calendar is not yet adopted."""
+        try:
+            return self.wc(step.incident.municipality).touches_provisional(step.started_at, step.due_at)
+        except (OutOfCalendar, ValueError):
+            return False
+
+    def explain(self, step: IncidentStep) -> tuple[str, list[str]]:
+        """«Почему срок здесь»: the working intervals counted, or for days (ст. 191 ГК РФ) the days."""
+        wc = self.wc(step.incident.municipality)
+        start = step.started_at.astimezone(wc.tz)
+        try:
+            if step.days:
+                last = step.due_at.astimezone(wc.tz).date()
+                day, days = start.date() + timedelta(days=1), []
+                while day <= last:
+                    if wc.day_hours(day):
+                        days.append(day)
+                    day += timedelta(days=1)
+                head = (f"{step.days} рабочих дней со следующего дня после {start:%d.%m.%Y} (ст. 191 ГК РФ); "
+                        f"срок — конец последнего из них. Засчитаны дни:")
+                return head, [f"{n}. {d:%d.%m.%Y}, {WEEKDAYS[d.weekday()]}" for n, d in enumerate(days, 1)]
+            explanation = wc.explain(step.started_at, timedelta(seconds=step.seconds))
+        except (OutOfCalendar, ValueError):
+            return "", []
+        head = (f"{duration_text(timedelta(seconds=step.seconds))} рабочего времени с {start:%d.%m.%Y %H:%M}. "
+                f"Засчитаны интервалы:")
+        return head, explanation.lines()
 
 
 @dataclass(frozen=True)
@@ -73,10 +110,21 @@ class Row:
     step: IncidentStep
     incident: Incident
     cd: Countdown
+    provisional: bool = False
 
     @property
     def step_label(self) -> str:
         return StepKind(self.step.kind).label
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: IncidentStep
+    label: str
+    cd: Countdown
+    provisional: bool
+    why_head: str
+    why_lines: list[str]
 
 
 def _queue_rows(access: Access) -> list[Row]:
@@ -85,7 +133,7 @@ def _queue_rows(access: Access) -> list[Row]:
     if access.has(Role.DEPUTY_HEAD) and not access.has(Role.MUNICIPAL_CURATOR):
         # At a glance: everything late or of high importance.
         steps = [s for s in steps if s.due_at <= cals.now or s.incident.is_high]
-    return [Row(step=s, incident=s.incident, cd=cals.countdown(s)) for s in steps]
+    return [Row(step=s, incident=s.incident, cd=cals.countdown(s), provisional=cals.provisional(s)) for s in steps]
 
 
 @requires(*PARTICIPANTS)
@@ -140,11 +188,12 @@ def _latest_draft(incident: Incident) -> Draft | None:
     return incident.drafts.order_by("-round", "-pk").first()
 
 
-def _action_form(action: str, incident: Incident, data: Any = None) -> djforms.Form:
+def _action_form(action: str, incident: Incident, data: Any = None, *,
+                 scr: IncidentScreening | None = None) -> djforms.Form:
+    form: djforms.Form
     if action == "route":
         units = Unit.objects.filter(municipality_id=incident.municipality_id).order_by("name")
-        suggested = TopicRoute.objects.filter(municipality_id=incident.municipality_id,
-                                              topic=incident.topic).values_list("unit_id", flat=True).first()
+        suggested = scr.suggestion.unit.pk if scr is not None and scr.suggestion is not None else None
         return f.RouteForm(data, units=units, initial={"units": [suggested] if suggested else []})
     if action == "name_consolidator":
         people = (Person.objects.filter(unit__assignments__incident=incident).distinct()
@@ -153,10 +202,20 @@ def _action_form(action: str, incident: Incident, data: Any = None) -> djforms.F
     if action in ("approve", "approve_local"):
         draft = _latest_draft(incident)
         return f.ApproveForm(data, initial={"text_hash_seen": draft.text_hash if draft else ""})
+    if action == "close_no_answer":
+        return f.CloseForm(data, initial={"reason": scr.close_reason} if scr is not None and scr.close_reason else None)
     if action == "edit_approved":
         draft = _latest_draft(incident)
-        return f.EditApprovedForm(data, initial={"text": draft.text if draft else ""})
-    return FORMS.get(action, f.EmptyForm)(data)
+        form = f.EditApprovedForm(data, initial={"text": draft.text if draft else ""})
+    else:
+        form = FORMS.get(action, f.EmptyForm)(data)
+    if action in CHECK_ACTIONS:
+        form.fields["text"].widget.attrs.update({
+            "hx-post": reverse("incidents:check", args=[incident.pk]),
+            "hx-trigger": "keyup changed delay:600ms, recheck", "hx-target": "#findings", "hx-swap": "outerHTML",
+            "hx-sync": "this:replace", "hx-vals": json.dumps({"check_action": action}), "class": "draft-text",
+        })
+    return form
 
 
 FORMS: dict[str, type[djforms.Form]] = {
@@ -191,15 +250,43 @@ def _label(status: str) -> str:
     return Status(status).label if status in Status.values else status
 
 
+# п. 14 reason a finding of the answer checks points to (evidence: none).
+FINDING_REASONS: dict[str, str] = {
+    "greeting": ReturnReason.GREETING,
+    "spelling": ReturnReason.SPELLING,
+    "punctuation": ReturnReason.SPELLING,
+    "bureaucratese": ReturnReason.VOICE,
+    "legal_refs": ReturnReason.VOICE,
+    "redirect": ReturnReason.REDIRECT,
+    "off_topic": ReturnReason.SUBSTANCE,
+}
+
+
+def _draft_rows(draft: Draft | None) -> list[dict[str, Any]]:
+    """The findings stored on the draft, each with the п. 14 reason it suggests."""
+    rows = []
+    for x in (draft.findings if draft else []) or []:
+        if not isinstance(x, dict):
+            continue
+        code = FINDING_REASONS.get(str(x.get("code")), "")
+        rows.append({**x, "reason": code, "reason_label": ReturnReason(code).label if code else ""})
+    return rows
+
+
 def _detail(request: HttpRequest, access: Access, incident: Incident,
-            bound: dict[str, djforms.Form] | None = None, findings: list[dict[str, Any]] | None = None,
+            bound: dict[str, djforms.Form] | None = None, check: dict[str, Any] | None = None,
             status: int = 200) -> HttpResponse:
     cals = _Calendars()
-    steps = [(s, StepKind(s.kind).label, cals.countdown(s))
-             for s in incident.steps.filter(done_at__isnull=True).select_related("incident__municipality", "actor")]
+    steps = []
+    for s in incident.steps.filter(done_at__isnull=True).select_related("incident__municipality", "actor"):
+        head, lines = cals.explain(s)
+        steps.append(StepView(step=s, label=StepKind(s.kind).label, cd=cals.countdown(s),
+                              provisional=cals.provisional(s), why_head=head, why_lines=lines))
     hidden = _hidden(incident)
     actions = [a for a in actions_available(incident.status, access.roles) if a not in hidden]
-    action_forms = [(a, TRANSITIONS[a].label, (bound or {}).get(a) or _action_form(a, incident)) for a in actions]
+    scr = incident_screening(incident=incident, with_suggestion="route" in actions)
+    action_forms = [(a, TRANSITIONS[a].label, (bound or {}).get(a) or _action_form(a, incident, scr=scr))
+                    for a in actions]
     events = [(e, _label(e.from_status), _label(e.to_status), _summary(e.payload))
               for e in incident.events.order_by("seq")]
     drafts = list(incident.drafts.select_related("author", "decided_by").order_by("round", "pk"))
@@ -207,10 +294,16 @@ def _detail(request: HttpRequest, access: Access, incident: Incident,
         rows = [(ReturnReason(r["code"]).label if r.get("code") in ReturnReason.values else r.get("code"),
                  r.get("comment", "")) for r in d.return_reasons]
         setattr(d, "reason_rows", rows)  # noqa: B010  (for the template)
+    latest = drafts[-1] if drafts else None
+    result = scr.result
     return render(request, "incidents/detail.html", {
         "incident": incident, "steps": steps, "action_forms": action_forms, "events": events,
+        "actions": set(actions),
         "assignments": incident.assignments.select_related("unit", "executor", "intended_executor"),
-        "drafts": drafts, "latest_draft": drafts[-1] if drafts else None, "findings": findings or [],
+        "drafts": drafts, "latest_draft": latest, "draft_findings": _draft_rows(latest), "check": check,
+        "scr": scr,
+        "no_answer_html": highlight(incident.text, [(x.start, x.end, "flag", x.reason) for x in result.no_answer_spans]),
+        "spam_html": highlight(incident.text, [(x.start, x.end, "flag", x.reason) for x in result.spam_spans]),
         "tz": incident.municipality.time_zone,
     }, status=status)
 
@@ -220,16 +313,88 @@ def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     return _detail(request, access, _get(access, pk))
 
 
+# ---------------------------------------------------------------- the answer checks
+
+CHECK_ACTIONS = ("submit_draft", "edit_approved")
+CHECK_ROLES = tuple(sorted({role for a in CHECK_ACTIONS for role in TRANSITIONS[a].roles}))
+SEVERITY = {"error": "ошибка", "warning": "замечание"}
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int, str, str]]) -> SafeString:
+    """`text` with the spans (start, end, css class, title) marked; every segment escaped."""
+    out: list[str] = []
+    pos = 0
+    for start, end, css, title in sorted(spans):
+        if start < pos or end <= start or end > len(text):
+            continue  # overlapping or empty: the first one wins
+        out.append(escape(text[pos:start]))
+        out.append(format_html('<mark class="{}" title="{}">{}</mark>', css, title, text[start:end]))
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))  # noqa: S308  (each segment escaped above)
+
+
+def _utf16(text: str, index: int) -> int:
+    """A Python index as the browser counts it (UTF-16 code units)."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def _known_words(request: HttpRequest, incident: Incident) -> frozenset[str]:
+    cache: dict[str, frozenset[str]] = request.__dict__.setdefault("_otklik_known_words", {})
+    slug = incident.municipality.slug
+    if slug not in cache:
+        cache[slug] = municipality_words(slug)
+    return cache[slug]
+
+
+def _findings(request: HttpRequest, incident: Incident, text: str, attachments: int) -> list[dict[str, Any]]:
+    from otklik.texts.answers import check_answer
+
+    return [x.as_dict() for x in check_answer(
+        text, question=incident.text, author=incident.author_name or None, attachments=attachments,
+        known_words=_known_words(request, incident))]
+
+
+def _check_context(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    items = []
+    for x in findings:
+        start, end = int(x["start"]), int(x["end"])
+        items.append({**x, "severity_label": SEVERITY.get(str(x["severity"]), str(x["severity"])),
+                      "start16": _utf16(text, start), "end16": _utf16(text, end), "original": text[start:end]})
+    return {
+        "items": items, "errors": sum(1 for x in findings if x["severity"] == "error"),
+        "highlighted": highlight(text, [(int(x["start"]), int(x["end"]), f"finding {x['severity']}", str(x["message"]))
+                                        for x in findings]),
+    }
+
+
+def _attachment_count(action: str, incident: Incident, data: Any) -> int:
+    if action == "submit_draft":
+        return len([line for line in str(data.get("attachments", "")).splitlines() if line.strip()])
+    draft = _latest_draft(incident)
+    return len(draft.attachments) if draft else 0
+
+
+@requires(*CHECK_ROLES)
+def check(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """The answer checks on the typed draft: the findings panel (htmx) or the page (no JS)."""
+    incident = _get(access, pk)
+    if request.method != "POST":
+        return redirect("incidents:detail", pk=pk)
+    action = request.POST.get("check_action", "submit_draft")
+    if action not in CHECK_ACTIONS:
+        action = "submit_draft"
+    text = request.POST.get("text", "")
+    ctx = _check_context(text, _findings(request, incident, text, _attachment_count(action, incident, request.POST)))
+    if getattr(request, "htmx", False):
+        return render(request, "incidents/detail.html#findings", {"check": ctx})
+    return _detail(request, access, incident, bound={action: _action_form(action, incident, request.POST)},
+                   check=ctx)
+
+
 # ---------------------------------------------------------------- actions
 
 Handler = Callable[[Access, Incident, dict[str, Any]], Any]
-
-
-def _draft_findings(incident: Incident, text: str, attachments: list[str]) -> list[dict[str, Any]]:
-    from otklik.texts.answers import check_answer
-
-    return [x.as_dict() for x in check_answer(text, question=incident.text, author=incident.author_name or None,
-                                               attachments=len(attachments))]
 
 
 HANDLERS: dict[str, Handler] = {
@@ -289,14 +454,14 @@ def act(request: HttpRequest, access: Access, pk: int, action: str) -> HttpRespo
         return _detail(request, access, incident, bound={action: form}, status=400)
     data: dict[str, Any] = dict(form.cleaned_data)
     if action == "submit_draft":
-        data["findings"] = _draft_findings(incident, data["text"], data["attachments"])
+        data["findings"] = _findings(request, incident, data["text"], len(data["attachments"]))
     try:
         HANDLERS[action](access, incident, data)
     except TransitionError as exc:
         messages.error(request, str(exc))
         if action == "submit_draft":  # keep the typed text and show what the checks found
-            errors = [x for x in data["findings"] if x.get("severity") == "error"]
-            return _detail(request, access, _get(access, pk), bound={action: form}, findings=errors, status=400)
+            return _detail(request, access, _get(access, pk), bound={action: form},
+                           check=_check_context(data["text"], data["findings"]), status=400)
         return redirect("incidents:detail", pk=pk)
     messages.success(request, DONE.get(action, f"Выполнено: {TRANSITIONS[action].label}."))
     return redirect("incidents:detail", pk=pk)

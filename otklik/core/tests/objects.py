@@ -41,6 +41,7 @@ OBJECTS: dict[str, Callable[[], list[int]]] = {
     "notifications:mail": _mail,
     "incidents:detail": _incident,
     "incidents:act": _incident,
+    "incidents:check": _incident,
 }
 
 
