@@ -25,6 +25,7 @@ from importlib import resources
 
 from otklik.texts import morph
 
+from . import answer_content, question_intent
 from ._doc import Doc, Tok, all_tags, norm
 from .findings import ERROR, WARNING, Finding
 
@@ -47,21 +48,6 @@ _ANSWERS_DIRECTLY_RE = re.compile(
     r"(?:^|[.!?]\s+)(?:Да|Нет)\b|\b(?:уточните|напишите,?\s+пожалуйста|сообщите,?\s+пожалуйста)\b",
     re.IGNORECASE,
 )
-# The question asks for a date or a time.
-_WHEN_RE = re.compile(
-    r"\b(?:когда|во\s+сколько|какого\s+числа|в\s+какие\s+сроки|в\s+какой\s+срок|какие\s+сроки|"
-    r"сроки\s+какие|до\s+какого)\b",
-    re.IGNORECASE,
-)
-# Any statement of time in the answer (or a refusal, which answers «когда» too).
-_TIME_RE = re.compile(
-    r"\d|\b(?:январ|феврал|март|апрел|ма[йяе]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|"
-    r"понедельник|вторник|сред[уыа]|четверг|пятниц|суббот|воскресень|сегодня|завтра|послезавтра|"
-    r"вчера|недел|месяц|год|весн|лет(?:ом|а)\b|осен|зим|скоро|ближайш|в\s+течение|до\s+конца|"
-    r"после|как\s+только|пока|сейчас|уже|кажд|ежедневн|утр|вечер|ноч|"
-    r"не\s+(?:будет|планир|получится|сможем|удастся)|нельзя|нет\b)",
-    re.IGNORECASE,
-)
 # Words of courtesy and of a reply that promises nothing: a sentence made only of them
 # («Спасибо за обращение, оно принято и будет рассмотрено») says nothing about the question.
 _FORMULA = frozenset(["здравствуйте", "здравствовать", "привет", "добрый", "день", "вечер", "утро", "уважаемый", "спасибо", "благодарить", "благодарный", "благодарность", "обращение", "вопрос", "сигнал", "отзыв", "сообщение", "мнение", "предложение", "принять", "принятый", "рассмотреть", "рассматривать", "рассматриваться", "рассмотрение", "учесть", "учитывать", "контроль", "находиться", "постоянный", "обязательно", "всегда", "рад", "радый", "радовать", "обратный", "связь", "житель", "поселение", "администрация", "станица", "активный", "гражданский", "позиция", "участие", "внимание", "интерес", "проявленный", "проявить", "жизнь", "следить", "новость", "группа", "подписываться", "пропустить", "информация", "работа", "проводить", "вестись", "улучшение", "качество", "обслуживание", "гражданин", "данный", "настоящий", "время", "наш", "ваш", "весь", "это", "который", "свой", "быть", "являться", "оставаться", "неравнодушие", "неравнодушный", "забота", "ценить", "важный", "ответ", "дальнейший", "стараться", "мочь", "вообще"])
@@ -69,11 +55,6 @@ _FORMULA = frozenset(["здравствуйте", "здравствовать", 
 _DEFLECTION_RE = re.compile(
     r"\b(?:следите|следить|подписывайтесь|смотрите)\b|\b(?:информаци\w*|сведени\w*)\b[^.!?:\d]*"
     r"\b(?:размещ\w*|опубликова\w*|доступн\w*|публику\w*)\b",
-    re.IGNORECASE,
-)
-# Legal citations carry dates and numbers that are no answer to «когда».
-_CITATION_RE = re.compile(
-    r"\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}|№\s*[\w./-]+|\b(?:ст|стать\w*|пункт\w*|п)\.?\s*\d[\d.]*",
     re.IGNORECASE,
 )
 # The answer speaks of the matter by a pronoun and gives a reason or a plan («думаем над этим,
@@ -266,18 +247,24 @@ def _is_name(tok: Tok) -> bool:
         "Name" in t or "Surn" in t or "Patr" in t for t in all_tags(tok.text))
 
 
+def formula_sentences(doc: Doc) -> frozenset[int]:
+    """Indexes of the sentences made only of courtesy, a promise to consider or a pointer to the
+    news."""
+    found: set[int] = set()
+    for n, sent in enumerate(doc.sents):
+        if _DEFLECTION_RE.search(sent.text) and not re.search(r"[\d:]", sent.text):
+            found.add(n)
+            continue
+        if not any(tok.is_word and tok.prose and tok.pos in _KEY_POS and len(tok.lower) > 2
+                   and tok.lemma not in _FORMULA and not _is_name(tok)
+                   for tok in doc.toks[sent.first : sent.last]):
+            found.add(n)
+    return frozenset(found)
+
+
 def is_formula(doc: Doc) -> bool:
     """True when every sentence is courtesy, a promise to consider, or a pointer to the news."""
-    if not doc.sents:
-        return False
-    for sent in doc.sents:
-        if _DEFLECTION_RE.search(sent.text) and not re.search(r"[\d:]", sent.text):
-            continue
-        for tok in doc.toks[sent.first : sent.last]:
-            if (tok.is_word and tok.prose and tok.pos in _KEY_POS and len(tok.lower) > 2
-                    and tok.lemma not in _FORMULA and not _is_name(tok)):
-                return False
-    return True
+    return bool(doc.sents) and len(formula_sentences(doc)) == len(doc.sents)
 
 
 def _span(doc: Doc) -> tuple[int, int]:
@@ -335,6 +322,10 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
                             None)]
         return []
 
+    demand_finding = _demand(doc, q)
+    if demand_finding is not None and demand_finding.severity == ERROR:
+        return [demand_finding]
+
     if q_places:
         other_street = bool(q_places.streets and a_places.streets)
         if not place_hit and (other_street or (not a_places and len(shared_objects) <= 1)):
@@ -345,11 +336,59 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
                 None,
             )]
 
-    if _WHEN_RE.search(question) and not _TIME_RE.search(_CITATION_RE.sub(" ", doc.text)):
-        return [Finding(
-            CODE, WARNING, start, end,
-            "Автор спрашивал «когда», а в ответе нет ни срока, ни даты: назовите срок или "
-            "объясните, почему его пока нет.",
-            None,
-        )]
+    if demand_finding is not None:
+        return [demand_finding]
     return []
+
+
+_DEMAND_MESSAGES = {
+    question_intent.WHEN: "Автор спрашивал «когда», а в ответе нет ни срока, ни даты: назовите "
+                          "срок или объясните, почему его пока нет.",
+    question_intent.WHY: "Автор спрашивал «почему», а в ответе нет ни причины, ни того, что "
+                         "сделано: объясните причину.",
+    question_intent.PRICE: "Автор спрашивал о цене или тарифе, а в ответе нет ни суммы, ни "
+                           "причины: назовите сумму или объясните, из чего она складывается.",
+    question_intent.DOCUMENTS: "Автор спрашивал, какие нужны документы, а в ответе они не "
+                               "перечислены: назовите документы.",
+    question_intent.ACTION: "Автор просит решить проблему, а в ответе нет ни сделанного, ни "
+                            "обещанного, ни причины отказа: скажите, что сделано или будет "
+                            "сделано и когда.",
+}
+_ORDER = (question_intent.WHEN, question_intent.WHY, question_intent.PRICE,
+          question_intent.DOCUMENTS, question_intent.ACTION)
+
+
+def _unmet(wanted: frozenset[str], parts: list[answer_content.SentenceContent]) -> list[str]:
+    """The intents of the question the answer carries nothing for, in a fixed order."""
+    said = [c for c in parts if c.filler is None]
+    spoken = [c for c in parts if c.filler not in (answer_content.COURTESY,
+                                                   answer_content.POINTER,
+                                                   answer_content.REMINDER)]
+    met = {
+        question_intent.WHEN: any(c.time for c in spoken),
+        question_intent.WHY: any(c.reason or c.basis for c in spoken)
+        or any(c.action or c.amount for c in said),
+        question_intent.PRICE: any(c.amount or c.reason or c.basis for c in spoken),
+        question_intent.DOCUMENTS: any(c.documents for c in said),
+        question_intent.ACTION: any(c.action or c.reason for c in said),
+    }
+    return [i for i in _ORDER if i in wanted and not met[i]]
+
+
+def _demand(doc: Doc, q: Doc) -> Finding | None:
+    """A finding when the answer carries none of the content the question asks for: an error when
+    every sentence is courtesy, a pointer, a reminder, a legal formula or contacts."""
+    wanted = question_intent.intents(q)
+    if not wanted:
+        return None
+    parts = answer_content.analyse(doc, formula=formula_sentences(doc))
+    unmet = _unmet(wanted, parts)
+    if not unmet:
+        return None
+    start, end = _span(doc)
+    empty = all(c.filler is not None for c in parts)
+    message = _DEMAND_MESSAGES[unmet[0]]
+    if empty:
+        message = ("Ответ состоит из общих слов, ссылок на акты, контактов или напоминаний и не "
+                   "отвечает на вопрос автора. " + message)
+    return Finding(CODE, ERROR if empty else WARNING, start, end, message, None)

@@ -129,6 +129,10 @@ def test_when_question_without_any_time() -> None:
     answer = ("Здравствуйте! Газификация хутора Ленинского ведётся по Федеральному закону "
               "от 31.03.1999 № 69-ФЗ. Ход работ освещается на сайте.")
     [f] = off(answer, question)
+    # Only a legal formula and a pointer to the site: nothing to answer with at all.
+    assert f.severity == "error" and "срок" in f.message
+    answer = "Здравствуйте! Газопровод в хутор Ленинский строит подрядчик края."
+    [f] = off(answer, question)
     assert f.severity == "warning" and "срок" in f.message
     assert off("Здравствуйте! Газ в хутор Ленинский проведут в 2026 году.", question) == []
     assert off("Здравствуйте! Газ в хутор Ленинский проведут летом.", question) == []

@@ -1,0 +1,209 @@
+"""What kinds of content each sentence of an answer carries.
+
+A sentence is *filler* when it carries nothing a question could be answered with:
+
+* courtesy — a greeting, thanks («Спасибо, что пришли …»), a promise to consider;
+* a pointer — «следите за новостями», «расписание опубликовано в группе», «ход работ освещается
+  на сайте»;
+* a reminder — «Напоминаем, что …»: general advice, not an answer to this message;
+* a legal or procedural formula with nothing concrete — «осуществляется в соответствии с …»,
+  «в установленном порядке», «вопрос находится на контроле», «проводится работа»;
+* contacts — a telephone, or opening hours («работает круглосуточно», «с 8:00 до 18:00»).
+
+The other sentences are searched for: a time, a reason, a legal basis, an amount, documents and
+an action of the administration (done: «заменили», «убраны»; promised: «заменим», «будет»,
+«планируем»; refused: «не получится», «нельзя»; or a request for details: «напишите адрес»).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._doc import Doc, Sent, Tok, tag
+
+COURTESY = "courtesy"
+POINTER = "pointer"
+REMINDER = "reminder"
+LEGAL = "legal"
+CONTACTS = "contacts"
+
+PHONE_RE = re.compile(
+    r"(?:\+7|\b8)[\s-]*\(?\d{3,5}\)?[\s-]*\d{1,3}[\s-]?\d{2}[\s-]?\d{2}\b|\b\d-\d{2}-\d{2}\b"
+    r"|\b\d{3}-\d{2}-\d{2}\b|\b112\b",
+)
+# Legal citations carry dates and numbers that are no time, amount or house.
+CITATION_RE = re.compile(
+    r"\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}|№\s*[\w./-]+|\b(?:ст|стать\w*|пункт\w*|п|ч|част\w*)\.?\s*"
+    r"\d[\d.]*|\b\d{2,4}-(?:ФЗ|КЗ|ФКЗ)\b|\bСП\s+[\d.]+",
+    re.IGNORECASE,
+)
+# Any statement of time (or a refusal, which answers «когда» too).
+TIME_RE = re.compile(
+    r"\d|\b(?:январ|феврал|март|апрел|ма[йяе]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"понедельник|вторник|сред(?:у|ы|а|ам|ами|ах)\b|четверг|пятниц|суббот|воскресень|сегодня|завтра|послезавтра|"
+    r"вчера|недел|месяц|год|весн|лет(?:ом|а)\b|осен|зим|скоро|ближайш|в\s+течение|до\s+конца|"
+    r"после|как\s+только|пока|сейчас|уже|кажд|ежедневн|утр|вечер|ноч|круглосуточн|"
+    r"не\s+(?:будет|планир|получится|сможем|удастся)|нельзя|нет\b)",
+    re.IGNORECASE,
+)
+_REASON_RE = re.compile(
+    r"\b(?:потому\s+что|так\s+как|поскольку|из-за|в\s+связи\s+с|по\s+причине|ввиду|вследствие|"
+    r"т\.\s?к\.|причин\w*|связан\w*\s+с|вызван\w*|объясня\w*|дело\s+в\s+том|чтобы|для\s+того|"
+    r"поэтому|оттого|благодаря|иначе)\b",
+    re.IGNORECASE,
+)
+# A legal basis answers «почему» («тариф утверждён приказом …», «по статье 39.20 …»).
+_BASIS_RE = re.compile(
+    r"\b(?:в\s+соответствии\s+с|согласно|на\s+основании|по|утвержд\w*|установлен\w*|"
+    r"предусмотрен\w*|закреплен\w*|закреплён\w*)\s+(?:\w+\s+){0,3}?(?:федеральн\w*|закон\w*|"
+    r"кодекс\w*|постановлени\w*|приказ\w*|распоряжени\w*|решени\w*|правил\w*|стать\w*|"
+    r"регламент\w*|норм\w*)",
+    re.IGNORECASE,
+)
+_AMOUNT_RE = re.compile(
+    r"\d[\d\s.,]*\s*(?:₽|руб|р\.|%|процент|тыс|млн|копе|коп\.)|\b(?:бесплатн\w*|платн\w*|"
+    r"безвозмездн\w*|за\s+сч[её]т)\b",
+    re.IGNORECASE,
+)
+# A legal or procedural formula: says that something goes «by the rules», nothing of this case.
+_FORMULA_RE = re.compile(
+    r"\bв\s+соответствии\s+с|\bсогласно\b|\bв\s+установленном\s+порядке|"
+    r"\bустановлен\w*\s+(?:указанными|действующим|законодательством|нормативными|правовыми)|"
+    r"\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле\b|"
+    r"\b(?:проводится|ведётся|ведется|осуществляется|организована|продолжается)\s+(?:\w+\s+){0,2}?"
+    r"(?:работа|взаимодействие|мониторинг|контроль)\b|"
+    r"\bв\s+рамках\s+(?:своей\s+|своих\s+)?(?:компетенции|полномочий)|"
+    r"\b(?:ведётся|ведется|осуществляется|производится|утверждается|формируется|проводится)\s+"
+    r"(?:\w+\s+){0,2}?по\s+(?:федеральн\w*|закон\w*|кодекс\w*|постановлени\w*|приказ\w*|правил\w*)",
+    re.IGNORECASE,
+)
+_REMINDER_RE = re.compile(r"^\W*(?:\w+,\s+)?(?:напомина\w*|напомним|напоминание)\b", re.IGNORECASE)
+# A pointer to where something is published, not the thing itself.
+_POINTER_RE = re.compile(
+    r"\b(?:следите|следить|подписывайтесь|смотрите)\b|"
+    r"\b(?:размещ\w*|опубликова\w*|публику\w*|освеща\w*|висит|вывешен\w*|доступн\w*|доводится)\b"
+    r"[^.!?]*\b(?:сайт\w*|групп\w*|пост\w*|страниц\w*|соцсет\w*|остановк\w*|стенд\w*|доск\w*|"
+    r"сведени\w*)|"
+    r"\b(?:информаци\w*|сведени\w*|график\w*|расписани\w*|ход\s+работ)\b[^.!?:\d]*"
+    r"\b(?:размещ\w*|опубликова\w*|доступн\w*|публику\w*|освеща\w*|висит|доводится)\b",
+    re.IGNORECASE,
+)
+_HOURS_RE = re.compile(
+    r"\b(?:работа\w*|принима\w*|откры\w*)\b[^.!?]*(?:круглосуточн\w*|\bс\s+\d{1,2}[:.]\d{2}\s+до\b)",
+    re.IGNORECASE,
+)
+_REFUSAL_RE = re.compile(
+    r"\b(?:не\s+(?:получится|сможем|можем|будем|будет|будут|планируется|удастся|положен\w*)|"
+    r"нельзя|невозможно|отказ\w*|запрещен\w*|запрещён\w*)\b",
+    re.IGNORECASE,
+)
+# Plans and their means: «в плане», «проект готов», «подрядчик выбран», «денег в бюджете нет».
+_PLAN_LEMMAS = frozenset({"планировать", "запланировать", "планироваться", "план", "намечать",
+                          "наметить", "поручить", "заявка", "проект", "смета", "приоритет",
+                          "подрядчик", "контракт", "торги", "финансирование", "бюджет"})
+# Verbs of courtesy, of publishing and of a service being open: no action on the matter.
+_NOT_ACTION = frozenset({"благодарить", "приглашать", "пригласить", "напоминать", "напомнить",
+                         "информировать", "сообщать", "сообщить", "работать",
+                         "являться", "находиться", "принять", "рассмотреть", "учесть",
+                         "радовать", "ценить", "извинить", "прийти", "написать", "позвонить",
+                         "обратиться", "подписаться", "доводить", "довести", "осуществляться",
+                         "проводиться", "вестись"})
+# «Опубликовано на сайте», «висит на остановке»: where a thing is, not what was done («разместили
+# ваше объявление» is).
+_POINTER_VERBS = frozenset({"опубликовать", "разместить", "размещать", "публиковать", "вывесить",
+                            "указать", "висеть", "освещаться", "доводиться"})
+_ASK_BACK = frozenset({"написать", "уточнить", "сообщить", "прислать", "указать", "назвать",
+                       "позвонить", "оставить", "приложить", "отправить", "передать"})
+_DOCUMENT_LEMMAS = frozenset(
+    ["паспорт", "свидетельство", "справка", "выписка", "полис", "снилс", "заявление", "договор",
+     "квитанция", "копия", "фотография", "фото", "удостоверение", "аттестат", "медкарта",
+     "сертификат", "доверенность", "бланк", "анкета", "чек", "инн", "омс",
+     "книга", "характеристика", "форма", "образец", "список"]
+)
+_THANKS_OPEN = frozenset({"спасибо", "благодарить", "благодарность", "выражать"})
+
+
+@dataclass(slots=True)
+class SentenceContent:
+    filler: str | None
+    time: bool
+    reason: bool
+    basis: bool
+    amount: bool
+    documents: bool
+    action: bool
+
+
+def _words(doc: Doc, sent: Sent) -> list[Tok]:
+    return [t for t in doc.toks[sent.first : sent.last] if t.is_word and t.prose]
+
+
+def _has_action(doc: Doc, sent: Sent, text: str) -> bool:
+    """Whether the sentence tells of an action on the matter; the words of a legal formula
+    («установлен указанными актами», «утверждается в установленном порядке») do not count."""
+    if _REFUSAL_RE.search(text):
+        return True
+    skip = [(m.start() + sent.start, m.end() + sent.start)
+            for rx in (_FORMULA_RE, _BASIS_RE) for m in rx.finditer(text)]
+    for k, tok in enumerate(_words(doc, sent)):
+        if any(a <= tok.start < b for a, b in skip):
+            continue
+        if tok.lemma in _PLAN_LEMMAS:
+            return True
+        if tok.pos not in ("VERB", "PRTS"):
+            continue
+        t = tag(tok.text)
+        if "impr" in t:
+            if tok.lemma in _ASK_BACK:
+                return True  # «напишите адрес»: a question back to the author
+            continue
+        if tok.lemma in _NOT_ACTION or (tok.lemma in _POINTER_VERBS
+                                        and ("PRTS" in t or "pres" in t)):
+            continue
+        if tok.pos == "PRTS":
+            if "perf" in t or "pssv" in t:
+                return True  # «заменён», «убраны»
+            continue
+        if "futr" in t or ("past" in t and "perf" in t):
+            return True  # «заменим», «будет», «заменили»
+        if "pres" in t and ("1per" in t or "plur" in t) and k > 0:
+            return True  # «подвозим воду», «меняют трубу»
+    return False
+
+
+def analyse(doc: Doc, *, formula: frozenset[int] = frozenset()) -> list[SentenceContent]:
+    """One entry a sentence; ``formula`` holds the indexes of sentences made of courtesy only."""
+    out: list[SentenceContent] = []
+    for n, sent in enumerate(doc.sents):
+        text = sent.text
+        clean = CITATION_RE.sub(" ", text)
+        no_phone = PHONE_RE.sub(" ", clean)
+        words = _words(doc, sent)
+        first = words[0].lemma if words else ""
+        action = _has_action(doc, sent, text)
+        time = bool(TIME_RE.search(no_phone))
+        amount = bool(_AMOUNT_RE.search(no_phone))
+        concrete = action or amount or bool(re.search(r"\d", no_phone))
+        filler: str | None = None
+        if n in formula or first in _THANKS_OPEN:
+            filler = COURTESY
+        elif _REMINDER_RE.search(text):
+            filler = REMINDER
+        elif _POINTER_RE.search(text) and not (concrete or time):
+            filler = POINTER
+        elif (_FORMULA_RE.search(text) or CITATION_RE.search(text)) and not concrete:
+            filler = LEGAL
+        elif (PHONE_RE.search(clean) or any(w.lemma == "телефон" for w in words)
+              or _HOURS_RE.search(text)) and not action:
+            filler = CONTACTS
+        out.append(SentenceContent(
+            filler=filler,
+            time=time,
+            reason=bool(_REASON_RE.search(text)),
+            basis=bool(_BASIS_RE.search(text)),
+            amount=amount,
+            documents=any(w.lemma in _DOCUMENT_LEMMAS for w in words),
+            action=action,
+        ))
+    return out
