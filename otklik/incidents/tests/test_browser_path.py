@@ -27,7 +27,7 @@ def sign_in(page: Any, base: str, login: str) -> None:
 
 def act(page: Any, action: str) -> None:
     with page.expect_navigation():
-        page.click(f"#action-{action} button[type=submit]")
+        page.click(f"#action-{action} button[name=go]")
 
 
 def status_text(page: Any) -> str:
