@@ -124,6 +124,25 @@ def test_curator_sees_the_stored_findings_and_can_tick_a_reason(demo: dict[str, 
     assert "Нет приветствия автора" in approve
 
 
+def test_edit_approved_is_checked_live_too(demo: dict[str, Any]) -> None:
+    incident = routed(demo)
+    executor, curator, region = (access_for(demo[x].user) for x in ("executor", "curator", "region"))
+    assert executor is not None and curator is not None and region is not None
+    svc.incident_submit_draft(access=executor, incident_id=incident.pk, text=CLEAN, attachments=["https://vk.com/p1"])
+    svc.incident_forward(access=curator, incident_id=incident.pk)
+    draft = Draft.objects.get(incident=incident)
+    svc.incident_approve(access=region, incident_id=incident.pk, text_hash_seen=draft.text_hash)
+    client = client_for(demo, "curator")
+    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    form = html.split('id="action-edit_approved"')[1].split("</form>")[0]
+    assert f'hx-post="/incidents/{incident.pk}/check/"' in form and '"check_action": "edit_approved"' in form
+    assert 'id="findings"' in form
+    r = client.post(f"/incidents/{incident.pk}/check/", {"text": "Яму заделаем до пятницы.",
+                                                         "check_action": "edit_approved"},
+                    headers={"HX-Request": "true"})
+    assert "Нет приветствия" in r.content.decode()
+
+
 # ---------------------------------------------------------------- screening of the message
 
 def test_screening_banner_for_an_obscene_message_only(demo: dict[str, Any]) -> None:
@@ -218,8 +237,7 @@ def test_explain_lines_and_no_provisional_marker_in_2026(demo: dict[str, Any]) -
         incident = intake(demo)
         html = client_for(demo, "curator").get(f"/incidents/{incident.pk}/").content.decode()
         queue = client_for(demo, "curator").get("/incidents/").content.decode()
-    steps = html.split('id="steps"')[1].split('id="screening"')[0] if 'id="screening"' in html.split(
-        'id="steps"')[1] else html.split('id="steps"')[1]
+    steps = html.split('id="steps"')[1].split("</ul>")[0]
     assert "почему срок здесь" in steps
     assert "01.12.2026 10:00–" in steps  # the working interval counted from the hand-in
     assert "предварительному календарю" not in html and "предварительному календарю" not in queue
