@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ._doc import Doc, Sent, Tok, tag
 
@@ -122,6 +123,7 @@ _DOCUMENT_LEMMAS = frozenset(
      "книга", "характеристика", "форма", "образец", "список"]
 )
 _THANKS_OPEN = frozenset({"спасибо", "благодарить", "благодарность", "выражать"})
+_INVITATION = frozenset({"приглашать", "пригласить", "приглашение", "рад", "радый", "ждать"})
 
 
 @dataclass(slots=True)
@@ -139,15 +141,50 @@ def _words(doc: Doc, sent: Sent) -> list[Tok]:
     return [t for t in doc.toks[sent.first : sent.last] if t.is_word and t.prose]
 
 
-def _has_action(doc: Doc, sent: Sent, text: str) -> bool:
+# «Теперь горят все фонари», «бригада уже на месте», «вода в норме»: the matter is settled.
+_RESOLVED_RE = re.compile(
+    r"\b(?:теперь|снова|уже|больше\s+не|в\s+норме|в\s+порядке|исправн\w*|в\s+штатном\s+режиме)\b",
+    re.IGNORECASE,
+)
+
+
+class _Hits:
+    """Where each pattern matches in the whole answer: one scan a pattern, not one a sentence.
+    Times, amounts and digits inside legal citations and telephone numbers are dropped."""
+
+    _PATTERNS: ClassVar[dict[str, re.Pattern[str]]] = {
+        "time": TIME_RE, "amount": _AMOUNT_RE, "digit": re.compile(r"\d"),
+        "reason": _REASON_RE, "basis": _BASIS_RE, "formula": _FORMULA_RE,
+        "citation": CITATION_RE, "phone": PHONE_RE, "pointer": _POINTER_RE,
+        "hours": _HOURS_RE, "refusal": _REFUSAL_RE, "resolved": _RESOLVED_RE,
+    }
+    _CLEANED = frozenset({"time", "amount", "digit"})
+
+    def __init__(self, text: str) -> None:
+        self.spans: dict[str, list[tuple[int, int]]] = {
+            name: [m.span() for m in rx.finditer(text)] for name, rx in self._PATTERNS.items()
+        }
+        noise = self.spans["citation"] + self.spans["phone"]
+        for name in self._CLEANED:
+            self.spans[name] = [(a, b) for a, b in self.spans[name]
+                                if not any(x <= a < y for x, y in noise)]
+        self.legal = self.spans["formula"] + self.spans["basis"]
+
+    def any(self, name: str, sent: Sent) -> bool:
+        return any(sent.start <= a < sent.end for a, _ in self.spans[name])
+
+    def spans_in(self, sent: Sent) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in self.legal if sent.start <= a < sent.end]
+
+
+def _has_action(doc: Doc, sent: Sent, hits: _Hits) -> bool:
     """Whether the sentence tells of an action on the matter; the words of a legal formula
     («установлен указанными актами», «утверждается в установленном порядке») do not count."""
-    if _REFUSAL_RE.search(text):
+    if hits.any("refusal", sent) or hits.any("resolved", sent):
         return True
-    skip = [(m.start() + sent.start, m.end() + sent.start)
-            for rx in (_FORMULA_RE, _BASIS_RE) for m in rx.finditer(text)]
-    for k, tok in enumerate(_words(doc, sent)):
-        if any(a <= tok.start < b for a, b in skip):
+    skip = hits.spans_in(sent)
+    for tok in _words(doc, sent):
+        if skip and any(a <= tok.start < b for a, b in skip):
             continue
         if tok.lemma in _PLAN_LEMMAS:
             return True
@@ -167,43 +204,60 @@ def _has_action(doc: Doc, sent: Sent, text: str) -> bool:
             continue
         if "futr" in t or ("past" in t and "perf" in t):
             return True  # «заменим», «будет», «заменили»
-        if "pres" in t and ("1per" in t or "plur" in t) and k > 0:
-            return True  # «подвозим воду», «меняют трубу»
+        if "pres" in t and ("1per" in t or "3per" in t) and not tok.lower.endswith(("ся", "сь")):
+            return True  # «подвозим воду», «бригада меняет трубу»; not «осуществляется»
     return False
+
+
+def _advice(words: list[Tok]) -> bool:
+    """A general piece of advice: its verbs are imperatives, none asking for details."""
+    verbs = [w for w in words if w.pos == "VERB"]
+    return bool(verbs) and all("impr" in tag(w.text) and w.lemma not in _ASK_BACK for w in verbs)
+
+
+def names_documents(doc: Doc) -> bool:
+    """Whether the answer lists documents («паспорт, справка о доходах …»)."""
+    return any(t.lemma in _DOCUMENT_LEMMAS for t in doc.toks if t.is_word and t.prose)
 
 
 def analyse(doc: Doc, *, formula: frozenset[int] = frozenset()) -> list[SentenceContent]:
     """One entry a sentence; ``formula`` holds the indexes of sentences made of courtesy only."""
     out: list[SentenceContent] = []
+    hits: _Hits | None = None
     for n, sent in enumerate(doc.sents):
-        text = sent.text
-        clean = CITATION_RE.sub(" ", text)
-        no_phone = PHONE_RE.sub(" ", clean)
+        if n in formula:
+            out.append(SentenceContent(COURTESY, False, False, False, False, False, False))
+            continue
+        if hits is None:
+            hits = _Hits(doc.text)
         words = _words(doc, sent)
         first = words[0].lemma if words else ""
-        action = _has_action(doc, sent, text)
-        time = bool(TIME_RE.search(no_phone))
-        amount = bool(_AMOUNT_RE.search(no_phone))
-        concrete = action or amount or bool(re.search(r"\d", no_phone))
+        action = _has_action(doc, sent, hits)
+        time = hits.any("time", sent)
+        amount = hits.any("amount", sent)
+        concrete = action or amount or hits.any("digit", sent)
+        documents = any(w.lemma in _DOCUMENT_LEMMAS for w in words)
+        bare = not (concrete or time or documents)
         filler: str | None = None
-        if n in formula or first in _THANKS_OPEN:
-            filler = COURTESY
-        elif _REMINDER_RE.search(text):
-            filler = REMINDER
-        elif _POINTER_RE.search(text) and not (concrete or time):
+        if first in _THANKS_OPEN or (bare and any(
+                w.lemma in _INVITATION for w in words)):
+            filler = COURTESY  # «Спасибо, что пришли», «Приглашаем всю семью!»
+        elif _REMINDER_RE.search(sent.text) or (bare and _advice(words)):
+            filler = REMINDER  # «Напоминаем, что …», «Проверьте тягу в дымоходе.»
+        elif hits.any("pointer", sent) and not (concrete or time):
             filler = POINTER
-        elif (_FORMULA_RE.search(text) or CITATION_RE.search(text)) and not concrete:
+        elif (hits.any("formula", sent) or hits.any("citation", sent)) and not concrete:
             filler = LEGAL
-        elif (PHONE_RE.search(clean) or any(w.lemma == "телефон" for w in words)
-              or _HOURS_RE.search(text)) and not action:
+        elif (hits.any("phone", sent) or any(w.lemma == "телефон" for w in words)
+              or hits.any("hours", sent)) and not action:
             filler = CONTACTS
         out.append(SentenceContent(
             filler=filler,
             time=time,
-            reason=bool(_REASON_RE.search(text)),
-            basis=bool(_BASIS_RE.search(text)),
+            reason=hits.any("reason", sent),
+            basis=hits.any("basis", sent),
             amount=amount,
-            documents=any(w.lemma in _DOCUMENT_LEMMAS for w in words),
+            documents=documents,
             action=action,
         ))
     return out

@@ -273,21 +273,38 @@ def _span(doc: Doc) -> tuple[int, int]:
     return start, start + len(stripped)
 
 
+class _Question:
+    """What the checks need of a question, computed once per question text."""
+
+    __slots__ = ("doc", "intents", "objects", "others", "places", "topics")
+
+    def __init__(self, question: str) -> None:
+        q = Doc(question)
+        self.doc = q
+        self.places = places(q)
+        self.objects: set[str] = set()
+        self.others: set[str] = set()
+        for i, tok in enumerate(q.toks):
+            if (not tok.is_word or i in self.places.tok_ids or tok.lemma in _GENERIC
+                    or tok.pos not in _KEY_POS or len(tok.lemma) <= 2):
+                continue
+            (self.objects if tok.pos == "NOUN" else self.others).add(tok.lemma)
+        self.topics = topics(q)
+        self.intents = question_intent.intents(q)
+
+
+@lru_cache(maxsize=256)
+def _question(question: str) -> _Question:
+    return _Question(question)  # the same question is checked at every edit of its answer
+
+
 def check(doc: Doc, *, question: str) -> list[Finding]:
     if not question.strip():
         return []
-    q = Doc(question)
-    if q.word_count() < MIN_QUESTION_WORDS:
+    qa = _question(question)
+    if qa.doc.word_count() < MIN_QUESTION_WORDS:
         return []
-    q_places = places(q)
-    objects: set[str] = set()
-    others: set[str] = set()
-    for i, tok in enumerate(q.toks):
-        if (not tok.is_word or i in q_places.tok_ids or tok.lemma in _GENERIC
-                or tok.pos not in _KEY_POS or len(tok.lemma) <= 2):
-            continue
-        (objects if tok.pos == "NOUN" else others).add(tok.lemma)
-    q_topics = topics(q)
+    q_places, objects, others, q_topics = qa.places, qa.objects, qa.others, qa.topics
     if not (objects or others or q_topics):
         return []
     index = _Index(doc)
@@ -300,7 +317,8 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
         any(index.has(k) for k in q_places.streets | q_places.settlements)
         or bool(q_places.numbers & index.numbers))
 
-    if is_formula(doc):
+    formula = formula_sentences(doc)
+    if doc.sents and len(formula) == len(doc.sents):
         return [Finding(CODE, ERROR, start, end,
                         "Ответ состоит из общих слов (спасибо, обращение принято, следите за "
                         "новостями) и не отвечает на вопрос автора. Ответьте по существу.", None)]
@@ -310,6 +328,9 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
         shared = set()
     if not shared and not (q_topics & a_topics):
         differ = bool(q_topics and a_topics)
+        if differ and question_intent.DOCUMENTS in qa.intents \
+                and answer_content.names_documents(doc):
+            differ = False  # «какие документы нужны для пособия?» — «паспорт, справка …»
         substance = any(t.lemma in _SUBSTANCE for t in doc.toks)
         if differ or not (a_topics or place_hit or substance):
             # A plain «Да»/«Нет» or a question back to the author («уточните адрес») answers
@@ -322,7 +343,7 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
                             None)]
         return []
 
-    demand_finding = _demand(doc, q)
+    demand_finding = _demand(doc, qa.intents, formula)
     if demand_finding is not None and demand_finding.severity == ERROR:
         return [demand_finding]
 
@@ -370,18 +391,18 @@ def _unmet(wanted: frozenset[str], parts: list[answer_content.SentenceContent]) 
         or any(c.action or c.amount for c in said),
         question_intent.PRICE: any(c.amount or c.reason or c.basis for c in spoken),
         question_intent.DOCUMENTS: any(c.documents for c in said),
-        question_intent.ACTION: any(c.action or c.reason for c in said),
+        # «Урна стоит с понедельника», «вывоз по вторникам»: a time of the matter answers too.
+        question_intent.ACTION: any(c.action or c.reason or c.time for c in said),
     }
     return [i for i in _ORDER if i in wanted and not met[i]]
 
 
-def _demand(doc: Doc, q: Doc) -> Finding | None:
+def _demand(doc: Doc, wanted: frozenset[str], formula: frozenset[int]) -> Finding | None:
     """A finding when the answer carries none of the content the question asks for: an error when
     every sentence is courtesy, a pointer, a reminder, a legal formula or contacts."""
-    wanted = question_intent.intents(q)
     if not wanted:
         return None
-    parts = answer_content.analyse(doc, formula=formula_sentences(doc))
+    parts = answer_content.analyse(doc, formula=formula)
     unmet = _unmet(wanted, parts)
     if not unmet:
         return None
