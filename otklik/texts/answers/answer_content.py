@@ -21,7 +21,9 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ._doc import Doc, Sent, Tok, tag
+from pymorphy3.tagset import OpencorporaTag
+
+from ._doc import Doc, Sent, Tok, all_tags, tag
 
 COURTESY = "courtesy"
 POINTER = "pointer"
@@ -177,6 +179,18 @@ class _Hits:
         return [(a, b) for a, b in self.legal if sent.start <= a < sent.end]
 
 
+def _verb_tag(tok: Tok) -> OpencorporaTag | None:
+    """The verb parse of a word, also when a rarer one: «заменим» is first «заменимый»."""
+    if tok.pos in ("VERB", "PRTS"):
+        return tag(tok.text)
+    if tok.pos not in ("ADJS", None):
+        return None
+    for t in all_tags(tok.text):
+        if t.POS == "VERB" and ("futr" in t or "past" in t):
+            return t
+    return None
+
+
 def _has_action(doc: Doc, sent: Sent, hits: _Hits) -> bool:
     """Whether the sentence tells of an action on the matter; the words of a legal formula
     («установлен указанными актами», «утверждается в установленном порядке») do not count."""
@@ -188,9 +202,9 @@ def _has_action(doc: Doc, sent: Sent, hits: _Hits) -> bool:
             continue
         if tok.lemma in _PLAN_LEMMAS:
             return True
-        if tok.pos not in ("VERB", "PRTS"):
+        t = _verb_tag(tok)
+        if t is None:
             continue
-        t = tag(tok.text)
         if "impr" in t:
             if tok.lemma in _ASK_BACK:
                 return True  # «напишите адрес»: a question back to the author
@@ -198,7 +212,7 @@ def _has_action(doc: Doc, sent: Sent, hits: _Hits) -> bool:
         if tok.lemma in _NOT_ACTION or (tok.lemma in _POINTER_VERBS
                                         and ("PRTS" in t or "pres" in t)):
             continue
-        if tok.pos == "PRTS":
+        if "PRTS" in t:
             if "perf" in t or "pssv" in t:
                 return True  # «заменён», «убраны»
             continue
