@@ -13,8 +13,13 @@ Three things of the question are compared with the answer:
 An error only when the answer shares nothing substantive with the question: no key word and no
 common topic while it has a topic of its own that differs (garbage to a pothole question) or no
 topic content at all («Ваше обращение принято»). Warnings: the question names a place and the
-answer names none (or another street) while sharing at most one object with the question; a
-«когда?» question answered without any time.
+answer names none (or another street) while sharing at most one object with the question.
+
+Then what the question asks for (``question_intent``: when, why, price, documents, a request or
+complaint) is looked up in the answer (``answer_content``): a time, a reason or legal basis, an
+amount, the documents, an action done, promised or refused. When the answer carries none of it:
+an error if every sentence is filler (courtesy, a pointer to the site, a reminder, a legal
+formula, contacts), otherwise a warning.
 """
 
 from __future__ import annotations
