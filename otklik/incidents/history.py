@@ -36,10 +36,12 @@ def event_append(*, incident: Incident, at: datetime, actor: Person | None, acti
     digest = _digest(prev_hash=prev_hash, incident_id=incident.pk, seq=seq, at=at,
                      actor_id=actor.pk if actor else None, actor_label=label, action=action,
                      from_status=from_status, to_status=to_status, payload=data)
-    return IncidentEvent.objects.create(
+    event = IncidentEvent.objects.create(
         incident=incident, seq=seq, at=at, actor=actor, actor_label=label, action=action,
         from_status=from_status, to_status=to_status, payload=data, prev_hash=prev_hash, hash=digest,
     )
+    Incident.objects.filter(pk=incident.pk).update(history_head=digest)
+    return event
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def history_verify(incident_ids: list[int] | None = None) -> tuple[int, list[Cha
     current: int | None = None
     prev = GENESIS
     expected_seq = 1
+    last: dict[int, tuple[int, str]] = {}
     for e in qs.iterator():
         if e.incident_id != current:
             current, prev, expected_seq = e.incident_id, GENESIS, 1
@@ -73,4 +76,13 @@ def history_verify(incident_ids: list[int] | None = None) -> tuple[int, list[Cha
         if digest != e.hash:
             problems.append(ChainProblem(e.incident_id, e.seq, "запись изменена: хеш не совпадает"))
         prev, expected_seq = e.hash, e.seq + 1
+        last[e.incident_id] = (e.seq, e.hash)
+    # The incident keeps the hash of its last entry: a removed last entry shows.
+    heads = Incident.objects.exclude(history_head="")
+    if incident_ids is not None:
+        heads = heads.filter(pk__in=incident_ids)
+    for pk, head in heads.values_list("pk", "history_head"):
+        seq, digest = last.get(pk, (0, GENESIS))
+        if digest != head:
+            problems.append(ChainProblem(pk, seq + 1, "последняя запись истории отсутствует или изменена"))
     return checked, problems

@@ -84,6 +84,8 @@ class Incident(models.Model):
     intermediate_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     final_timings = models.JSONField(default=dict, blank=True)  # п. 18: set by the regional curator
+    # The hash of the last history entry: anchors the chain, so a removed entry shows.
+    history_head = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-detected_at"]

@@ -284,7 +284,41 @@ def test_p22_history_complete_append_only_and_verified(demo: dict[str, Any]) -> 
         events[0].save()
     with pytest.raises(PermissionError):
         events[0].delete()
-    # A change made behind the application's back is caught by the chain.
-    IncidentEvent.objects.filter(pk=events[2].pk).update(actor_label="Кто-то другой")
+    # The database itself refuses to change or remove an entry.
+    from django.db import DatabaseError, connection, transaction
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        IncidentEvent.objects.filter(pk=events[2].pk).update(actor_label="Кто-то другой")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            IncidentEvent.objects.filter(pk=events[2].pk).delete()
+
+
+def test_p22_history_verify_detects_tampering(demo: dict[str, Any]) -> None:
+    """Even with the triggers dropped (by someone with the database owner's rights)."""
+    from django.db import connection
+
+    incident = route(demo, intake(demo))
+    event = IncidentEvent.objects.get(incident=incident, seq=2)
+    with connection.cursor() as c:
+        if connection.vendor == "sqlite":
+            c.execute("DROP TRIGGER incidents_event_no_update")
+        else:
+            c.execute("SET LOCAL session_replication_role = replica")  # a superuser skipping triggers
+        c.execute("UPDATE incidents_incidentevent SET actor_label = %s WHERE id = %s", ["Кто-то другой", event.pk])
     _, problems = history_verify()
-    assert [p.seq for p in problems] == [3]
+    assert [p.seq for p in problems] == [2]
+
+
+def test_p22_history_verify_detects_a_removed_last_entry(demo: dict[str, Any]) -> None:
+    from django.db import connection
+
+    incident = route(demo, intake(demo))
+    last = IncidentEvent.objects.filter(incident=incident).order_by("-seq").first()
+    assert last is not None
+    with connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            c.execute("SET LOCAL session_replication_role = replica")
+        c.execute("DELETE FROM incidents_incidentevent WHERE id = %s", [last.pk])
+    _, problems = history_verify()
+    assert len(problems) == 1 and "последняя запись" in problems[0].problem
