@@ -452,7 +452,8 @@ def incident_return(*, access: Access, incident_id: int, reasons: list[dict[str,
     return incident
 
 
-def incident_edit_approved(*, access: Access, incident_id: int, text: str, at: datetime | None = None) -> Draft:
+def incident_edit_approved(*, access: Access, incident_id: int, text: str,
+                           findings: list[dict[str, Any]] | None = None, at: datetime | None = None) -> Draft:
     """Any change after approval voids it: the new text goes back for approval."""
     now = _now(at)
     with transaction.atomic():
@@ -466,7 +467,7 @@ def incident_edit_approved(*, access: Access, incident_id: int, text: str, at: d
         Draft.objects.filter(pk=old.pk).update(decision=Draft.Decision.VOIDED)
         draft = Draft.objects.create(incident=incident, kind=old.kind, round=old.round + 1, text=text,
                                      text_hash=text_hash(text), attachments=old.attachments, author=access.person,
-                                     submitted_at=now, forwarded_at=now)
+                                     submitted_at=now, forwarded_at=now, findings=findings or [])
         steps_close(incident=incident, kinds=[StepKind.PUBLISH], at=now)
         approver = Role.GENERAL_HEAD if incident.kind == Kind.PUBLICATION else Role.REGIONAL_CURATOR
         step_open(incident=incident, kind=StepKind.APPROVE, start=now, actor_role=approver)

@@ -370,7 +370,10 @@ def _check_context(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _attachment_count(action: str, incident: Incident, data: Any) -> int:
     if action == "submit_draft":
-        return len([line for line in str(data.get("attachments", "")).splitlines() if line.strip()])
+        value = data.get("attachments", "")
+        if isinstance(value, list):  # cleaned form data
+            return len(value)
+        return len([line for line in str(value).splitlines() if line.strip()])
     draft = _latest_draft(incident)
     return len(draft.attachments) if draft else 0
 
@@ -415,7 +418,8 @@ HANDLERS: dict[str, Handler] = {
     "approve": lambda a, i, d: services.incident_approve(access=a, incident_id=i.pk,
                                                           text_hash_seen=d["text_hash_seen"]),
     "return": lambda a, i, d: services.incident_return(access=a, incident_id=i.pk, reasons=d["reasons"]),
-    "edit_approved": lambda a, i, d: services.incident_edit_approved(access=a, incident_id=i.pk, text=d["text"]),
+    "edit_approved": lambda a, i, d: services.incident_edit_approved(access=a, incident_id=i.pk, text=d["text"],
+                                                                      findings=d["findings"]),
     "publish": lambda a, i, d: services.incident_publish(access=a, incident_id=i.pk,
                                                           published_url=d["published_url"]),
     "set_final_timings": lambda a, i, d: services.incident_set_final_timings(
@@ -453,8 +457,8 @@ def act(request: HttpRequest, access: Access, pk: int, action: str) -> HttpRespo
             messages.error(request, str(error))
         return _detail(request, access, incident, bound={action: form}, status=400)
     data: dict[str, Any] = dict(form.cleaned_data)
-    if action == "submit_draft":
-        data["findings"] = _findings(request, incident, data["text"], len(data["attachments"]))
+    if action in CHECK_ACTIONS:  # the findings travel with the draft to the approver
+        data["findings"] = _findings(request, incident, data["text"], _attachment_count(action, incident, data))
     try:
         HANDLERS[action](access, incident, data)
     except TransitionError as exc:

@@ -265,3 +265,23 @@ def test_days_step_explains_the_days_counted(demo: dict[str, Any]) -> None:
                                     due_at=datetime(2026, 12, 8, 18, 0, tzinfo=MSK))
         html = client_for(demo, "curator").get(f"/incidents/{incident.pk}/").content.decode()
     assert "2 рабочих дней" in html and "1. 07.12.2026, пн" in html and "2. 08.12.2026, вт" in html
+
+
+def test_edited_approved_text_keeps_its_findings_for_the_approver(demo: dict[str, Any], settings: Any) -> None:
+    from django.test import Client
+
+    from otklik.incidents import services as svc
+    from otklik.incidents.models import Draft
+    from otklik.incidents.tests.test_services import acc, draft_to_approval, intake, route
+
+    settings.OTKLIK_REQUIRE_2FA = False
+    incident = route(demo, intake(demo))
+    d = draft_to_approval(demo, incident)
+    svc.incident_approve(access=acc(demo, "region"), incident_id=incident.pk, text_hash_seen=d.text_hash)
+    client = Client()
+    client.force_login(demo["curator"].user)
+    response = client.post(f"/incidents/{incident.pk}/act/edit_approved/", {"text": "яму засыпем"})
+    assert response.status_code == 302
+    latest = Draft.objects.filter(incident=incident).latest("round")
+    assert latest.text == "яму засыпем"
+    assert {f["code"] for f in latest.findings} >= {"greeting"}
