@@ -3,7 +3,7 @@
 The text engine (otklik.texts.screening) is pure; this module joins it to the incidents: the
 topic's configured unit (TopicRoute), and a TopicModel per municipality trained on the curators'
 own routing decisions — (incident text, id of a unit it was first sent to) — stored as JSON and
-retrained when the number of routed incidents grew by RETRAIN_STEP (or on demand).
+retrained by the worker when the number of routed incidents grew by RETRAIN_STEP (or on demand).
 """
 
 from __future__ import annotations
@@ -104,15 +104,27 @@ def topic_model_train(*, municipality: Municipality) -> TopicModel:
     return model
 
 
-def topic_model_for(*, municipality: Municipality, retrain: bool = False) -> TopicModel:
-    """The stored model; retrained when asked or when RETRAIN_STEP more incidents were routed."""
+def topic_model_for(*, municipality: Municipality) -> TopicModel | None:
+    """The stored model, never trained here: training is the worker's (topic_models_refresh),
+    so a page view stays fast however long the municipality's history is."""
     stored = TopicModelStore.objects.filter(municipality=municipality).first()
-    if stored is not None and not retrain and _routed_count(municipality) - stored.routed < RETRAIN_STEP:
-        try:
-            return TopicModel.from_json(stored.model_json)
-        except (ValueError, KeyError):
-            pass
-    return topic_model_train(municipality=municipality)
+    if stored is None:
+        return None
+    try:
+        return TopicModel.from_json(stored.model_json)
+    except (ValueError, KeyError):
+        return None
+
+
+def topic_models_refresh() -> list[tuple[Municipality, int]]:
+    """Retrain the models of municipalities that routed RETRAIN_STEP more incidents since."""
+    out = []
+    ids = IncidentEvent.objects.filter(action="route").values("incident__municipality_id").distinct()
+    for mun in Municipality.objects.filter(pk__in=ids).order_by("name"):
+        stored = TopicModelStore.objects.filter(municipality=mun).first()
+        if stored is None or _routed_count(mun) - stored.routed >= RETRAIN_STEP:
+            out.append((mun, topic_model_train(municipality=mun).size))
+    return out
 
 
 def topic_models_retrain() -> list[tuple[Municipality, int]]:
@@ -132,7 +144,7 @@ def unit_suggest(*, incident: Incident, result: Screening | None = None,
     configured unit of the incident's topic, else of the topic the rules found."""
     mun = incident.municipality
     model = model if model is not None else topic_model_for(municipality=mun)
-    if model.size >= MIN_EXAMPLES:
+    if model is not None and model.size >= MIN_EXAMPLES:
         predicted = model.predict(incident.text)
         if predicted is not None and predicted[1] >= CONFIDENCE and predicted[0].isdigit():
             unit = Unit.objects.filter(pk=int(predicted[0]), municipality=mun).first()

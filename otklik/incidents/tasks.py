@@ -11,3 +11,10 @@ from otklik.incidents.monitor import deadlines_monitor
 @periodic("deadline-monitor", every=timedelta(seconds=30))
 def monitor() -> None:
     deadlines_monitor()
+
+
+@periodic("topic-models-refresh", every=timedelta(minutes=5))
+def topic_models() -> None:
+    from otklik.incidents.screening import topic_models_refresh
+
+    topic_models_refresh()
