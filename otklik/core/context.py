@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from otklik.core.access import request_access
-from otklik.org.roles import Role
+from otklik.org.roles import INTAKE_ROLES, PARTICIPANT_ROLES, Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -45,18 +45,6 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
         ),
     ),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
-    (
-        "incidents:queue",
-        "Сообщения",
-        (
-            Role.REGIONAL_CURATOR,
-            Role.MUNICIPAL_CURATOR,
-            Role.EXECUTOR,
-            Role.UNIT_HEAD,
-            Role.DEPUTY_HEAD,
-            Role.GENERAL_HEAD,
-            Role.ADMINISTRATOR,
-        ),
-    ),
-    ("incidents:new", "Новое сообщение", (Role.REGIONAL_CURATOR, Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)),
+    ("incidents:queue", "Сообщения", PARTICIPANT_ROLES),
+    ("incidents:new", "Новое сообщение", INTAKE_ROLES),
 ]

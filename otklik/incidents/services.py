@@ -170,13 +170,17 @@ def _late(incident: Incident, since: datetime, kind: str, at: datetime) -> bool:
     return at > wc.add(since, timing.duration)
 
 
-def _my_assignment(incident: Incident, access: Access) -> Assignment:
+def _my_assignment(incident: Incident, access: Access, *, active_or: str | None = None) -> Assignment:
+    """The assignment of the person's unit; with `active_or`, it must still be active (else
+    that message is the error)."""
     if access.person.unit_id is None:
         raise TransitionError("Вы не состоите в подразделении.")
     a = (Assignment.objects.filter(incident=incident, unit_id=access.person.unit_id)
          .exclude(state=Assignment.State.WITHDRAWN).order_by("-dispatched_at").first())
     if a is None:
         raise TransitionError("Сообщение не направлено в ваше подразделение.")
+    if active_or is not None and a.state != Assignment.State.ACTIVE:
+        raise TransitionError(active_or)
     return a
 
 
@@ -242,9 +246,7 @@ def incident_not_ours(*, access: Access, incident_id: int, comment: str, at: dat
         raise TransitionError("Напишите, почему вопрос не относится к вашему подразделению и чей он.")
     with transaction.atomic():
         locked = _lock(access, incident_id)
-        mine = _my_assignment(locked, access)
-        if mine.state != Assignment.State.ACTIVE:
-            raise TransitionError("Ваше подразделение уже ответило по этому сообщению.")
+        mine = _my_assignment(locked, access, active_or="Ваше подразделение уже ответило по этому сообщению.")
         others = Assignment.objects.filter(incident=locked, state=Assignment.State.ACTIVE).exclude(pk=mine.pk).exists()
         target = S.ROUTED if others else S.REROUTE
         incident, _ = _transition(access=access, incident_id=incident_id, action="not_ours", target=target, at=now,
@@ -304,9 +306,7 @@ def incident_submit_part(*, access: Access, incident_id: int, text: str, at: dat
         raise TransitionError("Часть ответа пуста.")
     with transaction.atomic():
         locked = _lock(access, incident_id)
-        mine = _my_assignment(locked, access)
-        if mine.state != Assignment.State.ACTIVE:
-            raise TransitionError("Часть ответа вашего подразделения уже направлена.")
+        mine = _my_assignment(locked, access, active_or="Часть ответа вашего подразделения уже направлена.")
         incident, _ = _transition(access=access, incident_id=incident_id, action="submit_part", target=S.ROUTED,
                                   at=now, payload={"unit": mine.unit.name, "text": text})
         Assignment.objects.filter(pk=mine.pk).update(state=Assignment.State.PART_SUBMITTED, part_text=text, part_at=now)

@@ -40,20 +40,10 @@ from otklik.incidents.transitions import TRANSITIONS, TransitionError, actions_a
 from otklik.org.calendars import work_calendar_for
 from otklik.org.lexicon import municipality_words
 from otklik.org.models import Municipality, Person, Unit
-from otklik.org.roles import Role
+from otklik.org.roles import INTAKE_ROLES, PARTICIPANT_ROLES, Role
 from otklik.org.selectors import Access
 from otklik.worktime import OutOfCalendar, WorkCalendar
 
-PARTICIPANTS = (
-    Role.REGIONAL_CURATOR,
-    Role.MUNICIPAL_CURATOR,
-    Role.EXECUTOR,
-    Role.UNIT_HEAD,
-    Role.DEPUTY_HEAD,
-    Role.GENERAL_HEAD,
-    Role.ADMINISTRATOR,
-)
-INTAKE_ROLES = (Role.REGIONAL_CURATOR, Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)
 ACT_ROLES = tuple(sorted({role for rule in TRANSITIONS.values() for role in rule.roles}))
 ALL_MESSAGES = 50
 
@@ -136,7 +126,7 @@ def _queue_rows(access: Access) -> list[Row]:
     return [Row(step=s, incident=s.incident, cd=cals.countdown(s), provisional=cals.provisional(s)) for s in steps]
 
 
-@requires(*PARTICIPANTS)
+@requires(*PARTICIPANT_ROLES)
 def queue(request: HttpRequest, access: Access) -> HttpResponse:
     rows = _queue_rows(access)
     if getattr(request, "htmx", False):
@@ -308,7 +298,7 @@ def _detail(request: HttpRequest, access: Access, incident: Incident,
     }, status=status)
 
 
-@requires(*PARTICIPANTS)
+@requires(*PARTICIPANT_ROLES)
 def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     return _detail(request, access, _get(access, pk))
 

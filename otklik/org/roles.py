@@ -31,3 +31,17 @@ MUNICIPALITY_WIDE_ROLES = frozenset(
         Role.ADMINISTRATOR,
     }
 )
+
+# Everyone who takes part in the work on incidents (sees the queue and incident pages).
+PARTICIPANT_ROLES: tuple[str, ...] = (
+    Role.REGIONAL_CURATOR,
+    Role.MUNICIPAL_CURATOR,
+    Role.EXECUTOR,
+    Role.UNIT_HEAD,
+    Role.DEPUTY_HEAD,
+    Role.GENERAL_HEAD,
+    Role.ADMINISTRATOR,
+)
+
+# Who hands messages in: the region (incidents) and the administration (publications).
+INTAKE_ROLES: tuple[str, ...] = (Role.REGIONAL_CURATOR, Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)

@@ -9,16 +9,10 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from otklik.org.demo import DEMO_PASSWORD, demo_load
+from otklik.core.tests.signin import browser_sign_in
+from otklik.org.demo import demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Any, base: str, login: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
 
 
 def test_curator_signs_in_with_totp_and_sees_navigation(live_server: Any, page: Any, settings: Any) -> None:
@@ -29,7 +23,7 @@ def test_curator_signs_in_with_totp_and_sees_navigation(live_server: Any, page: 
     device = TOTPDevice.objects.create(
         user=get_user_model().objects.get(username="curator"), name="телефон", confirmed=True
     )
-    _sign_in(page, live_server.url, "curator")
+    browser_sign_in(page, live_server.url, "curator")
     page.wait_for_url("**/2fa/verify/**")
     assert "Подтвердите вход" in page.content()
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
@@ -47,7 +41,7 @@ def test_curator_signs_in_with_totp_and_sees_navigation(live_server: Any, page: 
 def test_executor_cannot_open_curator_pages(live_server: Any, page: Any, settings: Any) -> None:
     settings.OTKLIK_REQUIRE_2FA = True
     demo_load()
-    _sign_in(page, live_server.url, "kdc")  # executor of the culture centre
+    browser_sign_in(page, live_server.url, "kdc")  # executor of the culture centre
     page.wait_for_url(f"{live_server.url}/")
     nav = page.locator("nav.nav").inner_text()
     assert "Почта" not in nav

@@ -7,21 +7,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from otklik.core.tests.signin import browser_sign_in as sign_in
 from otklik.incidents import services as svc
-from otklik.org.demo import DEMO_PASSWORD, demo_load
+from otklik.org.demo import demo_load
 from otklik.org.models import Municipality, Person, Unit
 from otklik.org.selectors import access_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, base: str, login: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def test_live_findings_and_one_click_fix(live_server: Any, page: Any, settings: Any) -> None:

@@ -9,20 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from otklik.core.tests.signin import browser_sign_in as sign_in
 from otklik.incidents.models import Incident, Status
 from otklik.incidents.transitions import ACTION_LABELS
-from otklik.org.demo import DEMO_PASSWORD, demo_load
+from otklik.org.demo import demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, base: str, login: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def act(page: Any, action: str) -> None:

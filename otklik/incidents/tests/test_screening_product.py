@@ -11,6 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
+from otklik.core.tests.signin import client_for
 from otklik.incidents import services as svc
 from otklik.incidents.models import Draft, Incident, IncidentStep, TopicModelStore, TopicRoute
 from otklik.incidents.screening import topic_model_for, topic_models_refresh, unit_suggest
@@ -28,12 +29,6 @@ CLEAN = "Здравствуйте, Анна! Бригада МБУ «Благо�
 @pytest.fixture(autouse=True)
 def _no_2fa(settings: Any) -> None:
     settings.OTKLIK_REQUIRE_2FA = False
-
-
-def client_for(demo: dict[str, Any], login: str) -> Client:
-    client = Client()
-    client.force_login(demo[login].user)
-    return client
 
 
 def intake(demo: dict[str, Any], text: str = "Яма на ул. Красной, 15", n: int = 0,
@@ -279,7 +274,6 @@ def test_days_step_explains_the_days_counted(demo: dict[str, Any]) -> None:
 
 
 def test_edited_approved_text_keeps_its_findings_for_the_approver(demo: dict[str, Any], settings: Any) -> None:
-    from django.test import Client
 
     from otklik.incidents import services as svc
     from otklik.incidents.models import Draft

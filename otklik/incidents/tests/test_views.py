@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 
+from otklik.core.tests.signin import client_for
 from otklik.incidents import services as svc
 from otklik.incidents.models import Draft, Incident, IncidentStep, Status
 from otklik.incidents.steps import StepKind
@@ -26,12 +26,6 @@ TUE_10 = datetime(2026, 12, 1, 10, 0, tzinfo=MSK)
 @pytest.fixture(autouse=True)
 def _no_2fa(settings: Any) -> None:
     settings.OTKLIK_REQUIRE_2FA = False
-
-
-def client_for(demo: dict[str, Any], login: str) -> Client:
-    client = Client()
-    client.force_login(demo[login].user)
-    return client
 
 
 def intake(demo: dict[str, Any], *, detected: datetime | None = None, author: str = "Анна Петрова",
