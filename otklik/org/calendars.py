@@ -13,6 +13,7 @@ from django.db.models import Count, Max
 from otklik.org.models import CalendarChange, CalendarYearData, Municipality, ScheduleVersion
 from otklik.worktime import (
     DayKind,
+    ProductionCalendar,
     WeeklySchedule,
     WorkCalendar,
     federal_calendar,
@@ -40,11 +41,14 @@ def _stamp(municipality: Municipality) -> tuple[object, ...]:
     return (municipality.time_zone, *changes.values(), *versions.values(), *years.values())
 
 
-def work_calendar_build(municipality: Municipality) -> WorkCalendar:
-    calendar = federal_calendar()
+def production_calendar() -> ProductionCalendar:
+    """The federal calendar with the years loaded by `otklik worktime import` laid over it."""
     loaded = [load_year(y.data_toml) for y in CalendarYearData.objects.all()]
-    if loaded:
-        calendar = calendar.with_years(*loaded)
+    return federal_calendar().with_years(*loaded) if loaded else federal_calendar()
+
+
+def work_calendar_build(municipality: Municipality) -> WorkCalendar:
+    calendar = production_calendar()
     overrides = {
         c.day: _KINDS[CalendarChange.Kind(c.kind)]
         for c in CalendarChange.objects.filter(municipality=municipality)

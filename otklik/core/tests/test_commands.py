@@ -83,3 +83,24 @@ def test_check_answer_and_screen_contracts(instance: dict[str, str]) -> None:
 def test_history_verify(instance: dict[str, str]) -> None:
     out = run(instance, "history", "verify")
     assert out.returncode == 0 and "нарушений: 0" in out.stdout
+
+
+REGIONAL_2026 = XML_2028.replace('year="2028"', 'year="2026"').replace(
+    '<days>', '<days><day d="12.07" t="1"/><day d="12.04" t="2"/>').replace(
+    '<day d="02.22" t="2"/><day d="02.23" t="1"/><day d="03.07" t="2"/><day d="03.08" t="1"/>', "")
+
+
+def test_worktime_import_regional_calendar_as_local_changes(instance: dict[str, str], tmp_path: Path) -> None:
+    xml = tmp_path / "region-2026.xml"
+    xml.write_text(REGIONAL_2026, encoding="utf-8")
+    out = run(instance, "worktime", "import", str(xml), "--municipality", "novotitarovskoe")
+    assert out.returncode == 0, out.stderr
+    assert "местных изменений" in out.stdout
+    db = instance["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        rows = dict(conn.execute(
+            "select day, kind from org_calendarchange c join org_municipality m on m.id = c.municipality_id "
+            "where m.slug = 'novotitarovskoe'").fetchall())
+    assert rows["2026-12-07"] == "non_working" and rows["2026-12-04"] == "shortened"
+    local = run(instance, "worktime", "add", "2026-12-04T16:30:00+03:00", "1h", "--municipality", "novotitarovskoe")
+    assert local.stdout.strip() == "2026-12-08T09:30:00+03:00"  # 30 min on 04.12 (ends 17:00), 07.12 off
