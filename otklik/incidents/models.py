@@ -284,3 +284,36 @@ class TopicModelStore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality}: {self.examples} примеров"
+
+
+class Attachment(models.Model):
+    """A photo or video of a draft, stored under the media root under a random name.
+
+    Served only through the access-checked view (personal data); `name` is the user's file
+    name, for display only.
+    """
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", "Фото"
+        VIDEO = "video", "Видео"
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="files")
+    draft = models.ForeignKey(Draft, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=200)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["incident", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} — № {self.incident_id}"
+
+    @property
+    def shows_inline(self) -> bool:
+        """A photo the browser can show as <img> (HEIC mostly cannot)."""
+        return self.content_type in ("image/jpeg", "image/png", "image/webp")
