@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from otklik.incidents.models import Assignment, Incident, IncidentStep
 from otklik.incidents.policy import policy_overrides_at, timing_for
+from otklik.incidents.steps import WITHIN_TOTAL, StepKind
 from otklik.org.calendars import work_calendar_for
 from otklik.org.models import Person
 from otklik.worktime import WorkCalendar
@@ -21,6 +22,12 @@ def _due(wc: WorkCalendar, start: datetime, seconds: int, days: int) -> datetime
 def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str,
               actor: Person | None = None, assignment: Assignment | None = None,
               overrides: dict[str, list[int | str]] | None = None) -> IncidentStep:
+    if kind in WITHIN_TOTAL:
+        due = _total_due(incident)
+        wc = work_calendar_for(incident.municipality)
+        return IncidentStep.objects.create(
+            incident=incident, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
+            started_at=start, seconds=max(0, int(wc.between(start, due).total_seconds())), due_at=due)
     policy = policy_overrides_at(incident.municipality_id, start)
     if overrides:
         policy = {**policy, **overrides}
@@ -41,17 +48,35 @@ def steps_close(*, incident: Incident, kinds: list[str], at: datetime,
     return qs.update(done_at=at)
 
 
+def _total_due(incident: Incident) -> datetime:
+    """The answer deadline of п. 8 (the last one, after an intermediate answer: п. 18)."""
+    total = (IncidentStep.objects.filter(incident=incident, kind__in=[StepKind.ANSWER, StepKind.FINAL_ANSWER])
+             .order_by("-started_at", "-pk").first())
+    if total is None:
+        raise ValueError("the incident has no answer deadline")
+    return total.due_at
+
+
 def steps_recompute(*, incident: Incident, now: datetime | None = None) -> int:
     """Recompute open steps not yet due (after a calendar, schedule or importance change)."""
     now = now or timezone.now()
     wc = work_calendar_for(incident.municipality)
     changed = 0
+    within_total = []
     for step in IncidentStep.objects.filter(incident=incident, done_at__isnull=True, due_at__gt=now):
+        if step.kind in WITHIN_TOTAL:
+            within_total.append(step)
+            continue
         timing = timing_for(step.kind, high=incident.is_high,
                             overrides=policy_overrides_at(incident.municipality_id, step.started_at))
         due = _due(wc, step.started_at, timing.seconds, timing.days)
         if (due, timing.seconds, timing.days) != (step.due_at, step.seconds, step.days):
             IncidentStep.objects.filter(pk=step.pk).update(due_at=due, seconds=timing.seconds, days=timing.days)
+            changed += 1
+    for step in within_total:  # after the total has moved
+        due = _total_due(incident)
+        if due != step.due_at:
+            IncidentStep.objects.filter(pk=step.pk).update(due_at=due)
             changed += 1
     return changed
 

@@ -225,9 +225,9 @@ def incident_route(*, access: Access, incident_id: int, unit_ids: list[int],
                          from_status=S.ROUTED, to_status=S.ROUTED,
                          payload={"unit": unit.name, "executor": assignment.executor.full_name if assignment.executor else None,
                                   "substitution": note})
-            if several:
-                step_open(incident=incident, kind=StepKind.PART, start=now, actor_role=Role.EXECUTOR,
-                          actor=assignment.executor, assignment=assignment)
+            # Several units each send a part in 2 h (п. 19); one unit drafts within the total (п. 12).
+            step_open(incident=incident, kind=StepKind.PART if several else StepKind.DRAFT, start=now,
+                      actor_role=Role.EXECUTOR, actor=assignment.executor, assignment=assignment)
             recipients = [p for p in (unit.head, assignment.executor) if p is not None]
             notify(municipality=incident.municipality, recipients=recipients,
                    key=f"inc:{incident.pk}:dispatch:{assignment.pk}", incident_id=incident.pk,
@@ -253,7 +253,7 @@ def incident_not_ours(*, access: Access, incident_id: int, comment: str, at: dat
                                   payload={"unit": mine.unit.name, "comment": comment,
                                            "late": _late(locked, mine.dispatched_at, StepKind.NOT_OURS, now)})
         Assignment.objects.filter(pk=mine.pk).update(state=Assignment.State.NOT_OURS, not_ours_comment=comment)
-        steps_close(incident=incident, kinds=[StepKind.PART], at=now, assignment=mine)
+        steps_close(incident=incident, kinds=[StepKind.PART, StepKind.DRAFT], at=now, assignment=mine)
         step_open(incident=incident, kind=StepKind.REROUTE, start=now, actor_role=Role.MUNICIPAL_CURATOR)
         notify(municipality=incident.municipality, recipients=_curators(incident),
                key=f"inc:{incident.pk}:notours:{mine.pk}", incident_id=incident.pk,
@@ -329,6 +329,8 @@ def incident_name_consolidator(*, access: Access, incident_id: int, person_id: i
         incident, _ = _transition(access=access, incident_id=incident_id, action="name_consolidator",
                                   target=S.CONSOLIDATING, at=now, payload={"consolidator": person.full_name})
         Incident.objects.filter(pk=incident.pk).update(consolidator=person)
+        steps_close(incident=incident, kinds=[StepKind.DRAFT], at=now)  # a previous consolidator's
+        step_open(incident=incident, kind=StepKind.DRAFT, start=now, actor_role=Role.EXECUTOR, actor=person)
         notify(municipality=incident.municipality, recipients=[person],
                key=f"inc:{incident.pk}:consolidator:{person.pk}", incident_id=incident.pk,
                subject=f"Вы готовите сводный ответ по сообщению № {incident.pk}",
@@ -362,7 +364,7 @@ def incident_submit_draft(*, access: Access, incident_id: int, text: str, interm
             round=rounds + 1, text=text, text_hash=text_hash(text), attachments=attachments or [],
             author=access.person, submitted_at=now, findings=findings or [],
             confirmed_with_errors=confirmed_with_errors)
-        steps_close(incident=incident, kinds=[StepKind.REWORK, StepKind.PART], at=now)
+        steps_close(incident=incident, kinds=[StepKind.REWORK, StepKind.PART, StepKind.DRAFT], at=now)
         if incident.kind == Kind.PUBLICATION:
             step_open(incident=incident, kind=StepKind.APPROVE, start=now, actor_role=Role.GENERAL_HEAD)
             recipients = _role(incident, Role.GENERAL_HEAD) + _curators(incident)

@@ -12,9 +12,14 @@ class StepKind(models.TextChoices):
     NOT_OURS = "not_ours", "Сообщение «не наша компетенция» (п. 11)"
     REROUTE = "reroute", "Перенаправление (п. 11)"
     CLARIFY = "clarify", "Уточняющий вопрос (п. 13)"
+    DRAFT = "draft", "Проект ответа исполнителя (в пределах общего срока, п. 12)"
     FORWARD = "forward", "Пересылка проекта в регион (п. 12)"
     APPROVE = "approve", "Согласование региональным куратором (п. 14)"
     REWORK = "rework", "Доработка проекта (п. 15)"
     PUBLISH = "publish", "Публикация ответа (п. 16)"
     FINAL_ANSWER = "final_answer", "Итоговый ответ после промежуточного (п. 18)"
     PART = "part", "Часть ответа от подразделения (п. 19)"
+
+
+# Steps without a timing of their own: they end when the total answer deadline (п. 8) ends.
+WITHIN_TOTAL = frozenset({StepKind.DRAFT})

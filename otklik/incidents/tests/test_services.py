@@ -322,3 +322,25 @@ def test_p22_history_verify_detects_a_removed_last_entry(demo: dict[str, Any]) -
         c.execute("DELETE FROM incidents_incidentevent WHERE id = %s", [last.pk])
     _, problems = history_verify()
     assert len(problems) == 1 and "последняя запись" in problems[0].problem
+
+
+def test_p12_single_unit_drafts_within_the_total(demo: dict[str, Any]) -> None:
+    incident = route(demo, intake(demo))  # answer due Mon 07.12 16:30
+    draft_step = step(incident, "draft")
+    assert draft_step.due_at == at(7, 16, 30) and draft_step.actor == demo["executor"]
+    svc.incident_submit_draft(access=acc(demo, "executor"), incident_id=incident.pk, text="Здравствуйте!", at=at(7, 10))
+    assert step(incident, "draft").done_at == at(7, 10)
+
+
+def test_p19_consolidator_gets_the_draft_step(demo: dict[str, Any]) -> None:
+    incident = route(demo, intake(demo), ZHKH, MBU)
+    assert not IncidentStep.objects.filter(incident=incident, kind="draft").exists()  # parts, not drafts
+    svc.incident_name_consolidator(access=acc(demo, "curator"), incident_id=incident.pk, person_id=demo["mbu"].pk)
+    assert step(incident, "draft").actor == demo["mbu"]
+
+
+def test_draft_step_follows_the_total_when_importance_rises(demo: dict[str, Any]) -> None:
+    incident = route(demo, intake(demo, detected=at(7, 9), handed=at(7, 9)), when=at(7, 9, 10))
+    assert step(incident, "draft").due_at == at(7, 18)
+    svc.incident_raise_importance(access=acc(demo, "curator"), incident_id=incident.pk, at=at(7, 9, 20))
+    assert step(incident, "draft").due_at == at(7, 13)
