@@ -9,6 +9,7 @@ flagged: a false alarm costs the curator's trust more than a missed typo.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from importlib import resources
@@ -98,25 +99,77 @@ def _edits1(word: str) -> set[str]:
     return deletes | transposes | replaces | inserts
 
 
+# Letters a writer puts for one another: unstressed vowels, voiced/voiceless pairs, ш/щ, ь/ъ;
+# the commonest first.
+_CONFUSABLE = frozenset(
+    frozenset(p) for p in ("ао", "еи", "иы", "сз", "дт", "бп", "шщ", "ьъ", "вф", "гк", "жш")
+)
+_CONFUSABLE_2 = frozenset(frozenset(p) for p in ("ея", "ия", "еэ", "оё", "ую", "цс", "чщ"))
+_KEYBOARD_ROWS = ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю")
+_NEIGHBOURS = frozenset(
+    frozenset((row[i], row[i + 1])) for row in _KEYBOARD_ROWS for i in range(len(row) - 1)
+)
 _VOWELS = frozenset("аеёиоуыэюя")
+_SOFT_SIGNS = frozenset("йьъ")
+# Cases a preposition governs, to prefer a noun in the right case after it.
+_GOVERNS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("в", "во", "на"), frozenset({"loct", "accs", "loc2"})),
+    **dict.fromkeys(("о", "об", "обо", "при"), frozenset({"loct"})),
+    **dict.fromkeys(("к", "ко", "по", "благодаря", "согласно"), frozenset({"datv", "loct"})),
+    **dict.fromkeys(
+        ("у", "от", "до", "из", "без", "для", "около", "возле", "вокруг", "после", "против",
+         "среди", "вдоль", "кроме", "вместо", "напротив", "из-за", "из-под", "со", "с"),
+        frozenset({"gent", "gen2", "ablt"})),
+    **dict.fromkeys(("над", "под", "за", "перед", "между", "передо", "подо", "надо"),
+                    frozenset({"ablt", "accs"})),
+    **dict.fromkeys(("про", "через", "сквозь"), frozenset({"accs"})),
+}
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+_SHAPE_GROUPS = {"PRTS": "ADJS", "PRTF": "ADJF", "INFN": "VERB", "GRND": "VERB"}
 
 
-def _edit_rank(word: str, cand: str) -> int:
-    """How typical the one edit from ``word`` to ``cand`` is as a Russian typo: a doubled or
-    undoubled letter («расмотрено», «отремонтированна»), then a swapped pair, then a vowel
-    written for another vowel, then anything else."""
-    if len(cand) == len(word) + 1:
-        i = next((k for k in range(len(word)) if word[k] != cand[k]), len(word))
-        return 0 if (i > 0 and cand[i] == cand[i - 1]) or cand[i] == cand[i + 1 : i + 2] else 3
-    if len(cand) == len(word) - 1:
-        i = next((k for k in range(len(cand)) if word[k] != cand[k]), len(cand))
-        return 0 if (i > 0 and word[i] == word[i - 1]) or word[i] == word[i + 1 : i + 2] else 3
-    diff = [k for k in range(len(word)) if word[k] != cand[k]]
-    if len(diff) == 2:
-        return 1
-    if diff and word[diff[0]] in _VOWELS and cand[diff[0]] in _VOWELS:
-        return 2
-    return 3 + (cand.replace("ё", "е") != cand)
+def _sub_cost(a: str, b: str) -> float:
+    pair = frozenset((a, b))
+    if pair in _CONFUSABLE:
+        return 0.3
+    if pair in _CONFUSABLE_2:
+        return 0.4
+    if (a in _VOWELS and b in _VOWELS) or pair in _NEIGHBOURS:
+        return 0.6
+    return 1.0
+
+
+def _indel_cost(s: str, i: int) -> float:
+    """Cost of the letter ``s[i]`` being written in excess (or missed): a doubled letter
+    («расмотрено», «выполненны») is the cheapest, then й, ь and ъ («прийдёт»)."""
+    ch = s[i]
+    if (i > 0 and s[i - 1] == ch) or s[i + 1 : i + 2] == ch:
+        return 0.3
+    if ch in _SOFT_SIGNS:
+        return 0.5
+    silent_cluster = 0 < i < len(s) - 1 and s[i - 1] not in _VOWELS and s[i + 1] not in _VOWELS
+    if (ch == "в" and s[i + 1 : i + 3] == "ст") or (ch in "тдвл" and silent_cluster):
+        return 0.5  # a silent consonant: «лес(т)ница», «здра(в)ствуйте», «со(л)нце»
+    return 1.2
+
+
+def _weighted_distance(a: str, b: str) -> float:
+    """Optimal-string-alignment distance of two е/ё-normalised words, with typo-likelihood
+    costs: confusable letters and doubled letters cost little, random edits cost more."""
+    prev2: list[float] = []
+    prev = [0.0]
+    for j in range(len(b)):
+        prev.append(prev[-1] + _indel_cost(b, j))
+    for i in range(1, len(a) + 1):
+        cur = [prev[0] + _indel_cost(a, i - 1)] + [0.0] * len(b)
+        for j in range(1, len(b) + 1):
+            sub = 0.0 if a[i - 1] == b[j - 1] else _sub_cost(a[i - 1], b[j - 1])
+            cur[j] = min(prev[j] + _indel_cost(a, i - 1), cur[j - 1] + _indel_cost(b, j - 1),
+                         prev[j - 1] + sub)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 0.6)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -138,32 +191,92 @@ def _distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _pos(tag: object) -> str:
+    pos = str(getattr(tag, "POS", None))
+    return _SHAPE_GROUPS.get(pos, pos)
+
+
 @lru_cache(maxsize=20_000)
-def suggest(word: str) -> str | None:
-    """The likeliest correct spelling of a lower-case word, or None."""
+def _typo_shape(word: str) -> tuple[str, frozenset[str]]:
+    """The parts of speech pymorphy's predictor guesses for an unknown word, by its ending:
+    the likeliest one and all of its first guesses."""
+    parses = morph.analyzer().parse(word)[:4]
+    return (_pos(parses[0].tag) if parses else "", frozenset(_pos(p.tag) for p in parses))
+
+
+@lru_cache(maxsize=50_000)
+def _cand_parses(word: str) -> tuple[tuple[str, str | None, bool], ...]:
+    out = []
+    for p in morph.analyzer().parse(word)[:4]:
+        out.append((_pos(p.tag), p.tag.case, bool(_PROPER & p.tag.grammemes)))
+    return tuple(out)
+
+
+def _shape_score(typo: str, cand: str, prev: str | None) -> float:
+    """A bonus (negative) for a candidate of the grammatical shape the typo seems to have,
+    and in a case the preceding preposition governs; a penalty for a proper name."""
+    parses = _cand_parses(cand)
+    if not parses:
+        return 0.0
+    score = 0.0
+    top, guesses = _typo_shape(typo)
+    if any(pos == top for pos, _, _ in parses):
+        score -= 0.2
+    elif any(pos in guesses for pos, _, _ in parses):
+        score -= 0.1
+    cases = _GOVERNS.get(prev or "")
+    if cases is not None:
+        if any(case in cases for pos, case, _ in parses if pos in ("NOUN", "ADJF", "NPRO")):
+            score -= 0.25
+        elif parses[0][0] in ("NOUN", "ADJF"):
+            score += 0.15
+    if all(proper for _, _, proper in parses):
+        score += 0.4
+    return score
+
+
+def _display(cand: str) -> str:
+    """The dictionary's own spelling of a candidate, with «ё» where it belongs («заменён»)."""
+    parses = morph.analyzer().parse(cand)
+    if parses and morph.is_known(cand):
+        word = str(parses[0].word)
+        if norm(word) == norm(cand) and "ё" in word:
+            return word
+    return cand
+
+
+@lru_cache(maxsize=20_000)
+def suggest(word: str, prev: str | None = None) -> str | None:
+    """The likeliest correct spelling of a lower-case word, or None.
+
+    ``prev`` is the word before it, so that a noun after a preposition is taken in a case the
+    preposition governs. Candidates are words one edit away (and, when none is a cheap edit,
+    frequent words two edits away), ranked by how typical the edit is as a Russian typo (е/ё
+    free, confusable and neighbouring letters, doubled letters cheap), by grammatical shape
+    and by frequency."""
     w = norm(word)
     if w in _misspellings():
         return _misspellings()[w]
     freq = _frequencies()
-    found = [c for c in _edits1(w) if morph.is_known(c) or c in freq]
-    if found:
-        # Frequent words first; among rare ones prefer forms the dictionary itself holds.
-        # A doubled/undoubled letter is the commonest Russian typo («законченны», «расчитать»):
-        # such a candidate wins; otherwise frequent words first, then the likelier edit.
-        def key(c: str) -> tuple[bool, int, int, str]:
-            rank = _edit_rank(w, c)
-            return (rank > 0, -freq.get(norm(c), 0), rank, c)
+    found = {norm(c) for c in _edits1(w) if morph.is_known(c) or norm(c) in freq}
+    found.discard(w)
 
-        return min(found, key=key)
-    if len(w) < 5:
-        return None
-    near = [
-        c for c in _frequent_by_first_letter().get(w[0], [])
-        if abs(len(c) - len(w)) <= 2 and _distance(w, c, 2) <= 2
-    ]
-    if near:
-        return max(near, key=lambda c: freq.get(c, 0))
-    return None
+    def cost(c: str) -> float:
+        return (_weighted_distance(w, c) + _shape_score(w, c, prev)
+                - 0.1 * math.log10(freq.get(c, 0) + 1))
+
+    best = min(found, key=lambda c: (cost(c), c)) if found else None
+    if len(w) >= 5 and (best is None or _weighted_distance(w, best) >= 1.0):
+        letters = set(w)  # two edits change at most four letters of the set: a cheap filter
+        near = {
+            c for c in _frequent_by_first_letter().get(w[0], [])
+            if abs(len(c) - len(w)) <= 2 and len(letters.symmetric_difference(c)) <= 4
+            and _distance(w, c, 2) <= 2
+        }
+        pool = found | near
+        if pool:
+            best = min(pool, key=lambda c: (cost(c), c))
+    return _display(best) if best is not None else None
 
 
 # Adjective suffixes that make a regular adjective of any noun: «заезд» → «заездный».
@@ -214,7 +327,8 @@ def check(doc: Doc, *, lexicon: Lexicon) -> list[Finding]:
             continue
         if is_correct(tok.text):
             continue
-        fix = suggest(tok.lower)
+        prev = doc.toks[i - 1].lower if i > 0 and doc.toks[i - 1].is_word else None
+        fix = suggest(tok.lower, prev)
         if fix is None:
             if tok.text[0].isupper():
                 continue  # an unknown capitalised word at a sentence start: likely a name
