@@ -17,7 +17,7 @@ from otklik.core.second_factor import (
     totp_qr_svg,
     totp_secret_base32,
 )
-from otklik.org.roles import Role
+from otklik.org.roles import PARTICIPANT_ROLES, Role
 from otklik.org.selectors import Access
 
 
@@ -67,6 +67,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @requires(ALL_ROLES)
 def home(request: HttpRequest, access: Access) -> HttpResponse:
+    """Those who work on incidents start at their queue; others see their roles."""
+    if access.has(*PARTICIPANT_ROLES):
+        return redirect("incidents:queue")
     role_labels = [Role(r).label for r in sorted(access.roles)]
     return render(request, "core/home.html", {"access": access, "role_labels": role_labels})
 

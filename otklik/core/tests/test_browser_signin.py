@@ -29,7 +29,7 @@ def test_curator_signs_in_with_totp_and_sees_navigation(live_server: Any, page: 
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     page.fill("#id_token", code)
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/incidents/")
     nav = page.locator("nav.nav").inner_text()
     assert "Главная" in nav and "Организация" in nav and "Профиль" in nav
     assert "Почта" not in nav  # the mailbox is the administrator's
@@ -42,7 +42,7 @@ def test_executor_cannot_open_curator_pages(live_server: Any, page: Any, setting
     settings.OTKLIK_REQUIRE_2FA = True
     demo_load()
     browser_sign_in(page, live_server.url, "kdc")  # executor of the culture centre
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/incidents/")
     nav = page.locator("nav.nav").inner_text()
     assert "Почта" not in nav
     response = page.goto(f"{live_server.url}/mail/")

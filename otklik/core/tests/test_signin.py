@@ -32,7 +32,8 @@ def test_signin_with_password_reaches_home(demo: dict[str, Any], settings: Any) 
     settings.OTKLIK_REQUIRE_2FA = False
     client = Client()
     assert _login(client, "executor").status_code == 302
-    home = client.get("/")
+    home = client.get("/", follow=True)  # an executor starts at the queue
+    assert home.redirect_chain == [("/incidents/", 302)]
     assert home.status_code == 200
     assert "Иванова Наталья Алексеевна" in home.content.decode()
 
@@ -65,14 +66,14 @@ def test_second_factor_required_for_curator_when_configured(demo: dict[str, Any]
     # An executor's role does not require it.
     other = Client()
     _login(other, "executor")
-    assert other.get("/").status_code == 200
+    assert other.get("/profile/").status_code == 200
 
 
 def test_second_factor_not_required_in_demo_setting(demo: dict[str, Any], settings: Any) -> None:
     settings.OTKLIK_REQUIRE_2FA = False
     client = Client()
     _login(client, "curator")
-    assert client.get("/").status_code == 200
+    assert client.get("/profile/").status_code == 200
 
 
 def test_totp_enrolment_then_verification_at_next_signin(demo: dict[str, Any], settings: Any) -> None:
@@ -87,7 +88,7 @@ def test_totp_enrolment_then_verification_at_next_signin(demo: dict[str, Any], s
     assert device.throttling_failure_count == 1  # django-otp slows down guessing
     _unthrottle(device)
     assert client.post("/2fa/setup/", {"token": _code(device)}).status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/profile/").status_code == 200
 
     fresh = Client()
     _login(fresh, "curator")
@@ -98,7 +99,7 @@ def test_totp_enrolment_then_verification_at_next_signin(demo: dict[str, Any], s
     device.last_t = -1  # the same 30-second code was used at enrolment; allow it once more
     _unthrottle(device)
     assert fresh.post("/2fa/verify/?next=/org/", {"token": _code(device)})["Location"] == "/org/"
-    assert fresh.get("/").status_code == 200
+    assert fresh.get("/profile/").status_code == 200
 
 
 def test_verify_ignores_foreign_next(demo: dict[str, Any], settings: Any) -> None:
