@@ -174,6 +174,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+OTKLIK_MAX_PHOTO_MB = float(os.environ.get("OTKLIK_MAX_PHOTO_MB", "15"))
+OTKLIK_MAX_VIDEO_MB = float(os.environ.get("OTKLIK_MAX_VIDEO_MB", "200"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

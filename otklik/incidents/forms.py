@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from otklik.channels.networks import Network
+from otklik.incidents.attachments import files_check
 from otklik.incidents.models import Importance, NoAnswerReason, ReturnReason
 from otklik.org.models import Municipality, Person, Unit
 
@@ -125,11 +126,41 @@ class ConsolidatorForm(forms.Form):
         field.queryset = people if people is not None else Person.objects.none()
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.Field):
+    """Photos and videos → list of uploaded files, each checked by its magic bytes and size."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True, "accept": "image/*,video/*"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[Any]:
+        items = value if isinstance(value, list | tuple) else [value]
+        files = [x for x in items if x and hasattr(x, "read")]
+        if errors := files_check(files):
+            raise ValidationError(errors)
+        return files
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return initial  # a file input is never filled back in
+
+
 class DraftForm(forms.Form):
     text = forms.CharField(label="Проект ответа", widget=forms.Textarea)
     intermediate = forms.BooleanField(label="Промежуточный ответ", required=False)
     attachments = LinksField(label="Вложения")
     confirm_errors = forms.BooleanField(label="Отправить, несмотря на ошибки проверки", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Added here, not declared: a declared `files` would shadow the form's own `files`.
+        self.fields["files"] = FilesField(label="Фото и видео",
+                                          help_text="JPEG, PNG, WEBP, HEIC, MP4, MOV, WEBM; до 10 файлов")
+        self.order_fields(["text", "intermediate", "attachments", "files", "confirm_errors"])
 
 
 class EmptyForm(forms.Form):

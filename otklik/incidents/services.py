@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from otklik.incidents.attachments import attachments_carry, attachments_store
 from otklik.incidents.deadlines import step_open, steps_close, steps_recompute
 from otklik.incidents.history import event_append
 from otklik.incidents.models import (
@@ -342,7 +343,9 @@ def incident_name_consolidator(*, access: Access, incident_id: int, person_id: i
 
 def incident_submit_draft(*, access: Access, incident_id: int, text: str, intermediate: bool = False,
                           attachments: list[str] | None = None, findings: list[dict[str, Any]] | None = None,
-                          confirmed_with_errors: bool = False, at: datetime | None = None) -> Draft:
+                          confirmed_with_errors: bool = False, at: datetime | None = None,
+                          files: Sequence[Any] = ()) -> Draft:
+    """`files`: uploaded photos and videos, checked and stored with the draft (all or none)."""
     now = _now(at)
     if not text.strip():
         raise TransitionError("Проект ответа пуст.")
@@ -364,6 +367,7 @@ def incident_submit_draft(*, access: Access, incident_id: int, text: str, interm
             round=rounds + 1, text=text, text_hash=text_hash(text), attachments=attachments or [],
             author=access.person, submitted_at=now, findings=findings or [],
             confirmed_with_errors=confirmed_with_errors)
+        attachments_store(incident=incident, draft=draft, files=files, by=access.person)
         steps_close(incident=incident, kinds=[StepKind.REWORK, StepKind.PART, StepKind.DRAFT], at=now)
         if incident.kind == Kind.PUBLICATION:
             step_open(incident=incident, kind=StepKind.APPROVE, start=now, actor_role=Role.GENERAL_HEAD)
@@ -470,6 +474,7 @@ def incident_edit_approved(*, access: Access, incident_id: int, text: str,
         draft = Draft.objects.create(incident=incident, kind=old.kind, round=old.round + 1, text=text,
                                      text_hash=text_hash(text), attachments=old.attachments, author=access.person,
                                      submitted_at=now, forwarded_at=now, findings=findings or [])
+        attachments_carry(old=old, new=draft)
         steps_close(incident=incident, kinds=[StepKind.PUBLISH], at=now)
         approver = Role.GENERAL_HEAD if incident.kind == Kind.PUBLICATION else Role.REGIONAL_CURATOR
         step_open(incident=incident, kind=StepKind.APPROVE, start=now, actor_role=approver)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
     path("<int:pk>/check/", views.check, name="check"),
+    path("<int:pk>/files/<int:aid>/", views.attachment, name="attachment"),
 ]

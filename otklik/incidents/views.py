@@ -10,11 +10,11 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms as djforms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +22,11 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from otklik.core.access import requires
+from otklik.incidents import attachments, services
 from otklik.incidents import forms as f
-from otklik.incidents import services
 from otklik.incidents.deadlines import WEEKDAYS, Countdown, countdown, duration_text
 from otklik.incidents.models import (
+    Attachment,
     Draft,
     Incident,
     IncidentStep,
@@ -179,7 +180,7 @@ def _latest_draft(incident: Incident) -> Draft | None:
 
 
 def _action_form(action: str, incident: Incident, data: Any = None, *,
-                 scr: IncidentScreening | None = None) -> djforms.Form:
+                 scr: IncidentScreening | None = None, files: Any = None) -> djforms.Form:
     form: djforms.Form
     if action == "route":
         units = Unit.objects.filter(municipality_id=incident.municipality_id).order_by("name")
@@ -197,6 +198,8 @@ def _action_form(action: str, incident: Incident, data: Any = None, *,
     if action == "edit_approved":
         draft = _latest_draft(incident)
         form = f.EditApprovedForm(data, initial={"text": draft.text if draft else ""})
+    elif action == "submit_draft":
+        form = f.DraftForm(data, files)
     else:
         form = FORMS.get(action, f.EmptyForm)(data)
     if action in CHECK_ACTIONS:
@@ -279,7 +282,8 @@ def _detail(request: HttpRequest, access: Access, incident: Incident,
                     for a in actions]
     events = [(e, _label(e.from_status), _label(e.to_status), _summary(e.payload))
               for e in incident.events.order_by("seq")]
-    drafts = list(incident.drafts.select_related("author", "decided_by").order_by("round", "pk"))
+    drafts = list(incident.drafts.select_related("author", "decided_by").prefetch_related("files")
+                  .order_by("round", "pk"))
     for d in drafts:
         rows = [(ReturnReason(r["code"]).label if r.get("code") in ReturnReason.values else r.get("code"),
                  r.get("comment", "")) for r in d.return_reasons]
@@ -358,14 +362,20 @@ def _check_context(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _attachment_count(action: str, incident: Incident, data: Any) -> int:
+def _attachment_count(action: str, incident: Incident, data: Any, files: Any = None) -> int:
+    """Links and photos/videos: the `evidence` check wants at least one."""
     if action == "submit_draft":
         value = data.get("attachments", "")
         if isinstance(value, list):  # cleaned form data
-            return len(value)
-        return len([line for line in str(value).splitlines() if line.strip()])
+            links = len(value)
+        else:
+            links = len([line for line in str(value).splitlines() if line.strip()])
+        uploaded = data.get("files") if isinstance(data.get("files"), list) else None
+        if uploaded is None:
+            uploaded = files.getlist("files") if files is not None else []
+        return links + len(uploaded)
     draft = _latest_draft(incident)
-    return len(draft.attachments) if draft else 0
+    return len(draft.attachments) + draft.files.count() if draft else 0
 
 
 @requires(*CHECK_ROLES)
@@ -378,11 +388,30 @@ def check(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     if action not in CHECK_ACTIONS:
         action = "submit_draft"
     text = request.POST.get("text", "")
-    ctx = _check_context(text, _findings(request, incident, text, _attachment_count(action, incident, request.POST)))
+    count = _attachment_count(action, incident, request.POST, request.FILES)
+    ctx = _check_context(text, _findings(request, incident, text, count))
     if getattr(request, "htmx", False):
         return render(request, "incidents/detail.html#findings", {"check": ctx})
     return _detail(request, access, incident, bound={action: _action_form(action, incident, request.POST)},
                    check=ctx)
+
+
+@requires(*PARTICIPANT_ROLES)
+def attachment(request: HttpRequest, access: Access, pk: int, aid: int) -> HttpResponse:
+    """A draft's photo or video, only to people who see the incident (personal data)."""
+    incident = _get(access, pk)
+    att = Attachment.objects.filter(incident=incident, pk=aid).first()
+    if att is None:
+        raise Http404("Файл не найден")
+    try:
+        handle = attachments.open_file(att)
+    except FileNotFoundError as exc:
+        raise Http404("Файл не найден") from exc
+    response = FileResponse(handle, as_attachment=False, filename=att.name, content_type=att.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return cast("HttpResponse", response)  # streamed; @requires types views as HttpResponse
 
 
 # ---------------------------------------------------------------- actions
@@ -403,7 +432,7 @@ HANDLERS: dict[str, Handler] = {
         access=a, incident_id=i.pk, person_id=d["person"].pk),
     "submit_draft": lambda a, i, d: services.incident_submit_draft(
         access=a, incident_id=i.pk, text=d["text"], intermediate=d["intermediate"], attachments=d["attachments"],
-        findings=d["findings"], confirmed_with_errors=d["confirm_errors"]),
+        findings=d["findings"], confirmed_with_errors=d["confirm_errors"], files=d["files"]),
     "forward": lambda a, i, d: services.incident_forward(access=a, incident_id=i.pk),
     "approve": lambda a, i, d: services.incident_approve(access=a, incident_id=i.pk,
                                                           text_hash_seen=d["text_hash_seen"]),
@@ -441,7 +470,7 @@ def act(request: HttpRequest, access: Access, pk: int, action: str) -> HttpRespo
         raise Http404("Нет такого действия")
     if request.method != "POST":
         return redirect("incidents:detail", pk=pk)
-    form = _action_form(action, incident, request.POST)
+    form = _action_form(action, incident, request.POST, files=request.FILES)
     if not form.is_valid():
         for error in form.non_field_errors():
             messages.error(request, str(error))

@@ -36,12 +36,27 @@ def _incident() -> list[int]:
     return [incident.pk]
 
 
+def _attachment() -> list[int]:
+    """An incident and its file under the same id: the route's <pk> and <aid> get one number."""
+    from django.utils import timezone
+
+    from otklik.incidents.models import Attachment, Incident
+    from otklik.org.models import Person
+
+    [pk] = _incident()
+    Attachment.objects.create(pk=pk, incident=Incident.objects.get(pk=pk), file="attachments/x.jpg", name="x.jpg",
+                              kind="photo", content_type="image/jpeg", size=1, uploaded_at=timezone.now(),
+                              uploaded_by=Person.objects.filter(municipality__slug="plastunovskoe").first())
+    return [pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
     "org:unit": lambda: list(Unit.objects.filter(municipality__slug="plastunovskoe").values_list("pk", flat=True)[:2]),
     "notifications:mail": _mail,
     "incidents:detail": _incident,
     "incidents:act": _incident,
     "incidents:check": _incident,
+    "incidents:attachment": _attachment,
 }
 
 
