@@ -10,13 +10,16 @@ capitalised adjective with a house number, are taken, so random capitalised word
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
+
+import pymorphy3
 
 from otklik.texts import morph
 
 _CAP = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?"
 _NAME = rf"(?:\d{{1,3}}-?(?:го|й|я|ой|ая|ий|ый|ей)?\s+)?{_CAP}(?:\s+{_CAP})?"
-_HOUSE = r"(?:,?\s*(?:д\.|дом\w*|д|№)?\s*№?\s*(\d{1,4}(?:\s?[а-дА-Д](?![а-яё]))?(?:/\d{1,4})?)(?![\d.,]?\d|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|м\b|км|%|раз|дн|сут|сантим|см|тонн|кг|шт|°)))"
+_HOUSE = r"(?:,?\s*(?:д\.|дом\w*|д|№)?\s*№?\s*(\d{1,4}(?:[а-дА-Д](?![а-яё])|\s[а-дА-Д](?![а-яёА-ЯЁ]|\s+[а-яёА-ЯЁ]))?(?:/\d{1,4})?)(?![\d.,]?\d|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|м\b|км|%|раз|дн|сут|сантим|см|тонн|кг|шт|°)))"
 # Street kinds: (regex of the marker, canonical abbreviation, grammatical gender of the noun).
 _STREET_KINDS: tuple[tuple[str, str, str], ...] = (
     (r"ул\.?|улиц[аеуыи]|улицей|улицам", "ул.", "femn"),
@@ -51,14 +54,12 @@ _BARE_RE = re.compile(
 # kind after a place preposition. Only surnames in the genitive (-ова, -ина …) and feminine
 # adjectives (-ой, -ей) are taken, so «на Кубани» or «на Новый год» stay out.
 _BARE_NAME_RE = re.compile(
-    r"(?<![А-ЯЁа-яё])(?i:на|по|с|со|у|возле|около|напротив|угол|углу|перекр[её]ст\w*|и)\s+"
+    r"(?<![А-ЯЁа-яё])(?i:на|по|с|со|у|возле|около|напротив|угол|углу|перекр[её]ст\w*|пересечени\w*|и)\s+"
     r"([А-ЯЁ][а-яё]+(?:ова|ева|ёва|ина|ына|ского|цкого|ской|цкой|ной|вой|рой|жной|чной|дной)|"
     r"Мира|Победы|Шевченко|Свободы|Дружбы|Октября|Революции|Коммуны|Труда|Космонавтов|Партизан)"
     r"(?:\s*,?\s*(\d{1,4}[а-д]?)(?![\d.,]?\d|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|км|%|раз|дн|сут|см|кг|шт|°)))?\b"
 )
 _NOT_STREETS = frozenset({"Москвы", "России", "Кубани", "Динской", "Краснодарской", "Ивановой", "Петровой", "Главой"})
-# «в Пластуновской»: an -ская/-ской name after «в», a stanitsa of the Kuban.
-_IN_STANITSA_RE = re.compile(r"\b(?:[вВ]|[иИ]з|[пП]о|[оО]коло|[вВ]озле)\s+([А-ЯЁ][а-яё]+(?:ской|цкой|ская|цкая))\b(?!\s+[а-яё]+(?:ой|ей|ом|ем|ая|ое|ую|е|и|у)\b)")
 # «15-й квартал», «квартал 5».
 _QUARTER_RE = re.compile(r"\b(\d{1,3})\s*-?\s*(?:й|ый|ий|ом|м)?\s+квартал\w*|\bквартал\w*\s+(?:№\s*)?(\d{1,3})\b")
 _NEAR_HOUSE_RE = re.compile(r"^\s*,?\s*(?:\S+\s+){0,3}?(?:возле|у|около|напротив|рядом\s+с|за|перед|между)\s+(?:дом(?:а|ом)?|д\.)\s*№?\s*(\d{1,4}(?:\s?[а-дА-Д](?![а-яё]))?(?:/\d{1,4})?)")
@@ -111,8 +112,155 @@ def _house(number: str | None) -> str:
     return number.replace(" ", "").lower() if number else ""
 
 
+# Grammar-based places, for streets and settlements named without their kind: «на садовой 12»,
+# «по кирова», «Ленина 54» at the start, «в Нагорном», «из Красносельского».
+_WORD_RE = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?")
+_NUMBER_AFTER_RE = re.compile(
+    r"\s*,?\s*(?:д\.|дом\w*|№)?\s*(\d{1,4}(?:[а-дА-Д]|\s[а-дА-Д](?!\s*[А-ЯЁа-яё]))?(?:/\d{1,4})?)"
+    r"(?![\d.,]?\d|[а-яё]|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|м\b|км|%|раз|дн|сут"
+    r"|сантим|см|тонн|кг|шт|°|-?(?:го|й|я|е|м|х)\b))"
+)
+# Cases each place preposition governs (a street after «на»/«по», a settlement after «в»/«из»).
+_STREET_PREPS: dict[str, frozenset[str]] = {
+    "на": frozenset({"loct", "accs"}), "по": frozenset({"datv", "loct"}),
+    **dict.fromkeys(("у", "возле", "около", "напротив", "вдоль", "до", "от", "с", "со"),
+                    frozenset({"gent"})),
+}
+_PLACE_PREPS: dict[str, frozenset[str]] = {
+    "в": frozenset({"loct", "accs"}), "во": frozenset({"loct", "accs"}),
+    "на": frozenset({"accs"}),
+    **dict.fromkeys(("из", "до", "около", "возле", "у", "от"), frozenset({"gent"})),
+    "к": frozenset({"datv"}), "под": frozenset({"ablt"}),
+}
+# Street names in the genitive that are not surnames: «улица Мира», «Победы», «Свободы».
+_GENITIVE_NAMES = frozenset({
+    "мира", "победы", "свободы", "дружбы", "октября", "революции", "коммуны", "труда",
+    "космонавтов", "партизан", "чапаева", "шевченко",
+})
+# Words that are adjectives in form but never a place on their own.
+_NOT_PLACE_ADJ = frozenset({"Apro", "Anum", "Supr", "Cmp2"})
+
+
+def _parses(word: str) -> list[pymorphy3.analyzer.Parse]:
+    return list(morph.analyzer().parse(word)[:6])
+
+
+def _agrees_with_next(parse: pymorphy3.analyzer.Parse, nxt: str) -> bool:
+    """True when the next word is a noun or adjective agreeing with an adjective: «на новой
+    дороге», «в Новом году» — the adjective is then an attribute, not a place name."""
+    parses = _parses(nxt.lower()) if nxt else []
+    if not parses or parses[0].tag.POS not in _NOMINALS:
+        return False  # «в Нагорном после ливня», «в Динской уже»
+    case = _CASE_OF.get(str(parse.tag.case), parse.tag.case)
+    return any(
+        p.tag.POS in _NOMINALS and _CASE_OF.get(str(p.tag.case), p.tag.case) == case
+        for p in parses
+    )
+
+
+_NOMINALS = frozenset({"NOUN", "ADJF", "PRTF", "NPRO", "NUMR"})
+_CASE_OF = {"loc2": "loct", "gen2": "gent", "acc2": "accs", "voct": "nomn"}
+
+
+def _street_name(word: str, cases: frozenset[str], numbered: bool, nxt: str) -> str | None:
+    """A street named by a feminine adjective («садовой») or a surname in the genitive
+    («кирова»), in the form given after a preposition; the name in the nominative, or None."""
+    low = word.lower()
+    if low in _GENITIVE_NAMES:
+        return low.capitalize()
+    for p in _parses(low):
+        tag = p.tag
+        surname = "Surn" in tag.grammemes and tag.gender in ("masc", "ms-f")
+        # «Чкалова», «Кирова»: a town named after a man, so a surname-like genitive too
+        surname_town = "Geox" in tag.grammemes and tag.gender == "masc" and low.endswith(
+            ("ова", "ева", "ёва", "ина", "ына"))
+        if tag.POS == "NOUN" and (surname or surname_town) and (
+                tag.case == "gent" and tag.number == "sing"):
+            # «по Кирова», «у Гагарина»: the genitive is the street's own name, any preposition
+            return word[:1].upper() + word[1:].lower()
+        if tag.case not in cases or tag.number != "sing":
+            continue
+        adjective = tag.POS == "ADJF" and not (_NOT_PLACE_ADJ & tag.grammemes)
+        substantive = tag.POS == "NOUN" and str(p.normal_form).endswith("ая")
+        if tag.gender == "femn" and (adjective or substantive):
+            if not numbered and ("Qual" in tag.grammemes or _agrees_with_next(p, nxt)):
+                return None
+            name = _nominative(low, "femn")
+            if name.lower() == low and low.endswith("ой"):
+                name = low[:-2] + "ая"
+            return name[:1].upper() + name[1:]
+    return None
+
+
+def _settlement_name(word: str, cases: frozenset[str], nxt: str) -> str | None:
+    """«в Нагорном», «из Красносельского», «в Динской»: a capitalised adjective after a place
+    preposition with no noun after it names a hamlet (masculine) or a stanitsa (-ская)."""
+    # «в Динской»: the locative of a feminine name before the accusative of a masculine one.
+    for p in sorted(_parses(word), key=lambda p: p.tag.case in ("accs", "nomn")):
+        tag = p.tag
+        if tag.POS != "ADJF" or tag.case not in cases or tag.number != "sing":
+            continue
+        if _NOT_PLACE_ADJ & tag.grammemes or _agrees_with_next(p, nxt):
+            return None
+        if tag.gender == "femn":
+            if not str(p.normal_form).endswith(("ский", "цкий", "ской")):
+                return None
+            return f"ст. {_nominative(word, 'femn')}"
+        if tag.gender == "masc" or (tag.gender == "neut" and tag.case not in ("nomn", "accs")):
+            return f"х. {_nominative(word, 'masc')}"
+        return f"с. {_nominative(word, 'neut')}"
+    return None
+
+
+def _grammar_places(text: str, add: Callable[[int, int, str], None]) -> None:
+    words = list(_WORD_RE.finditer(text))
+    for k, m in enumerate(words):
+        word = m.group()
+        nxt_m = words[k + 1] if k + 1 < len(words) else None
+        number_m = _NUMBER_AFTER_RE.match(text, m.end())
+        number = _house(number_m.group(1)) if number_m else ""
+        end = number_m.end() if number_m else m.end()
+        nxt = nxt_m.group() if nxt_m else ""
+        if k == 0 or re.search(r"[.!?\n]\s*$", text[words[k - 1].end() : m.start()]):
+            # «Ленина 54 — …», «советская 8а …» opening a message or a sentence.
+            if number and word not in _STOP_NAMES:
+                name = _street_name(word, frozenset({"gent", "nomn"}), True, nxt)
+                if name is not None:
+                    add(m.start(), end, f"ул. {name}, {number}")
+            continue
+        prev = words[k - 1]
+        if text[prev.end() : m.start()].strip():
+            continue  # punctuation between the preposition and the name
+        prep = prev.group().lower()
+        if word in _STOP_NAMES:
+            continue
+        street_cases = _STREET_PREPS.get(prep)
+        if street_cases is not None and (word[0].islower() or number) and (
+                word not in _NOT_STREETS):
+            name = _street_name(word, street_cases, bool(number), nxt)
+            if name is not None:
+                add(m.start(), end if number else m.end(),
+                    f"ул. {name}, {number}" if number else f"ул. {name}")
+                continue
+        place_cases = _PLACE_PREPS.get(prep)
+        if place_cases is not None and word[0].isupper() and not number:
+            place = _settlement_name(word, place_cases, nxt)
+            if place is not None:
+                add(m.start(), m.end(), place)
+
+
+def _unshout(text: str) -> str:
+    """A message written in capitals («НА КАЛИНИНА 4 ТРУБУ ПРОРВАЛО») with each word
+    capitalised instead, so that names can be told by their form; same length and offsets."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 12 or sum(ch.isupper() for ch in letters) < 0.8 * len(letters):
+        return text
+    return re.sub(r"[А-ЯЁA-Z]+", lambda m: m.group()[:1] + m.group()[1:].lower(), text)
+
+
 def extract(text: str) -> tuple[str, ...]:
     """Canonical places in order of appearance, without duplicates."""
+    text = _unshout(text)
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
 
@@ -141,6 +289,9 @@ def extract(text: str) -> tuple[str, ...]:
             add(m.start(), end, f"{abbr} {name}, {number}" if number else f"{abbr} {name}")
     for pattern, abbr, gender in _SETTLEMENT_RES:
         for m in pattern.finditer(text):
+            between = text[m.start() : m.start(1)]
+            if "." in between and len(between.split(".")[0]) > 4:
+                continue  # «…по станице. Гарантия»: a new sentence, not a name
             name = _name(m.group(1), gender)
             if name is None:
                 continue
@@ -151,7 +302,10 @@ def extract(text: str) -> tuple[str, ...]:
         word = m.group(1)
         if word in _STOP_NAMES:
             continue
-        add(m.start(1), m.end(), f"ул. {_nominative(word, 'femn')}, {_house(m.group(2))}")
+        name = _nominative(word, "femn")
+        if name == word and word.endswith("ой"):
+            name = word[:-2] + "ая"  # «Набережной» is a noun to pymorphy
+        add(m.start(1), m.end(), f"ул. {name}, {_house(m.group(2))}")
     for m in _BARE_NAME_RE.finditer(text):
         word = m.group(1)
         if word in _STOP_NAMES or word in _NOT_STREETS:
@@ -166,8 +320,7 @@ def extract(text: str) -> tuple[str, ...]:
             name = word[:-2] + "ая"
         number = _house(m.group(2))
         add(m.start(1), m.end(), f"ул. {name}, {number}" if number else f"ул. {name}")
-    for m in _IN_STANITSA_RE.finditer(text):
-        add(m.start(1), m.end(1), f"ст. {_nominative(m.group(1), 'femn')}")
+    _grammar_places(text, add)
     found.sort()
     out: list[str] = []
     for _, value in found:
