@@ -46,7 +46,7 @@ def _attachment() -> list[int]:
     [pk] = _incident()
     Attachment.objects.create(pk=pk, incident=Incident.objects.get(pk=pk), file="attachments/x.jpg", name="x.jpg",
                               kind="photo", content_type="image/jpeg", size=1, uploaded_at=timezone.now(),
-                              uploaded_by=Person.objects.filter(municipality__slug="plastunovskoe").first())
+                              uploaded_by=Person.objects.filter(municipality__slug="plastunovskoe").earliest("pk"))
     return [pk]
 
 
