@@ -18,6 +18,7 @@ from otklik.api.docs import LocalSwagger, docs_static_urls
 from otklik.api.models import ApiKey
 from otklik.api.serializers import incident_created_dict, incident_dict
 from otklik.incidents import services
+from otklik.incidents.checks import draft_findings
 from otklik.incidents.models import Incident
 from otklik.incidents.selectors import incidents_for
 from otklik.incidents.transitions import TransitionError
@@ -132,6 +133,18 @@ def _act(request: HttpRequest, incident_id: int, call: Callable[[ScopedAccess], 
     return incident_dict(incident, access)
 
 
+def _findings(incident_id: int, text: str, attachments: int | None) -> list[dict[str, Any]]:
+    """Server-side answer checks (a client's own findings are never trusted). The caller's scope
+    check happens in the service; reading the incident here reveals nothing to the caller."""
+    incident = Incident.objects.select_related("municipality").filter(pk=incident_id).first()
+    if incident is None:
+        return []
+    if attachments is None:  # an edit keeps the last draft's attachments
+        last = incident.drafts.order_by("-round").first()
+        attachments = (len(last.attachments) + last.files.count()) if last else 0
+    return draft_findings(incident=incident, text=text, attachments=attachments)
+
+
 ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
     "route": (s.RouteIn, lambda a, i, p: services.incident_route(
         access=a, incident_id=i, unit_ids=p.unit_ids, executor_ids=p.executor_ids),
@@ -148,7 +161,8 @@ ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
         access=a, incident_id=i, person_id=p.person_id), "Назначить ответственного за сводный ответ"),
     "submit_draft": (s.DraftIn, lambda a, i, p: services.incident_submit_draft(
         access=a, incident_id=i, text=p.text, intermediate=p.intermediate, attachments=p.attachments,
-        findings=p.findings, confirmed_with_errors=p.confirmed_with_errors), "Проект ответа (п. 12)"),
+        findings=_findings(i, p.text, len(p.attachments)), confirmed_with_errors=p.confirmed_with_errors),
+        "Проект ответа (п. 12): проверки ответа выполняются на сервере; при ошибках нужен confirmed_with_errors"),
     "forward": (None, lambda a, i, p: services.incident_forward(access=a, incident_id=i),
                 "Направить проект на согласование в регион (п. 12)"),
     "approve": (s.ApproveIn, lambda a, i, p: services.incident_approve(
@@ -157,7 +171,8 @@ ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
     "return": (s.ReturnIn, lambda a, i, p: services.incident_return(
         access=a, incident_id=i, reasons=[r.dict() for r in p.reasons]), "Вернуть на доработку (п. 14)"),
     "edit_approved": (s.TextIn, lambda a, i, p: services.incident_edit_approved(
-        access=a, incident_id=i, text=p.text), "Изменить согласованный текст (согласование снимается)"),
+        access=a, incident_id=i, text=p.text, findings=_findings(i, p.text, None)),
+        "Изменить согласованный текст (согласование снимается)"),
     "publish": (s.PublishIn, lambda a, i, p: services.incident_publish(
         access=a, incident_id=i, published_url=p.published_url), "Ответ опубликован (п. 16)"),
     "set_final_timings": (s.FinalTimingsIn, lambda a, i, p: services.incident_set_final_timings(

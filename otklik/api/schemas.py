@@ -173,7 +173,7 @@ class DraftIn(Schema):
     text: str = Field(..., min_length=1)
     intermediate: bool = False
     attachments: list[str] = Field(default_factory=list)
-    findings: list[dict[str, Any]] = Field(default_factory=list)
+    # The answer checks run on the server; with errors the draft is refused unless confirmed.
     confirmed_with_errors: bool = False
 
 

@@ -349,10 +349,10 @@ def incident_submit_draft(*, access: Access, incident_id: int, text: str, interm
     now = _now(at)
     if not text.strip():
         raise TransitionError("Проект ответа пуст.")
-    if any(f.get("severity") == "error" for f in findings or []) and not confirmed_with_errors:
-        raise TransitionError("В проекте есть ошибки проверки. Исправьте их или подтвердите отправку.")
     with transaction.atomic():
-        locked = _lock(access, incident_id)
+        locked = _lock(access, incident_id)  # scope first: a stranger learns nothing from the checks
+        if any(f.get("severity") == "error" for f in findings or []) and not confirmed_with_errors:
+            raise TransitionError("В проекте есть ошибки проверки. Исправьте их или подтвердите отправку.")
         if locked.status == S.CONSOLIDATING and locked.consolidator_id != access.person.pk:
             raise TransitionError("Сводный ответ готовит назначенный куратором сотрудник.")
         if locked.consolidator_id != access.person.pk:

@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from otklik.core.access import requires
 from otklik.incidents import attachments, services
 from otklik.incidents import forms as f
+from otklik.incidents.checks import draft_findings
 from otklik.incidents.deadlines import WEEKDAYS, Countdown, countdown, duration_text
 from otklik.incidents.models import (
     Attachment,
@@ -342,11 +343,8 @@ def _known_words(request: HttpRequest, incident: Incident) -> frozenset[str]:
 
 
 def _findings(request: HttpRequest, incident: Incident, text: str, attachments: int) -> list[dict[str, Any]]:
-    from otklik.texts.answers import check_answer
-
-    return [x.as_dict() for x in check_answer(
-        text, question=incident.text, author=incident.author_name or None, attachments=attachments,
-        known_words=_known_words(request, incident))]
+    return draft_findings(incident=incident, text=text, attachments=attachments,
+                          known_words=_known_words(request, incident))
 
 
 def _check_context(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:

@@ -188,3 +188,19 @@ def test_raise_importance_and_close_no_answer(api_as: Api) -> None:
                                {"reason": "obscenity", "comment": "мат"})
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "closed_no_answer"
+
+
+def test_answer_checks_run_on_the_server(api_as: Api) -> None:
+    """п. 14, 20: a draft through the API is checked like one from the page; the approver sees the findings."""
+    pk = _intake(api_as)
+    api_as("curator").post(f"/incidents/{pk}/actions/route", {"unit_ids": [_zhkh()]})
+    executor = api_as("executor")
+    refused = executor.post(f"/incidents/{pk}/actions/submit_draft", {"text": "яму засыпем"})
+    assert refused.status_code == 409
+    assert "ошибки проверки" in refused.json()["detail"]
+    sent = executor.post(f"/incidents/{pk}/actions/submit_draft",
+                         {"text": "яму засыпем", "confirmed_with_errors": True})
+    assert sent.status_code == 200
+    draft = Draft.objects.get(incident_id=pk)
+    assert {"greeting", "punctuation"} <= {f["code"] for f in draft.findings}
+    assert draft.confirmed_with_errors
