@@ -203,8 +203,9 @@ def incident_route(*, access: Access, incident_id: int, unit_ids: list[int],
     if not unit_ids:
         raise TransitionError("Выберите хотя бы одно подразделение.")
     with transaction.atomic():
+        names = list(Unit.objects.filter(pk__in=unit_ids).order_by("name").values_list("name", flat=True))
         incident, _ = _transition(access=access, incident_id=incident_id, action="route", target=S.ROUTED,
-                                  at=now, payload={"units": unit_ids})
+                                  at=now, payload={"units": unit_ids, "unit_names": names})
         units = list(Unit.objects.filter(pk__in=unit_ids, municipality=incident.municipality).select_related("head"))
         if len(units) != len(set(unit_ids)):
             raise TransitionError("Подразделение не найдено в вашем МО.")

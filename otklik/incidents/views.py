@@ -226,17 +226,34 @@ FORMS: dict[str, type[djforms.Form]] = {
 }
 
 
+# How history payload keys read in Russian; None hides a key (ids shown by name elsewhere).
+PAYLOAD_LABELS: dict[str, str | None] = {
+    "units": None, "unit_names": "подразделения", "unit": "подразделение", "executor": "исполнитель",
+    "substitution": "замещение", "comment": "комментарий", "reasons": "причины", "late": "после срока",
+    "question": "вопрос", "reply": "ответ автора", "text": "текст", "round": "проект №",
+    "intermediate": "промежуточный", "errors_confirmed": "отправлен, несмотря на ошибки проверки",
+    "url": "ссылка", "reason": "основание", "final_answer_days": "срок итогового ответа, раб. дней",
+    "consolidator": "сводный ответ готовит", "kind": "вид", "importance": "важность",
+    "external_id": "номер в региональной системе", "detected_at": "обнаружено", "previous": None,
+}
+
+
 def _summary(payload: dict[str, Any]) -> str:
     parts = []
     for key, value in payload.items():
-        if value in (None, "", [], {}, False):
+        label = PAYLOAD_LABELS.get(key, key)
+        if label is None or value in (None, "", [], {}, False):
             continue
         if key == "reasons" and isinstance(value, list):
             value = "; ".join(
                 f"{ReturnReason(r['code']).label if r.get('code') in ReturnReason.values else r.get('code')}"
                 f"{': ' + r['comment'] if r.get('comment') else ''}" for r in value if isinstance(r, dict))
-        parts.append(f"{key}: {value}")
-    text = ", ".join(parts)
+        elif value is True:
+            value = "да"
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{label}: {value}")
+    text = "; ".join(parts)
     return text if len(text) <= 300 else text[:300] + "…"
 
 
