@@ -170,3 +170,59 @@ def test_spans_point_at_the_words() -> None:
     span = screen(text).no_answer_spans[0]
     assert text[span.start : span.end] == "х*й"
     assert span.reason == "obscenity"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Knowing an official's car, home or habits, said to their face.
+        "Знаю, в каком доме ты живёшь, начальник",
+        "Мы знаем, на какой стоянке ты бросаешь свой джип",
+        "Я знаю, во сколько вы ставите машину у гаража",
+        # «оглядывайся» in any person.
+        "Передайте главе: пусть теперь ходит и оглядывается",
+        "Будешь оглядываться до конца срока",
+        # Damage to an official's vehicle wins over mat.
+        "бл*ть, шины вашим дорожникам изрежу",
+        "Покрышки на твоей тачке порежу",
+        "Твою тачку разобью, понял?",
+        "Подожгу вашу иномарку прямо у сельсовета",
+    ],
+)
+def test_implicit_threats_and_threats_to_vehicles(text: str) -> None:
+    result = screen(text)
+    assert result.no_answer_reason == "threat", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Я знаю, когда вы принимаете граждан, приду в четверг",
+        "На этой яме скоро пробью колесо, сделайте что-нибудь",
+        "Так и разобью машину на ваших дорогах",
+        "Водитель не оглядывается, когда сдаёт назад",
+        "Порезал колесо о стекло у магазина",
+    ],
+)
+def test_accidents_and_plain_knowledge_are_not_threats(text: str) -> None:
+    assert screen(text).no_answer_reason != "threat", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Света нет с утра, у нас скотина не поена, включите хоть к вечеру!",
+        "Держим свиней и кур, пришлите ветеринара, сделайте прививки",
+        "Нашу скотину пасти негде, выделите выгон, прошу вас",
+        "у соседа крысы бегают по двору, вызовите дератизацию",
+    ],
+)
+def test_owned_animals_are_not_insults(text: str) -> None:
+    assert not screen(text).no_answer, text
+
+
+@pytest.mark.parametrize(
+    "text", ["У вас там одни скоты сидят", "Вы скотина, а не глава", "Эти крысы в кабинетах"]
+)
+def test_animal_words_aimed_at_people_stay_insults(text: str) -> None:
+    assert screen(text).no_answer_reason == "insult", text
