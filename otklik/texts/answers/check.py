@@ -40,7 +40,7 @@ def check_answer(
     found += punctuation.check(doc, author_names=names)
     found += bureaucratese.check(doc)
     found += legal_refs.check(doc)
-    redirects = redirect.check(doc)
+    redirects = redirect.check(doc, question=question)
     found += redirects
     if not redirects:  # a redirect is the curator's reason already; off-topic would repeat it
         found += off_topic.check(doc, question=question)

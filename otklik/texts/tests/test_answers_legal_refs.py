@@ -53,3 +53,27 @@ def test_not_citations() -> None:
         "соблюдается, дом 16, подъезд 3, пункт выдачи на ул. Ленина."
     )
     assert refs(answer) == []
+
+
+@pytest.mark.parametrize("answer", [
+    # a regional law of any region, in any case, with its own number suffix
+    "Здравствуйте! Компенсацию платят по Закону Воронежской области от 14.03.2019 № 21-ОЗ, "
+    "статье 160 ЖК РФ и постановлению главы поселения от 02.02.2023 № 8.",
+    # rules and regulations cited by number, an article of a law cited by name
+    "Здравствуйте! Так требуют пункт 31 Правил № 491, Регламента № 17 и статья 8 Закона о "
+    "защите прав потребителей.",
+    # a standard, an order of a ministry and a law with its title in quotes
+    "Здравствуйте! Ширину тротуара задаёт СП 42.13330, приказ Минстроя от 13.04.2017 № 711/пр "
+    "и закон «О благоустройстве территорий» края.",
+])
+def test_general_citation_grammar(answer: str) -> None:
+    assert len(refs(answer)) >= 3
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! По закону вы правы: правила пользования площадкой висят у входа, "
+    "регламент работы МФЦ — на сайте.",
+    "Здравствуйте! Положение дел с дорогой знаем, закон о тишине действует до 23:00.",
+])
+def test_act_words_without_number_are_not_citations(answer: str) -> None:
+    assert refs(answer) == []

@@ -61,3 +61,36 @@ def test_calling_the_administration_itself_is_not_a_redirect(answer: str) -> Non
 ])
 def test_another_administration_is_still_a_redirect(answer: str) -> None:
     assert red(answer)
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Советуем обратиться с этой жалобой в жилищную инспекцию.",
+    "Здравствуйте! Жалуйтесь в транспортную прокуратуру, они разберутся.",
+    "Здравствуйте! Свет отключает сетевая компания, звоните им напрямую.",
+    "Здравствуйте! Пишите в краевое министерство, там решают.",
+    "Здравствуйте! Вам стоит пожаловаться в полицию.",
+    "Здравствуйте! Маршрутками мы, к сожалению, не занимаемся.",
+    "Здравствуйте! Это не наша зона ответственности.",
+    "Здравствуйте! Уличные собаки не в нашем ведении.",
+])
+def test_general_redirects(answer: str) -> None:
+    assert red(answer), answer
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Куда звонить, если искрит провод на столбе?",
+     "Здравствуйте! Звоните в диспетчерскую электросетей по номеру 8-800-100-20-30."),
+    ("Подскажите, к кому обратиться насчёт прививки собаке?",
+     "Здравствуйте! Обратитесь в ветстанцию на ул. Садовой, 4, прививку делают по вторникам."),
+    ("По какому телефону вызвать скорую с мобильного?",
+     "Здравствуйте! Звоните на 103 или 112, звонок бесплатный."),
+])
+def test_naming_the_service_asked_for_is_not_a_redirect(question: str, answer: str) -> None:
+    found = [f for f in check_answer(answer, question=question) if f.code == "redirect"]
+    assert found == []
+
+
+def test_same_answer_without_such_question_is_a_redirect() -> None:
+    answer = "Здравствуйте! Звоните в диспетчерскую электросетей по номеру 8-800-100-20-30."
+    question = "На Садовой третий день искрит провод на столбе."
+    assert [f for f in check_answer(answer, question=question) if f.code == "redirect"]
