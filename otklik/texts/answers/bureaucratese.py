@@ -10,7 +10,7 @@ worth a look.
 
 from __future__ import annotations
 
-from ._doc import Doc, Tok, tag
+from ._doc import Doc, Tok, all_tags, tag
 from ._phrases import PhraseMatcher
 from .findings import ERROR, WARNING, Finding
 
@@ -77,6 +77,18 @@ _STOCK: list[tuple[str, str | None]] = [
     ("ввиду", "из-за"),
     ("вследствие", "из-за"),
     ("в целях обеспечения", "чтобы"),
+    # press-release voice: attention, control and forces instead of what is done
+    ("уделять ~ внимание", None),
+    ("держать ~ на контроле", None),
+    ("находиться ~ на контроле", None),
+    ("взять ~ на контроль", None),
+    ("поставить ~ на контроль", None),
+    ("на контроле", None),
+    ("силами", None),
+    ("население", "жители"),
+    ("в приоритетном порядке", "в первую очередь"),
+    ("с применением", "из"),
+    ("с использованием", "с"),
 ]
 _MATCHER = PhraseMatcher([p for p, _ in _STOCK])
 
@@ -120,6 +132,17 @@ _THIS = {
     "данном": "этом", "данная": "эта", "данной": "этой", "данную": "эту", "данное": "это",
     "данные": "эти", "данных": "этих", "данными": "этими",
 }
+# The citizen's own appeal as the subject of «принято», «рассмотрено», «зарегистрировано».
+_APPEALS = frozenset({"обращение", "заявление", "жалоба", "запрос", "письмо", "сообщение",
+                      "заявка", "вопрос"})
+_APPEAL_VERBS = frozenset({"рассмотреть", "принять", "зарегистрировать", "получить",
+                           "передать", "направить", "переслать", "отправить"})
+
+
+def _is_appeal_verb(tok: Tok) -> bool:
+    return tok.lemma in _APPEAL_VERBS
+
+
 _BE = frozenset({"был", "была", "было", "были", "будет", "будут"})
 _WORKS = frozenset({"работа", "мероприятие", "мера", "деятельность", "ремонт", "контроль"})
 _VERBAL_SUFFIXES = ("ние", "тие", "ка", "ство", "аж", "ция")
@@ -167,6 +190,19 @@ def _light_verbs(doc: Doc) -> list[tuple[int, int, str | None]]:
     return out
 
 
+def _agrees(adj: Tok, nxt: Tok) -> bool:
+    """«данный» as a determiner agrees with the next word in case and number."""
+    nxt_tags = [t for t in all_tags(nxt.text) if t.POS in ("NOUN", "ADJF", "PRTF")]
+    for a in all_tags(adj.text):
+        if a.POS != "ADJF":
+            continue
+        for n in nxt_tags:
+            if a.case == n.case and a.number == n.number and not (
+                    a.animacy and n.animacy and a.animacy != n.animacy):
+                return True
+    return False
+
+
 def _this(doc: Doc) -> list[tuple[int, str]]:
     """«данный вопрос» → «этот вопрос»; «по данным», «данные о» (facts) are left alone."""
     out: list[tuple[int, str]] = []
@@ -180,6 +216,8 @@ def _this(doc: Doc) -> list[tuple[int, str]]:
         if i > 0 and toks[i - 1].lower in ("по", "из", "согласно") and tok.lower in (
                 "данным", "данных", "данные"):
             continue
+        if any(t.POS == "NOUN" for t in all_tags(tok.text)) and not _agrees(tok, nxt):
+            continue  # «данные прежних жильцов»: the noun «данные» (data), not «these»
         fix = _THIS[tok.lower]
         out.append((i, fix.capitalize() if tok.text[0].isupper() else fix))
     return out
@@ -252,6 +290,10 @@ def _passives(doc: Doc) -> list[tuple[int, int]]:
                 agent = True
         if agent:
             continue  # «будут проведены подрядчиком»: the actor is named
+        sent = doc.sent_of(i)
+        if _is_appeal_verb(nxt) and any(
+                t.lemma in _APPEALS or t.lower in ("оно", "она") for t in toks[sent.first:i]):
+            continue  # «обращение принято и будет рассмотрено»: the appeal, plainly
         out.append((i, i + 2))
     return out
 

@@ -83,3 +83,41 @@ def test_one_phrase_in_long_answer_is_warning() -> None:
 ])
 def test_plain_text_untouched(answer: str) -> None:
     assert bur(answer) == []
+
+
+def _bur(answer: str) -> list[Finding]:
+    return [f for f in check_answer(answer) if f.code == "bureaucratese"]
+
+
+@pytest.mark.parametrize(("answer", "span"), [
+    ("Здравствуйте! Глава уделяет особое внимание детским площадкам.", "уделяет особое внимание"),
+    ("Здравствуйте! Ремонт крыши клуба мы держим на контроле.", "держим на контроле"),
+    ("Здравствуйте! Субботник пройдёт силами студентов техникума.", "силами"),
+    ("Здравствуйте! Воду для населения подвезут в среду.", "населения"),
+    ("Здравствуйте! Яму заделают с использованием холодного асфальта.", "с использованием"),
+])
+def test_press_release_voice(answer: str, span: str) -> None:
+    assert span in [answer[f.start:f.end] for f in _bur(answer)]
+
+
+def test_press_release_answer_is_dominated() -> None:
+    answer = ("Здравствуйте! Администрация уделяет большое внимание вопросам водоснабжения "
+              "населения и держит ситуацию на контроле.")
+    assert {f.severity for f in _bur(answer)} == {"error"}
+
+
+@pytest.mark.parametrize("answer", [
+    # the noun «данные» (data, records) does not agree with what follows
+    "Здравствуйте! В реестре остались данные старых собственников, мы их исправим.",
+    "Здравствуйте! Данные прошлых лет мы сверили со счётчиком.",
+    # the appeal itself is accepted and considered: a normal short passive
+    "Здравствуйте! Ваша заявка зарегистрирована и будет рассмотрена в пятницу.",
+    "Здравствуйте! Спасибо за письмо, оно получено и будет передано мастеру.",
+])
+def test_not_bureaucratese(answer: str) -> None:
+    assert _bur(answer) == []
+
+
+def test_determiner_dannye_still_flagged() -> None:
+    answer = "Здравствуйте! Данные участки мы покосим в среду."
+    assert [answer[f.start:f.end] for f in _bur(answer)] == ["Данные"]
