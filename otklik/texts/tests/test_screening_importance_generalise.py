@@ -1,0 +1,72 @@
+"""High importance, general rules: cold rooms, stopped boilers, damaged gas pipes, rising water,
+deep road collapses, branches on wires, an ambulance that has not come — and the same words when
+the event is past, recurring, standing, a threat or a reproach, which are not emergencies."""
+
+from __future__ import annotations
+
+import pytest
+
+from otklik.texts.screening import screen
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # A cold room: degrees below 15 said of a flat, a room, a kindergarten.
+        ("В квартире на Луговой 8 градусов, дети спят в шапках", "heating"),
+        ("Температура в детском саду +13, малыши болеют", "heating"),
+        ("Третий день в комнатах всего 11°, котельная молчит", "heating"),
+        # A stopped boiler: a boiler house always, a home boiler with someone vulnerable.
+        ("Котельная на Заречной остановилась, девятиэтажки остались без тепла", "heating"),
+        ("Котёл сломался ночью, а у нас грудной ребёнок, помогите найти мастера", "heating"),
+        # A damaged or hissing gas pipe.
+        ("Трактор задел газовую трубу у забора на Луговой, свистит", "gas"),
+        ("Пробили газопровод при ремонте тротуара на Полевой", "gas"),
+        ("Возле колонки что-то шипит, похоже газ идёт из трубы", "gas"),
+        # Water rising or standing in yards.
+        ("Ручей вышел из берегов, огороды по Береговой затоплены", "flood"),
+        ("Вода в балке прибывает, у крайних хат уже по щиколотку", "flood"),
+        ("После ливня вода во дворах по Речной, сараи стоят в воде", "flood"),
+        # A deep road collapse.
+        ("Провалилась дорога у моста, дыра глубиной полтора метра", "collapse"),
+        ("На выезде промоина глубиной 2 м, ночью не видно", "collapse"),
+        ("Провал грунта на обочине у остановки, яма в рост человека глубиной", "collapse"),
+        # A branch or trunk on wires, about to fall.
+        ("Сук тополя лежит на проводах над тротуаром у аптеки", "collapse"),
+        ("Огромная ветка держится на волоске над входом в садик", "collapse"),
+        # An ambulance that has not come.
+        ("Соседка упала, вызвали скорую сорок минут назад — так и нет", "injury"),
+        ("Скорая к деду всё ещё не приехала, ему очень плохо", "injury"),
+    ],
+)
+def test_general_emergencies(text: str, reason: str) -> None:
+    result = screen(text)
+    assert reason in result.high_importance_reasons, (text, result.high_importance_reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Quality, not absence; warm enough; the weather outdoors.
+        "Радиаторы еле тёплые в поликлинике, пациенты сидят в пальто",
+        "В квартире 19 градусов, это по нормам?",
+        "На улице +12, а отопление уже включили, жарко",
+        "Котёл на обслуживание когда можно записать?",
+        # Past, recurring, standing.
+        "Два года назад нас затопило, канаву так и не почистили",
+        "Каждую зиму на Полевой горит сухой камыш, примите меры заранее",
+        "Берег у моста подмыло, надо укрепить, пока не поздно",
+        "Забор у школы покосился, но держится пока, поправьте",
+        "Третий раз за неделю пропадает свет вечерами, кто за это отвечает",
+        # A reproach or a threat to the administration, not an event.
+        "Вы опять отключаете газ без предупреждения, когда это кончится",
+        "Только попробуйте зимой отключить тепло — подожгу вашу контору",
+        # Memorials and dug roads; a shallow pit.
+        "Обелиск погибшим землякам зарос травой, покосите к празднику",
+        "Дорогу на кладбище размыло, не проехать на машине",
+        "Яма на Садовой глубиной сантиметров десять, колесо бьёт",
+    ],
+)
+def test_not_now_or_not_emergency(text: str) -> None:
+    result = screen(text)
+    assert not result.high_importance, (text, result.high_importance_reasons)
