@@ -34,9 +34,42 @@ _STOPWORD_TEXT = """и в во не что он на я с со как а то �
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+# A capitalised word after a place preposition or a street marker is a place name («на
+# Набережной», «в переулке Школьном», «по Садовой»): it says where, not what about.
+_PLACE_BEFORE_TEXT = """на по у возле около напротив в во из до от за ул улица улице улицу улицы
+    пер переулок переулке переулка пл площадь площади пр просп проспект проспекте мкр микрорайон
+    микрорайоне наб набережная набережной"""
+_PLACE_BEFORE = frozenset(_PLACE_BEFORE_TEXT.split())
+_TITLE_RE = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?")
+
+
 def lemmas(text: str) -> list[str]:
-    """Lemmas of every word of the text, in order (short words kept for phrases)."""
-    return [morph.lemma(m.group(0).lower()) for m in _WORD_RE.finditer(text)]
+    """Lemmas of every word of the text, in order (short words kept for phrases).
+
+    Place names (a capitalised adjective or weak clue after a place preposition) become "" so
+    that a street called «Школьная» or «Набережная» does not vote for a topic.
+    """
+    out: list[str] = []
+    prev = ""
+    for m in _WORD_RE.finditer(text):
+        word = m.group(0)
+        low = word.lower()
+        lem = morph.lemma(low)
+        if prev in _PLACE_BEFORE and _TITLE_RE.fullmatch(word) and _place_name(low, lem):
+            lem = ""
+        out.append(lem)
+        prev = low
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _place_name(low: str, lem: str) -> bool:
+    """Could this capitalised word be a street or settlement name rather than a topic clue?
+    Adjectives («Школьной») always; nouns only when they are weak clues («Набережной»)."""
+    if morph.pos(low) in ("ADJF", "PRTF"):
+        return True
+    weights = _rules()[0].get(lem, {})
+    return not weights or max(weights.values()) < 3
 
 
 @lru_cache(maxsize=100_000)
@@ -80,7 +113,7 @@ def rule_scores(
     """
     words, phrases = _rules()
     seq = lems if lems is not None else lemmas(text)
-    raw: dict[str, float] = dict(extra or {})
+    raw: dict[str, float] = {}
     used = [False] * len(seq)
     lengths = sorted({len(p) for p in phrases}, reverse=True)
     for n in lengths:
@@ -109,7 +142,22 @@ def rule_scores(
         factor = 1.0 if seen[lem] == 1 else 0.5
         for topic, weight in hit.items():
             raw[topic] = raw.get(topic, 0.0) + weight * factor
-    return _normalise(raw)
+    return _normalise(_with_emergency(raw, extra or {}))
+
+
+# An emergency keeps the topic of its object: a burst pipe flooding a flat is utilities, an open
+# manhole is utilities however urgent. The emergency's own topic counts in full only when the
+# words say nothing else, or already point at it; next to another object it is a mere hint.
+_EMERGENCY_HINT = 0.4
+
+
+def _with_emergency(raw: Mapping[str, float], extra: Mapping[str, float]) -> dict[str, float]:
+    out = dict(raw)
+    for topic, weight in extra.items():
+        other_objects = any(v > 0 for t, v in raw.items() if t != topic)
+        factor = _EMERGENCY_HINT if other_objects and raw.get(topic, 0.0) <= 0 else 1.0
+        out[topic] = out.get(topic, 0.0) + weight * factor
+    return out
 
 
 def _normalise(raw: Mapping[str, float]) -> dict[str, float]:

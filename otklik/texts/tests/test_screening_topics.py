@@ -97,3 +97,56 @@ def test_untrained_model_predicts_nothing() -> None:
     assert model.size == 0
     assert model.predict("яма") is None
     assert screen("яма на дороге", topic_model=model, min_examples=0).topic == "roads"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # utilities: sewerage, septic tanks, manholes, power poles and lines — also when urgent
+        ("Из колодца на Полевой бьют нечистоты, весь двор залило, срочно!", "utilities"),
+        ("Когда приедет машина откачать выгребную яму? Записались ещё в понедельник", "utilities"),
+        ("Трубопровод прорвало, вода заливает подвал многоэтажки", "utilities"),
+        ("Опора ЛЭП за огородами покосилась, провода провисли", "utilities"),
+        ("Крышки на люке нет уже неделю, прикройте хоть чем-нибудь", "utilities"),
+        # roads: bridges, crossings, snow and ice
+        ("Мостик через балку совсем прогнил, на машине боимся ехать", "roads"),
+        ("Сугробы по колено, когда будет расчистка?", "roads"),
+        ("Гололед страшный, посыпьте хоть песком спуск к переезду", "roads"),
+        # culture_sport: rinks, fêtes, horse races
+        ("Зальют ли хоккейную коробку к декабрю?", "culture_sport"),
+        ("Будут ли в этом году народные гуляния на Масленицу?", "culture_sport"),
+        ("Где записаться на лыжную секцию для подростков?", "culture_sport"),
+        # health: an ambulance, a paramedic
+        ("Вызвали скорую к соседке, ждём второй час, у неё приступ", "health"),
+        # safety: smoke from burning, fireworks at night, river floods, road accidents
+        ("Сосед каждый вечер жжёт костёр из пластика, дым в окна", "safety"),
+        ("Петарды взрывают до трёх ночи, дети не спят", "safety"),
+        ("Река поднялась, подтопило огороды на окраине, эвакуируйте стариков", "safety"),
+        ("ДТП на повороте у элеватора, машина перевернулась", "safety"),
+        # land_property: abandoned houses, grazing, building rules
+        ("Бесхозный дом разваливается, хозяин умер, кто его снесёт?", "land_property"),
+        ("Где разрешён выпас коров? Пастуха в этом году нет", "land_property"),
+        # social: a subsidy beats the commodity it is for; privileged groups
+        ("Когда перечислят субсидию на дрова?", "social"),
+        ("Льготникам в этом году будут давать уголь?", "social"),
+        # transport: the fare is transport even with «проезд» in it
+        ("Стоимость проезда в пригородном подняли на 20 рублей", "transport"),
+        # waste
+        ("Мусорщики опять порвали мешки и всё раскидали", "waste"),
+    ],
+)
+def test_general_vocabulary_of_each_topic(text: str, topic: str) -> None:
+    assert screen(text).topic == topic, text
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # a street named like a topic word is a place, not the topic
+        ("Поставьте лежачего полицейского на Школьной у дома 3", "roads"),
+        ("На Парковой опять нет воды", "utilities"),
+        ("По Садовой мусор не вывозят вторую неделю", "waste"),
+    ],
+)
+def test_street_names_do_not_vote(text: str, topic: str) -> None:
+    assert screen(text).topic == topic, text
