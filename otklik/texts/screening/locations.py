@@ -18,7 +18,10 @@ import pymorphy3
 from otklik.texts import morph
 
 _CAP = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?"
-_NAME = rf"(?:\d{{1,3}}-?(?:го|й|я|ой|ая|ий|ый|ей)?\s+)?{_CAP}(?:\s+{_CAP})?"
+_NAME = (
+    rf"(?:\d{{1,3}}\s+лет\s+{_CAP}|"  # «40 лет Победы», «50 лет Октября»
+    rf"(?:\d{{1,3}}-?(?:го|й|я|ой|ая|ий|ый|ей)?\s+)?{_CAP}(?:\s+{_CAP})?)"
+)
 _HOUSE = r"(?:,?\s*(?:д\.|дом\w*|д|№)?\s*№?\s*(\d{1,4}(?:[а-дА-Д](?![а-яё])|\s[а-дА-Д](?![а-яёА-ЯЁ]|\s+[а-яёА-ЯЁ]))?(?:/\d{1,4})?)(?![\d.,]?\d|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|м\b|км|%|раз|дн|сут|сантим|см|тонн|кг|шт|°)))"
 # Street kinds: (regex of the marker, canonical abbreviation, grammatical gender of the noun).
 _STREET_KINDS: tuple[tuple[str, str, str], ...] = (
@@ -36,7 +39,9 @@ _STREET_KINDS: tuple[tuple[str, str, str], ...] = (
 _SETTLEMENT_KINDS: tuple[tuple[str, str, str], ...] = (
     (r"ст\.|ст-ца|станиц[аеуыи]|станицей", "ст.", "femn"),
     (r"х\.|хут\.|хутор(?:а|е|у|ом)?", "х.", "masc"),
-    (r"пос\.|п\.|пгт\.?|пос[её]л(?:ок|ка|ке|ку|ком)", "пос.", "masc"),
+    (r"пгт\.?", "пгт", "masc"),
+    (r"пос\.|п\.|пос[её]л(?:ок|ка|ке|ку|ком)", "пос.", "masc"),
+    (r"дер\.|деревн(?:я|и|е|ю|ей)", "д.", "femn"),
     (r"с\.|сел[оаеу]|селом", "с.", "neut"),
     (r"аул(?:а|е|у|ом)?", "аул", "masc"),
     (r"г\.|город(?:а|е|у|ом)?", "г.", "masc"),
@@ -54,7 +59,7 @@ _BARE_RE = re.compile(
 # kind after a place preposition. Only surnames in the genitive (-ова, -ина …) and feminine
 # adjectives (-ой, -ей) are taken, so «на Кубани» or «на Новый год» stay out.
 _BARE_NAME_RE = re.compile(
-    r"(?<![А-ЯЁа-яё])(?i:на|по|с|со|у|возле|около|напротив|угол|углу|перекр[её]ст\w*|пересечени\w*|и)\s+"
+    r"(?<![А-ЯЁа-яё])(?i:на|по|с|со|у|возле|около|напротив|угол|углу|перекр[её]ст\w*|пересечени\w*|и)\s+(?:(?i:всей|всю|всему|самой|самую)\s+)?"
     r"([А-ЯЁ][а-яё]+(?:ова|ева|ёва|ина|ына|ского|цкого|ской|цкой|ной|вой|рой|жной|чной|дной)|"
     r"Мира|Победы|Шевченко|Свободы|Дружбы|Октября|Революции|Коммуны|Труда|Космонавтов|Партизан)"
     r"(?:\s*,?\s*(\d{1,4}[а-д]?)(?![\d.,]?\d|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|км|%|раз|дн|сут|см|кг|шт|°)))?\b"
@@ -62,7 +67,18 @@ _BARE_NAME_RE = re.compile(
 _NOT_STREETS = frozenset({"Москвы", "России", "Кубани", "Динской", "Краснодарской", "Ивановой", "Петровой", "Главой"})
 # «15-й квартал», «квартал 5».
 _QUARTER_RE = re.compile(r"\b(\d{1,3})\s*-?\s*(?:й|ый|ий|ом|м)?\s+квартал\w*|\bквартал\w*\s+(?:№\s*)?(\d{1,3})\b")
-_NEAR_HOUSE_RE = re.compile(r"^\s*,?\s*(?:\S+\s+){0,3}?(?:возле|у|около|напротив|рядом\s+с|за|перед|между)\s+(?:дом(?:а|ом)?|д\.)\s*№?\s*(\d{1,4}(?:\s?[а-дА-Д](?![а-яё]))?(?:/\d{1,4})?)")
+_NEAR_HOUSE_RE = re.compile(
+    r"^\s*,?\s*(?:\S+\s+){0,3}?(?:возле|у|около|напротив|рядом\s+с|за|перед|между)\s+"
+    r"(?:(?:дом(?:а|ом)?|д\.)\s*№?\s*(\d{1,4}(?:\s?[а-дА-Д](?![а-яё]))?(?:/\d{1,4})?)|"
+    r"(\d{1,4}[а-д]?)(?:-?(?:го|м|ого))?\s+дом(?:а|ом)?\b)"
+)
+# «у дома 6 на ул. Мира», «в подъезде дома 5 на Строителей», «дом 4 по Строителей»: the
+# house named just before the street.
+_HOUSE_BEFORE_RE = re.compile(
+    r"(?:\bдом(?:а|е|у|ом)?|\bд\.)\s*№?\s*(\d{1,4}[а-д]?)(?:/\d{1,4})?\s+(?:на|по)\s+$",
+    re.IGNORECASE,
+)
+_STREET_ABBRS = ("ул. ", "пер. ", "пр-т ", "б-р ", "пл. ", "проезд ", "ш. ", "туп. ", "мкр ", "наб. ")
 
 
 def _compile(kinds: tuple[tuple[str, str, str], ...], house: bool) -> list[tuple[re.Pattern[str], str, str]]:
@@ -80,7 +96,9 @@ def _marker_ci(kinds: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str,
 
 
 _STREET_RES = _compile(_marker_ci(_STREET_KINDS), house=True)
-_SETTLEMENT_RES = _compile(_marker_ci(_SETTLEMENT_KINDS), house=False)
+# «в д. Ивановка»: «д.» before a capitalised name is a village (before a number it is a house);
+# lower case only, since a capital «Д.» is usually an initial.
+_SETTLEMENT_RES = _compile((*_marker_ci(_SETTLEMENT_KINDS), (r"д\.", "д.", "femn")), house=False)
 
 
 @lru_cache(maxsize=20_000)
@@ -96,6 +114,22 @@ def _nominative(word: str, gender: str) -> str:
     return word
 
 
+@lru_cache(maxsize=20_000)
+def _noun_nominative(word: str) -> str:
+    """A feminine noun name in an oblique case put back into the nominative: a village
+    («в деревне Сосновке» → «Сосновка») or a noun that declines like an adjective («ул.
+    Набережной» → «Набережная»). Genitive names («ул. Победы») and plurals («д. Ключи») stay."""
+    parses = morph.analyzer().parse(word.lower())[:4]
+    if not parses or any(p.tag.case == "nomn" for p in parses):
+        return word
+    p = parses[0]
+    nf = str(p.normal_form)
+    if p.tag.POS == "NOUN" and p.tag.gender == "femn" and p.tag.number == "sing" and (
+            "Geox" in p.tag.grammemes or nf.endswith(("ая", "яя"))):
+        return nf[:1].upper() + nf[1:]
+    return word
+
+
 def _name(raw: str, gender: str) -> str | None:
     parts = raw.split()
     ordinal = ""
@@ -105,6 +139,8 @@ def _name(raw: str, gender: str) -> str | None:
         return None
     # «Красных Партизан», «Героя Иванова»: genitive names are kept; «Новая Жизнь» too.
     name = _nominative(parts[0], gender) if len(parts) == 1 else " ".join(parts)
+    if len(parts) == 1 and name == parts[0]:
+        name = _noun_nominative(name)
     return f"{ordinal} {name}".strip()
 
 
@@ -117,7 +153,7 @@ def _house(number: str | None) -> str:
 _WORD_RE = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?")
 _NUMBER_AFTER_RE = re.compile(
     r"\s*,?\s*(?:д\.|дом\w*|№)?\s*(\d{1,4}(?:[а-дА-Д]|\s[а-дА-Д](?!\s*[А-ЯЁа-яё]))?(?:/\d{1,4})?)"
-    r"(?![\d.,]?\d|[а-яё]|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|м\b|км|%|раз|дн|сут"
+    r"(?![\d.,]?\d|[а-яёa-zA-Z]|\s*(?:год|лет|час|мин|руб|р\.|человек|чел|метр|м\b|км|%|раз|дн|сут"
     r"|сантим|см|тонн|кг|шт|°|-?(?:го|й|я|е|м|х)\b))"
 )
 # Cases each place preposition governs (a street after «на»/«по», a settlement after «в»/«из»).
@@ -212,6 +248,33 @@ def _settlement_name(word: str, cases: frozenset[str], nxt: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=20_000)
+def _people_genitive(word: str) -> bool:
+    """«Металлургов», «Строителей», «Шахтёров»: people (not a family name) in the genitive
+    plural, the way streets are named after a trade or a group."""
+    parses = _parses(word.lower())
+    if not parses:
+        return False
+    p = parses[0]
+    return bool(
+        p.tag.POS == "NOUN" and "anim" in p.tag.grammemes and p.tag.number == "plur"
+        and p.tag.case == "gent" and not ({"Surn", "Name", "Patr"} & p.tag.grammemes)
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _town_name(word: str, cases: frozenset[str]) -> str | None:
+    """«до Барнаула», «по Ишиму», «из Омска»: a masculine place name that is not a region
+    (regions like «Крым», «Алтай» are singularia tantum to the dictionary) is a town."""
+    for p in _parses(word.lower())[:2]:
+        tag = p.tag
+        if tag.POS == "NOUN" and "Geox" in tag.grammemes and tag.gender == "masc" and (
+                tag.number == "sing" and "Sgtm" not in tag.grammemes and tag.case in cases):
+            nf = str(p.normal_form)
+            return f"г. {nf[:1].upper()}{nf[1:]}"
+    return None
+
+
 def _grammar_places(text: str, add: Callable[[int, int, str], None]) -> None:
     words = list(_WORD_RE.finditer(text))
     for k, m in enumerate(words):
@@ -242,9 +305,18 @@ def _grammar_places(text: str, add: Callable[[int, int, str], None]) -> None:
                 add(m.start(), end if number else m.end(),
                     f"ул. {name}, {number}" if number else f"ул. {name}")
                 continue
+        if street_cases is not None and word[0].isupper() and _people_genitive(word):
+            # «на Металлургов», «по Строителей»: a street named after people of a trade
+            add(m.start(), end if number else m.end(),
+                f"ул. {word}, {number}" if number else f"ул. {word}")
+            continue
         place_cases = _PLACE_PREPS.get(prep)
         if place_cases is not None and word[0].isupper() and not number:
-            place = _settlement_name(word, place_cases, nxt)
+            place = _settlement_name(word, place_cases, nxt) or _town_name(word, place_cases)
+            if place is not None:
+                add(m.start(), m.end(), place)
+        elif prep == "по" and word[0].isupper() and not number:
+            place = _town_name(word, frozenset({"datv"}))
             if place is not None:
                 add(m.start(), m.end(), place)
 
@@ -258,6 +330,16 @@ def _unshout(text: str) -> str:
     return re.sub(r"[А-ЯЁA-Z]+", lambda m: m.group()[:1] + m.group()[1:].lower(), text)
 
 
+def _house_near(text: str, start: int, end: int) -> str:
+    """The house of a street named without a number: just after it («на Мира у дома 6»,
+    «напротив 8 дома») or just before it («у дома 6 на ул. Мира»)."""
+    near = _NEAR_HOUSE_RE.match(text[end : end + 60])
+    if near:
+        return _house(near.group(1) or near.group(2))
+    before = _HOUSE_BEFORE_RE.search(text[max(0, start - 40) : start])
+    return _house(before.group(1)) if before else ""
+
+
 def extract(text: str) -> tuple[str, ...]:
     """Canonical places in order of appearance, without duplicates."""
     text = _unshout(text)
@@ -267,6 +349,10 @@ def extract(text: str) -> tuple[str, ...]:
     def add(start: int, end: int, value: str) -> None:
         if any(a <= start < b for a, b in taken):
             return
+        if value.startswith(_STREET_ABBRS) and "," not in value:
+            number = _house_near(text, start, end)
+            if number:
+                value = f"{value}, {number}"
         taken.append((start, end))
         found.append((start, value))
 
@@ -280,13 +366,7 @@ def extract(text: str) -> tuple[str, ...]:
             if name is None:
                 continue
             number = _house(m.group(2))
-            end = m.end()
-            if not number:
-                near = _NEAR_HOUSE_RE.match(text[m.end() : m.end() + 60])
-                if near:
-                    number = _house(near.group(1))
-                    end = m.end() + near.end()
-            add(m.start(), end, f"{abbr} {name}, {number}" if number else f"{abbr} {name}")
+            add(m.start(), m.end(), f"{abbr} {name}, {number}" if number else f"{abbr} {name}")
     for pattern, abbr, gender in _SETTLEMENT_RES:
         for m in pattern.finditer(text):
             between = text[m.start() : m.start(1)]

@@ -66,3 +66,36 @@ def test_streets_named_without_their_kind(text: str, expected: tuple[str, ...]) 
 @pytest.mark.parametrize("text", ["Лучшие дороги на Кубани", "Подарки на Новый год детям", "Всей улицей. Терпение кончилось"])
 def test_no_street_without_a_street_name(text: str) -> None:
     assert screen(text).locations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # villages: «д.», «деревня» in any case, the name back in the nominative
+        ("Из д. Лебедевка не вывозят мусор", ("д. Лебедевка",)),
+        ("В деревне Васильевке третий день нет газа", ("д. Васильевка",)),
+        ("Дорогу в деревню Михайловку размыло", ("д. Михайловка",)),
+        ("Иванов Д. Сергеевич обещал приехать", ()),
+        # «пгт» stays «пгт»
+        ("В пгт Южный закрыли аптеку", ("пгт Южный",)),
+        # towns after a place preposition, regions are not towns
+        ("Маршрутка до Тобольска ходит раз в день", ("г. Тобольск",)),
+        ("Возим детей в бассейн в г. Курган", ("г. Курган",)),
+        ("Летом ездили в Крым", ()),
+        # streets named after a trade or a group, and by a date
+        ("На Энергетиков нет воды", ("ул. Энергетиков",)),
+        ("По Машиностроителей 12 не вывезли мусор", ("ул. Машиностроителей, 12",)),
+        ("Жалоба на ул. 50 лет Октября", ("ул. 50 лет Октября",)),
+        # a noun that declines like an adjective goes back to the nominative
+        ("Скамейки на ул. Береговой и ул. Набережной сломаны", ("ул. Береговая", "ул. Набережная")),
+        ("Фонари не горят по всей Луговой", ("ул. Луговая",)),
+        # the house named before or after the street
+        ("В подвале дома 14 на ул. Гоголя вода", ("ул. Гоголя, 14",)),
+        ("Провалился асфальт на Полевой напротив 12 дома", ("ул. Полевая, 12",)),
+        ("Дом 9 по Пушкина без света", ("ул. Пушкина, 9",)),
+        # a number glued to letters is not a house
+        ("На Кирова 2x в день отключают свет", ("ул. Кирова",)),
+    ],
+)
+def test_villages_towns_and_more_street_forms(text: str, expected: tuple[str, ...]) -> None:
+    assert screen(text).locations == expected, text
