@@ -38,7 +38,8 @@ PHONE_RE = re.compile(
 # Legal citations carry dates and numbers that are no time, amount or house.
 CITATION_RE = re.compile(
     r"\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}|№\s*[\w./-]+|\b(?:ст|стать\w*|пункт\w*|п|ч|част\w*)\.?\s*"
-    r"\d[\d.]*|\b\d{2,4}-(?:ФЗ|КЗ|ФКЗ)\b|\bСП\s+[\d.]+",
+    r"\d[\d.]*|\b\d{2,4}-(?:ФЗ|КЗ|ФКЗ|ЗС|ОЗ)\b|\bСП\s+[\d.]+"
+    r"|\b(?:ГОСТ(?:\s+Р)?|СанПиН|СНиП)\s+[\d.-]*\d",
     re.IGNORECASE,
 )
 # Any statement of time (or a refusal, which answers «когда» too).
@@ -112,6 +113,8 @@ _NOT_ACTION = frozenset({"благодарить", "приглашать", "пр
                          "радовать", "ценить", "извинить", "прийти", "написать", "позвонить",
                          "обратиться", "подписаться", "доводить", "довести", "осуществляться",
                          "проводиться", "вестись"})
+CONSIDER = frozenset({"рассмотреть", "рассматривать", "рассматриваться", "учесть", "учитывать",
+                       "изучить", "изучать", "проработать", "прорабатывать"})
 # «Опубликовано на сайте», «висит на остановке»: where a thing is, not what was done («разместили
 # ваше объявление» is).
 _POINTER_VERBS = frozenset({"опубликовать", "разместить", "размещать", "публиковать", "вывесить",
@@ -197,9 +200,12 @@ def _has_action(doc: Doc, sent: Sent, hits: _Hits) -> bool:
     if hits.any("refusal", sent) or hits.any("resolved", sent):
         return True
     skip = hits.spans_in(sent)
-    for tok in _words(doc, sent):
+    words = _words(doc, sent)
+    for k, tok in enumerate(words):
         if skip and any(a <= tok.start < b for a, b in skip):
             continue
+        if tok.lemma == "быть" and k + 1 < len(words) and words[k + 1].lemma in CONSIDER:
+            continue  # «будет рассмотрено»: a promise to consider, no action yet
         if tok.lemma in _PLAN_LEMMAS:
             return True
         t = _verb_tag(tok)

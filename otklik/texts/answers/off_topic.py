@@ -67,6 +67,10 @@ _DEFLECTION_RE = re.compile(
 _SUBSTANCE = frozenset(["бюджет", "деньги", "денежный", "средство", "финансирование", "подрядчик", "смета", "программа", "заявка", "контракт", "торги", "план", "планировать", "проект"])
 
 
+_EMPTY_FILLERS = frozenset({answer_content.COURTESY, answer_content.POINTER,
+                            answer_content.REMINDER})
+
+
 def _data(name: str) -> str:
     return resources.files(__package__).joinpath("data", name).read_text("utf-8")
 
@@ -328,6 +332,14 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
                         "Ответ состоит из общих слов (спасибо, обращение принято, следите за "
                         "новостями) и не отвечает на вопрос автора. Ответьте по существу.", None)]
 
+    parts = answer_content.analyse(doc, formula=formula)
+    if parts and all(c.filler in _EMPTY_FILLERS for c in parts) and any(
+            c.filler in (answer_content.REMINDER, answer_content.POINTER) for c in parts):
+        # «Напоминаем, что показания счётчиков …» to a complaint: a reminder is not an answer.
+        return [Finding(CODE, ERROR, start, end,
+                        "Ответ — напоминание или ссылка, а не ответ на вопрос автора. Ответьте "
+                        "по существу.", None)]
+
     if not shared_objects and q_topics and a_topics and not q_topics & a_topics:
         # Only a verb in common («отремонтируйте ворота» / «заменили качели»): another matter.
         shared = set()
@@ -354,7 +366,13 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
 
     if q_places:
         other_street = bool(q_places.streets and a_places.streets)
-        if not place_hit and (other_street or (not a_places and len(shared_objects) <= 1)):
+        # An answer on the same topic that tells what is done and when («тепло пошло в 6 утра»)
+        # need not repeat a street or a district; a house address («Красной, 15») names one
+        # object and should be confirmed.
+        answered = not q_places.numbers and demand_finding is None and bool(qa.intents) \
+            and bool(q_topics & a_topics) and _states_deed_and_time(doc, parts)
+        if not place_hit and (other_street or (not a_places and len(shared_objects) <= 1
+                                               and not answered)):
             return [Finding(
                 CODE, WARNING, start, end,
                 "В ответе не названо место (улица, дом), о котором спрашивал автор: проверьте, "
@@ -365,6 +383,18 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
     if demand_finding is not None:
         return [demand_finding]
     return []
+
+
+# «Будет рассмотрено при формировании плана на следующий год» promises only to consider.
+_CONSIDER = answer_content.CONSIDER
+
+
+def _states_deed_and_time(doc: Doc, parts: list[answer_content.SentenceContent]) -> bool:
+    """Whether one sentence tells what is (being) done and when, without a promise to consider."""
+    return any(
+        c.action and c.time and not any(t.lemma in _CONSIDER for t in doc.toks[s.first:s.last])
+        for s, c in zip(doc.sents, parts, strict=False)
+    )
 
 
 _DEMAND_MESSAGES = {

@@ -143,3 +143,32 @@ def test_a_reason_by_pronoun_is_not_off_topic() -> None:
     question = "Можно ли сделать пляж на речке у Набережной? Хоть песка привезти"
     answer = "Здравствуйте! Мы думаем над этим, но денег в бюджете нет. Подадим заявку в программу."
     assert off(answer, question) == []
+
+
+def _off(answer: str, question: str) -> list[Finding]:
+    return [f for f in check_answer(answer, question=question) if f.code == "off_topic"]
+
+
+def test_a_reminder_is_not_an_answer_to_a_complaint() -> None:
+    found = _off(
+        "Здравствуйте! Напоминаем, что оплатить вывоз мусора нужно до 10 числа через приложение.",
+        "Мусорный бак у нас во дворе не вывозят уже неделю, всё воняет!",
+    )
+    assert [f.severity for f in found] == ["error"]
+
+
+def test_a_promise_to_consider_with_a_vague_year_is_not_a_time() -> None:
+    found = _off(
+        "Здравствуйте! Освещение улиц ведётся по ГОСТ Р 55706-2013. Ваш участок будет рассмотрен "
+        "при подготовке плана.",
+        "Когда повесят фонари на Садовой? Темно ходить.",
+    )
+    assert found
+
+
+def test_deed_and_time_need_not_repeat_the_address() -> None:
+    found = _off(
+        "Здравствуйте! Аварийная бригада заменила трансформатор, свет дали в 14:00.",
+        "Когда дадут свет? Микрорайон Южный весь сидит без света с утра.",
+    )
+    assert found == []
