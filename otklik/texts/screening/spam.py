@@ -8,7 +8,10 @@ mention prices of bus tickets; a strong sign (easy-money offer, casino, loan ad)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from otklik.texts.morph import analyzer, lemma, pos
+from otklik.texts.screening.data_files import lines
 from otklik.texts.screening.result import Span
 
 SPAM_THRESHOLD = 2.0
@@ -34,6 +37,12 @@ _SIGNS: tuple[tuple[float, str], ...] = (
     (1.0, r"\b(?:лайк\w*|репост\w*|ставь\w*\s+класс|поделись|поделитесь)\b"),
     (1.5, r"\b(?:приз\w*|подар\w+)\b(?=.{0,60}\b(?:подпис|репост|лайк|участ|победител|розыгр|разыгр|выигр|условия))"),
     (1.5, r"\b(?:победител\w+\s+(?:будет|определ|выбер)|условия\s+(?:участия|конкурса|розыгрыша)|итоги\s+(?:конкурса|розыгрыша)\s+(?:подвед|объяв))"),
+    # Begging for votes in a contest: «проголосуйте за мою дочку».
+    (1.5, r"\b(?:проголосу\w+|голосу\w+|отда\w+\s+(?:сво\w+\s+)?голос\w*)\s+(?:\S+\s+){0,3}?за\s+(?:мо[юейгяи]\w*|наш\w*\s+(?:дочк|сын|внучк|внук|девочк|мальчик|малыш|команд|рисун|фото)\w*)"),
+    (1.0, r"\b(?:проголосу\w+|голосу\w+|голос\w*)\b(?=.{0,80}\b(?:конкурс\w*|рисун\w*|фото\w*|номинац\w*|участни\w*))"),
+    # Phishing: an account about to be blocked, confirm your data.
+    (1.5, r"\b(?:аккаунт\w*|учетн\w+\s+запис\w*|учётн\w+\s+запис\w*|профил\w*|страниц\w*|карт[аыу]|сч[её]т|кабинет\w*)\s+(?:\S+\s+){0,3}?(?:заблокир\w+|заморож\w+|удал[её]н\w*|ограничен\w*|взломан\w*)"),
+    (1.5, r"\b(?:подтверд\w+|верифицир\w+|обнов\w+|введите)\s+(?:сво\w+\s+)?(?:данн\w+|личност\w*|аккаунт\w*|учетн\w+|учётн\w+|паспортн\w+|реквизит\w*|код\w*)"),
     # Contact me privately / follow the link.
     (2.0, r"\b(?:пиш\w+\s+(?:мне\s+)?в\s+(?:лс|л\.с\.|личк\w+|личные|директ|direct|телегу|телеграм\w*|вотсап|ватсап|whatsapp|тг)|в\s+лс|в\s+личку|в\s+директ|пиши\s+\+|ссылк\w+\s+в\s+(?:профил|шапк|био|описани)\w*|в\s+шапке\s+профил\w*)"),
     (1.5, r"\b(?:переход\w*|жми|жмите|кликай|кликните|регистрируй\w*|зарегистрируй\w*|успей\w*|торопи\w*|спеши\w*)\b\s+(?:\S+\s+){0,3}?(?:по\s+ссылк\w+|ссылк\w*|сюда|здесь|на\s+сайт\w*)"),
@@ -43,8 +52,8 @@ _SIGNS: tuple[tuple[float, str], ...] = (
     (0.5, r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:site|online|xyz|top|club|shop|store|pro)\b"),
     (1.0, r"@[a-z0-9_]{4,}\b"),
     # Selling goods and services unrelated to the administration.
-    (2.0, r"\b(?:продам|продаю|продаём|продаем|куплю|скупаем|скупка|отдам\s+недорого|оптом\s+и\s+в\s+розницу|в\s+наличии|доставка\s+(?:по|бесплатн)\w*|бесплатная\s+доставка|распродаж\w*|скидк\w+\s+(?:до\s+)?\d+\s*%|закажи\w*|заказать\s+можно|звоните\s+по\s+(?:телефону|номеру))\b"),
-    (1.0, r"\b(?:недорого|дешево|дёшево|низкие\s+цены|выгодн\w+\s+цен\w*|цена\s+\d|скидк\w*|акци[яи]\s+(?:до|для|на)|оптом|прайс\w*|ассортимент\w*)\b"),
+    (2.0, r"\b(?:продам|продаю|продаём|продаем|куплю|скупаем|скупка|отдам\s+недорого|оптом\s+и\s+в\s+розницу|в\s+наличии|доставка\s+(?:по|бесплатн)\w*|бесплатная\s+доставка|распродаж\w*|скидк\w+\s+(?:до\s+)?\d+\s*%(?!\w)|закажи\w*|заказать\s+можно|звоните\s+по\s+(?:телефону|номеру))\b"),
+    (1.0, r"\b(?:недорого|дешево|дёшево|посуточно|почасово|от\s+производителя|на\s+заказ|под\s+заказ|низкие\s+цены|выгодн\w+\s+цен\w*|цена\s+\d|скидк\w*|акци[яи]\s+(?:до|для|на)|оптом|прайс\w*|ассортимент\w*)\b"),
     (1.0, r"\b(?:обращайтесь|звоните|пишите|звонить\s+по|тел\.|телефон\s+для\s+связи|оформить:|заказ\s+по)"),
     (1.0, r"\b(?:консультаци\w+\s+бесплатн\w*|бесплатн\w+\s+(?:юридическ\w+\s+)?консультаци\w*|под\s+ключ|гаранти[яи]|выезд\s+(?:мастера|в\s+день|по)|в\s+любое\s+время|с\s+доставкой|доставка\s+и\s+установка|установка|грузчик\w*|любой\s+сложности|в\s+любом\s+состоянии)\b"),
     (1.5, r"\b(?:изготовим|изготовление|установим|выполним|предлагаем|оказываем|спишем|доставим|привез[её]м|отремонтируем|бурение|сдам|сда[её]тся|сдаю|сниму|ищу\s+\d+\s+человек|в\s+команду|банкротств\w*|списани\w+\s+долг\w*|кредитн\w+\s+карт\w*|получите\s+выплат\w*|проверьте\s+право)\b"),
@@ -55,6 +64,79 @@ _SIGNS: tuple[tuple[float, str], ...] = (
     (1.0, r"(?:\+7|8)[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}"),
     (1.0, r"[💰💸🤑🎁🔥✅👉⚡💎🎰]"),
 )
+# A look-alike of a state or bank domain: «gosuslugi-proverka.ru», «sberbank-bonus.online».
+_BRAND_DOMAIN_RE = re.compile(
+    r"\b((?:[a-z0-9-]+\.)*[a-z0-9-]*(?:gosuslug|gos-uslug|sberbank|sber-|nalog|pfr|sfr|vtb|tinkoff|"
+    r"pochta|gibdd|mvd|fns|mosru|госуслуг|сбербанк)[a-z0-9а-я-]*(?:\.[a-z0-9а-я-]+)*\.(?:[a-z]{2,}|рф))\b",
+    re.IGNORECASE,
+)
+_OFFICIAL_DOMAINS = frozenset(
+    {"gosuslugi.ru", "www.gosuslugi.ru", "esia.gosuslugi.ru", "lk.gosuslugi.ru", "sberbank.ru",
+     "www.sberbank.ru", "online.sberbank.ru", "nalog.ru", "www.nalog.ru", "nalog.gov.ru",
+     "lkfl2.nalog.ru", "pfr.gov.ru", "sfr.gov.ru", "vtb.ru", "www.vtb.ru", "tinkoff.ru",
+     "www.tinkoff.ru", "pochta.ru", "www.pochta.ru", "gibdd.ru", "xn--90adear.xn--p1ai",
+     "мвд.рф", "госуслуги.рф", "mos.ru"}
+)
+LOOKALIKE_WEIGHT = 2.0
+
+# A classified advert: the message opens with a noun of goods or services («Вывоз мусора газелью»,
+# «Оградки на могилы»), its first clause has no verb and asks nothing, and it gives a contact or
+# an offer cue. A citizen writing «Вывоз мусора не производится» or «Ремонт дороги — когда?» has a
+# verb or a question.
+OFFER_WEIGHT = 2.0
+_OFFER_LEMMAS = frozenset(lines("spam_offers.txt"))
+_CONTACT_RE = re.compile(
+    r"(?:\+7|\b8)[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}|\b(?:пиш\w+|звон\w+|обращайтесь|"
+    r"в\s+лс|в\s+личк\w+|whatsapp|вотсап|ватсап|телеграм\w*|viber|вайбер)\b|t\.me/|@[a-z0-9_]{4,}|"
+    r"https?://|www\.",
+    re.IGNORECASE,
+)
+_OFFER_CUE_RE = re.compile(
+    r"\b(?:от\s+производителя|недорого|дешево|дёшево|скидк\w*|цен[аы]\w*|прайс\w*|в\s+наличии|на\s+заказ|"
+    r"под\s+заказ|под\s+ключ|гаранти\w*|выезд\w*|на\s+дому|любые\s+размеры|быстро\s+и\s+качественно|"
+    r"опыт\s+работы|доставк\w*)\b|\d\s*(?:₽|руб)",
+    re.IGNORECASE,
+)
+_REQUEST_LEMMAS = frozenset(
+    {"нужный", "нужно", "надо", "необходимо", "требоваться", "просить", "когда", "почему", "где",
+     "сколько", "кто", "зачем", "разве", "пожалуйста", "срочно", "опять", "снова", "нет"}
+)
+_CLAUSE_END_RE = re.compile(r"[.!?;:—\n]|,\s")
+
+
+def _lookalike_domain(text: str) -> re.Match[str] | None:
+    for m in _BRAND_DOMAIN_RE.finditer(text):
+        if m.group(1).lower() not in _OFFICIAL_DOMAINS:
+            return m
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def _offer_noun(word: str) -> bool:
+    """Some noun reading of the word is a good or a service («Спил» is also a verb form)."""
+    return any(
+        p.tag.POS == "NOUN" and p.normal_form.replace("ё", "е") in _OFFER_LEMMAS
+        for p in analyzer().parse(word)
+    )
+
+
+def _classified_offer(text: str) -> re.Match[str] | None:
+    """The opening noun phrase of a classified advert, when the message is one."""
+    if "?" in text:
+        return None
+    end = _CLAUSE_END_RE.search(text)
+    head = text[: end.start() if end else len(text)]
+    words = re.findall(r"[А-Яа-яЁё]+", head)
+    if not words or not _offer_noun(words[0]):
+        return None
+    for w in words[1:]:
+        if pos(w) in ("VERB", "INFN", "PRTS", "PRED") or lemma(w) in _REQUEST_LEMMAS:
+            return None
+    if not (_CONTACT_RE.search(text) or _OFFER_CUE_RE.search(text)):
+        return None
+    return re.match(r"\W*" + re.escape(words[0]), text)
+
+
 _SIGNS_RE: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
     (w, re.compile(p, re.IGNORECASE)) for w, p in _SIGNS
 )
@@ -78,9 +160,15 @@ _CITIZEN_LINK_RE = re.compile(
 )
 
 
+_CONTACT_ONLY = frozenset(
+    p for _w, p in _SIGNS_RE if p.pattern.startswith((r"(?:\+7|8)", r"\b(?:обращайтесь|звоните"))
+)
+
+
 def check(text: str) -> tuple[bool, tuple[Span, ...]]:
     """Whether the message is spam, and the stretches that made it so."""
     score = 0.0
+    contact = 0.0
     spans: list[Span] = []
     for weight, pattern in _SIGNS_RE:
         m = pattern.search(text)
@@ -88,8 +176,18 @@ def check(text: str) -> tuple[bool, tuple[Span, ...]]:
             span = Span(m.start(), m.end(), "spam")
             if weight <= 1.0 and _CITIZEN_LINK_RE.search(m.group(0)):
                 continue
-            score += weight
+            if pattern in _CONTACT_ONLY:
+                # A phone and «тел.»/«звоните» are one sign: a way to reach someone, which a lost
+                # dog or a citizen's request has too.
+                contact = max(contact, weight)
+            else:
+                score += weight
             spans.append(span)
+    score += contact
+    for weight, found in ((LOOKALIKE_WEIGHT, _lookalike_domain(text)), (OFFER_WEIGHT, _classified_offer(text))):
+        if found:
+            score += weight
+            spans.append(Span(found.start(), found.end(), "spam"))
     if score <= 0:
         return False, ()
     citizen = len({m.group(0).lower() for m in _CITIZEN_RE.finditer(text)})
