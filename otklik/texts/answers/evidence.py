@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
+from otklik.texts import morph
+
+from . import spelling
 from ._doc import Doc, Tok, tag
 from .findings import WARNING, Finding
 
@@ -16,15 +22,45 @@ _WORK_NOUNS = frozenset(["работа", "ремонт", "покос", "убор
 _FUTURE_OR_NOT = frozenset({"не", "бы", "будет", "будут", "будем", "буду", "будешь", "если",
                             "чтобы", "когда", "планируется", "планируем", "должен", "должна",
                             "должно", "должны", "может", "могут"})
+# Who else may have done it: the citizens, owners, a previous owner, a company of their own.
+_OTHERS = frozenset({"жильцы", "жильцами", "жители", "жителями", "собственник", "собственником",
+                     "собственники", "собственниками", "владелец", "владельцем", "хозяин",
+                     "хозяином", "сами", "самостоятельно", "гражданами", "соседи", "соседями"})
 _MESSAGE = (
     "Ответ сообщает о выполненной работе без вложений: приложите фото или видео «до» и «после»."
 )
 
 
+def _reading(doc: Doc, i: int, tok: Tok) -> tuple[str, str]:
+    """(form, lemma) of a word, through the spelling suggestion when it is misspelt:
+    «востановили» reports work as «восстановили» does."""
+    if tok.lemma in _WORK_VERBS or tok.lemma in _GENERIC_VERBS or spelling.is_correct(tok.text):
+        return tok.text, tok.lemma
+    prev = doc.toks[i - 1].lower if i > 0 and doc.toks[i - 1].is_word else None
+    fix = spelling.suggest(tok.lower, prev)
+    if fix is None or " " in fix:
+        return tok.text, tok.lemma
+    return fix, morph.lemma(fix)
+
+
+def _not_ours(doc: Doc, i: int, sent_first: int, sent_last: int) -> bool:
+    """«гараж построен до 2004 года», «дом построили в 1985 году» (a year two or more years ago):
+    a fact of the past, not the administration's work; «построен гражданами», «заменили жильцы»: someone else's."""
+    window = doc.toks[i + 1:min(sent_last, i + 5)]
+    for k, x in enumerate(window):
+        if re.fullmatch(r"(?:19|20)\d\d", x.text):
+            prev = window[k - 1].lower if k else doc.toks[i].lower
+            if prev == "до" or int(x.text) <= datetime.now(UTC).year - 2:
+                return True
+    before = doc.toks[max(sent_first, i - 4):i]
+    return any(x.lower in _OTHERS for x in before + window)
+
+
 def _claim(doc: Doc, i: int, tok: Tok) -> bool:
-    if tok.lemma not in _WORK_VERBS and tok.lemma not in _GENERIC_VERBS:
+    form, lemma = _reading(doc, i, tok)
+    if lemma not in _WORK_VERBS and lemma not in _GENERIC_VERBS:
         return False
-    t = tag(tok.text)
+    t = tag(form)
     if not ({"past", "perf"} <= t.grammemes and t.POS in ("VERB", "PRTS")):
         return False
     sent = doc.sent_of(i)
@@ -35,7 +71,9 @@ def _claim(doc: Doc, i: int, tok: Tok) -> bool:
         return False
     if any(x.lower in ("если", "чтобы") for x in doc.toks[sent.first:i]):
         return False
-    if tok.lemma in _GENERIC_VERBS:
+    if _not_ours(doc, i, sent.first, sent.last):
+        return False
+    if lemma in _GENERIC_VERBS:
         near = doc.toks[max(sent.first, i - 4):min(sent.last, i + 5)]
         return any(x.lemma in _WORK_NOUNS for x in near)
     return True

@@ -1,5 +1,7 @@
 """evidence: reported work without attachments asks for a photo."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from otklik.texts.answers import Finding, check_answer
@@ -33,3 +35,25 @@ def test_claims_without_attachment(claim: str) -> None:
 ])
 def test_no_claim(answer: str) -> None:
     assert ev(answer) == []
+
+
+def _ev(answer: str) -> list[Finding]:
+    return [f for f in check_answer(answer) if f.code == "evidence"]
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Люк на Садовой заминили вчера.",
+    "Здравствуйте! Скамейки в парке пакрасили в среду.",
+    f"Здравствуйте! Яму у школы засыпали щебнем в {datetime.now(UTC).year} году.",
+])
+def test_work_reported_even_misspelt(answer: str) -> None:
+    assert _ev(answer), answer
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Нужна выписка, что сарай построен до 1995 года.",
+    "Здравствуйте! Клуб построили в 1972 году, сейчас готовим проект ремонта.",
+    "Здравствуйте! Забор на меже установили сами соседи, спор решает суд.",
+])
+def test_past_facts_and_others_work_are_no_claim(answer: str) -> None:
+    assert _ev(answer) == []
