@@ -70,3 +70,16 @@ def test_general_emergencies(text: str, reason: str) -> None:
 def test_not_now_or_not_emergency(text: str) -> None:
     result = screen(text)
     assert not result.high_importance, (text, result.high_importance_reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Квартира 5, дом 12, звоните +7 928 111-22-33, по поводу счётчика",
+        "Памятник погибшим героям, у него горит вечный огонь, подметите",
+        "Вода в речке поднялась немного, рыбаки довольны",
+    ],
+)
+def test_lookalikes_of_new_rules(text: str) -> None:
+    result = screen(text)
+    assert not result.high_importance, (text, result.high_importance_reasons)
