@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from otklik.texts import morph
+
 from ._doc import Doc, Tok, all_tags
 from .findings import ERROR, WARNING, Finding
 
@@ -357,10 +359,59 @@ def _relative_clause_close(doc: Doc) -> Iterator[Finding]:
                           "," + doc.text[prev.end : second.end])
 
 
+# Participles that work as plain adjectives or determiners: «в следующий раз», «данный».
+_ADJ_LIKE_PARTICIPLES = frozenset({
+    "следующий", "будущий", "бывший", "настоящий", "данный", "текущий", "предыдущий",
+    "соответствующий", "подходящий", "уважаемый", "любимый", "необходимый", "независимый",
+    "называемый", "многоуважаемый", "прошедший", "вышеуказанный", "указанный", "нижеследующий",
+})
+
+
+def _parse_lemma(word: str, t: object) -> str:
+    """The dictionary form of the parse of ``word`` with tag ``t``."""
+    for p in morph.analyzer().parse(word):
+        if p.tag == t:
+            return str(p.normal_form).replace("ё", "е")
+    return word
+
+
+def _participle_comma(doc: Doc) -> Iterator[Finding]:
+    """«Деревья растущие под проводами …»: a participle with its own words right after the noun
+    it agrees with (number and case, gender in the singular) opens a participial phrase, which
+    takes a comma. Only when both parses are the likeliest ones and the participle is followed by
+    a dependent word, never by a mark or «и»."""
+    toks = doc.toks
+    for i in range(len(toks) - 2):
+        noun, part, dep = toks[i], toks[i + 1], toks[i + 2]
+        if not (noun.is_word and part.is_word and dep.is_word and noun.prose and part.prose):
+            continue
+        if doc.text[noun.end:part.start].strip():
+            continue  # a mark between them already
+        if part.pos not in ("PRTF", "ADJF") or noun.pos != "NOUN":
+            continue
+        if dep.lower in _CONJUNCTIONS or (dep.pos == "NOUN" and dep.text[:1].isupper()):
+            continue
+        pair = next(((p, n) for p in all_tags(part.text) if p.POS == "PRTF"
+                     and _parse_lemma(part.text, p) not in _ADJ_LIKE_PARTICIPLES
+                     for n in all_tags(noun.text) if n.POS == "NOUN" and p.case == n.case
+                     and p.number == n.number and not (n.number == "sing" and p.gender
+                                                       and n.gender and p.gender != n.gender)),
+                    None)
+        if pair is None:
+            continue
+        p_tag = pair[0]
+        if any(t.POS in ("NOUN", "ADJF", "PRTF") and t.case == p_tag.case
+               and t.number == p_tag.number for t in all_tags(dep.text)):
+            continue  # «вида разрешённого использования»: it is the next noun's attribute
+        yield Finding(CODE, ERROR, noun.end, part.end,
+                      f"Причастный оборот «{part.text} …» после слова «{noun.text}» выделяется "
+                      "запятыми.", "," + doc.text[noun.end:part.end])
+
+
 def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     found: list[Finding] = []
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
-                _relative_clause_close(doc)):
+                _relative_clause_close(doc), _participle_comma(doc)):
         found.extend(gen)
     return found

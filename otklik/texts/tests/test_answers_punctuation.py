@@ -115,3 +115,28 @@ def test_closed_or_coordinated_relative_clause_is_fine() -> None:
         "Дома подключат, которые построены после 2020 года.",
     ):
         assert [f for f in check_answer(text) if f.code == "punctuation"] == [], text
+
+
+def _punct(answer: str) -> list[Finding]:
+    return [f for f in check_answer(answer) if f.code == "punctuation"]
+
+
+@pytest.mark.parametrize(("answer", "participle"), [
+    ("Здравствуйте! Машины стоящие на газоне мы сфотографировали.", "стоящие"),
+    ("Здравствуйте! Трубу проложенную вдоль забора заменят в июне.", "проложенную"),
+    ("Здравствуйте! Жителям пострадавшим от паводка выплатят помощь.", "пострадавшим"),
+])
+def test_participial_phrase_after_noun_needs_comma(answer: str, participle: str) -> None:
+    found = [f for f in _punct(answer) if participle in f.message]
+    assert found and found[0].severity == "error"
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Машины, стоящие на газоне, мы сфотографировали.",
+    "Здравствуйте! Договор с управляющей компанией продлён до мая.",
+    "Здравствуйте! Смена вида разрешённого использования занимает месяц.",
+    "Здравствуйте! Приходите в следующий вторник.",
+    "Здравствуйте! Ответ в письме следующим образом объясняет расчёт.",
+])
+def test_no_participial_comma_needed(answer: str) -> None:
+    assert _punct(answer) == []
