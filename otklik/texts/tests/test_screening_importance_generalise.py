@@ -83,3 +83,20 @@ def test_not_now_or_not_emergency(text: str) -> None:
 def test_lookalikes_of_new_rules(text: str) -> None:
     result = screen(text)
     assert not result.high_importance, (text, result.high_importance_reasons)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Мужчина упал в траншею у газовой, не может выбраться, холодно", "injury"),
+        ("Внучка пропала, ушла из садика одна, ищем всей улицей", "injury"),
+        ("Скорую ждём уже второй час, отцу плохо с сердцем", "injury"),
+        ("На Полевой из-под асфальта бьёт кипяток, пар, дети рядом", "flood"),
+    ],
+)
+def test_people_in_danger_and_scalding(text: str, reason: str) -> None:
+    assert reason in screen(text).high_importance_reasons, text
+
+
+def test_past_ambulance_delay_is_not_an_emergency() -> None:
+    assert not screen("Скорая в прошлом месяце ехала к соседу час, когда будет своя подстанция?").high_importance

@@ -59,3 +59,7 @@ def test_contact_signs_are_one_sign() -> None:
     assert len(spam._CONTACT_ONLY) == 2
     # A lost dog with «тел.» and a phone is not an advert.
     assert not screen("Пропала собака, рыжая, откликается на Тузик. Тел. 8 900 123-45-67").spam
+
+
+def test_citizen_selling_with_a_question_to_the_administration_is_not_spam() -> None:
+    assert not screen("Продаю гараж, а в кадастре не та площадь, куда обращаться?").spam
