@@ -18,6 +18,13 @@ Semantics (whole seconds; sub-second parts of inputs are dropped):
   the end of the previous interval: the same working position).
 * ``between(a, b) = W(b) - W(a)`` (negative when ``b < a``).
 * Halving for high importance is done on working time: callers pass ``duration / 2``.
+
+Span. The arrays cover the years of the production calendar, no more: a moment outside
+raises :class:`OutOfCalendar` (``before`` tells which end), as does a deadline past the
+end. :meth:`WorkCalendar.extended_to` gives the same working time continued by
+provisional years; extension is explicit (and cached) because it rebuilds the arrays.
+A span must lie within years 2..9998, so that every moment of it and its UTC reading
+stay inside the range of :class:`datetime`.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ._calendar import DayKind, OutOfCalendar, ProductionCalendar
+from ._calendar import DayKind, OutOfCalendar, ProductionCalendar, outside, ru_date
 from ._schedule import Hours, WeeklySchedule, check_hours
 
 __all__ = ["CountedInterval", "Explanation", "WorkCalendar"]
@@ -93,6 +100,9 @@ class Explanation:
         return out
 
 
+_FIRST_YEAR, _LAST_YEAR = 2, 9998
+
+
 def _schedule_versions(
     schedules: WeeklySchedule | Sequence[tuple[date, WeeklySchedule]],
 ) -> tuple[list[int], list[WeeklySchedule]]:
@@ -121,6 +131,9 @@ class WorkCalendar:
     day whose weekday has no hours (a working Saturday) takes the hours of the weekday
     it replaces by decree, else ``common_weekday_hours()``; SHORTENED loses its last hour
     (cut from the end of the day, spilling into earlier intervals if the last is shorter).
+
+    The span is that of ``calendar`` (within years 2..9998, else ValueError); ``day_hours``
+    outside it wait for :meth:`extended_to`.
     """
 
     def __init__(
@@ -130,10 +143,17 @@ class WorkCalendar:
         *,
         day_hours: Mapping[date, Hours] | None = None,
     ) -> None:
+        if calendar.first_day.year < _FIRST_YEAR or calendar.last_day.year > _LAST_YEAR:
+            raise ValueError(
+                f"a working calendar must lie within years {_FIRST_YEAR}..{_LAST_YEAR}, got "
+                f"{calendar.first_day.year}..{calendar.last_day.year}"
+            )
         self.calendar = calendar
-        ordinals, versions = _schedule_versions(
-            WeeklySchedule.default() if schedules is None else schedules
-        )
+        given = WeeklySchedule.default() if schedules is None else schedules
+        # Kept as given, for extended_to (a one-shot iterable would be spent by then).
+        self._given = given if isinstance(given, WeeklySchedule) else tuple(given)
+        self._extended: dict[int, WorkCalendar] = {}
+        ordinals, versions = _schedule_versions(self._given)
         self.schedules = versions
         self.tz = ZoneInfo(versions[0].time_zone)
         self._day_hours = dict(day_hours or {})
@@ -196,6 +216,30 @@ class WorkCalendar:
         self._day_ordinals, self._day_last_end = day_ordinals, day_last_end
         self._n = len(starts)
 
+    def extended_to(self, year: int) -> WorkCalendar:
+        """This working time continued through 31 December of ``year`` by provisional years.
+
+        Same schedules and ``day_hours``, on ``calendar.extended_to(year)``. Returns ``self``
+        when the span already reaches ``year``; otherwise the result is cached on this
+        instance (building costs a few ms per year of span). ValueError past 9998.
+        """
+        if year <= self.last_day.year:
+            return self
+        hit = self._extended.get(year)
+        if hit is None:
+            if year > _LAST_YEAR:
+                raise ValueError(
+                    f"a working calendar must lie within years {_FIRST_YEAR}..{_LAST_YEAR}, "
+                    f"got {year}"
+                )
+            hit = WorkCalendar(
+                self.calendar.extended_to(year), self._given, day_hours=self._day_hours
+            )
+            if len(self._extended) >= 16:  # callers ask for a year or two: keep it bounded
+                self._extended.clear()
+            self._extended[year] = hit
+        return hit
+
     # -- building -------------------------------------------------------------------
 
     def _day(self, d: date, schedule: WeeklySchedule) -> tuple[DayInfo, Hours]:
@@ -232,8 +276,32 @@ class WorkCalendar:
         else:
             t = int(dt.timestamp())
         if not self._span_start <= t < self._span_end:
-            raise OutOfCalendar(f"{dt.isoformat()} is outside {self.span_text()}")
+            raise self._outside(dt, before=t < self._span_start)
         return t
+
+    def _outside(self, dt: datetime, *, before: bool) -> OutOfCalendar:
+        try:  # name the date as the calendar's zone sees it, when datetime can say it
+            day = dt.astimezone(self.tz).date()
+        except (OverflowError, ValueError):
+            day = dt.date()
+        return outside(
+            dt,
+            self.first_day,
+            self.last_day,
+            before=before,
+            what="working calendar",
+            zone=self.tz.key,
+            day=day,
+        )
+
+    def _beyond(self, start: datetime | None) -> OutOfCalendar:
+        return OutOfCalendar(
+            f"the deadline falls beyond the end of {self.span_text()}",
+            ru=f"Срок выходит за конец производственного календаря ({ru_date(self.last_day)}).",
+            when=start,
+            first_day=self.first_day,
+            last_day=self.last_day,
+        )
 
     def span_text(self) -> str:
         return (
@@ -279,7 +347,7 @@ class WorkCalendar:
         t = self._epoch(dt)
         i = bisect_right(self._ends, t)
         if i == self._n:
-            raise OutOfCalendar(f"no working time after {dt.isoformat()} in {self.span_text()}")
+            raise self._beyond(dt)
         s = self._starts[i]
         return self._at(t if t >= s else s)
 
@@ -293,7 +361,12 @@ class WorkCalendar:
         secs = self._seconds(duration)
         if secs == 0:
             return self.next_working_moment(start)
-        return self._at_end_minus(*self._add(self._epoch(start), secs))
+        try:
+            return self._at_end_minus(*self._add(self._epoch(start), secs))
+        except OutOfCalendar as exc:
+            if exc.when is None:
+                exc.when = start
+            raise
 
     def _add(self, t: int, secs: int) -> tuple[int, int]:
         """(interval index, seconds before its end) of the deadline."""
@@ -306,7 +379,7 @@ class WorkCalendar:
             j = bisect_left(cum_end, target, i)
             if j < self._n:
                 return j, cum_end[j] - target
-        raise OutOfCalendar(f"the deadline falls beyond {self.span_text()}")
+        raise self._beyond(None)
 
     def add_many(self, starts: Iterable[datetime], duration: timedelta) -> list[datetime]:
         """``[add(s, duration) for s in starts]``, with the loop kept tight for batches."""
@@ -334,12 +407,12 @@ class WorkCalendar:
                 self._epoch(dt)  # raises the error add() raises
             i = bisect_right(ends, t)
             if i == n:
-                raise OutOfCalendar(f"the deadline falls beyond {self.span_text()}")
+                raise self._beyond(dt)
             s = starts_[i]
             target = (cum_end[i - 1] if i else 0) + (t - s if t > s else 0) + secs
             j = bisect_left(cum_end, target, i)
             if j == n:
-                raise OutOfCalendar(f"the deadline falls beyond {self.span_text()}")
+                raise self._beyond(dt)
             end = end_dt[j]
             append(
                 self._at_end_minus(j, cum_end[j] - target)
@@ -365,7 +438,7 @@ class WorkCalendar:
         local_day = self._at(t).date().toordinal()
         k = bisect_right(self._day_ordinals, local_day) + n - 1
         if k >= len(self._day_ordinals):
-            raise OutOfCalendar(f"the deadline falls beyond {self.span_text()}")
+            raise self._beyond(start)
         return self._at(self._day_last_end[k])
 
     def explain(self, start: datetime, duration: timedelta) -> Explanation:
@@ -391,8 +464,17 @@ class WorkCalendar:
 
     def day_hours(self, d: date) -> Hours:
         """The working intervals of day ``d`` as local times (for display)."""
+        if isinstance(d, datetime):  # a datetime is a date, but comparing them raises TypeError
+            raise ValueError(f"day_hours takes a date, got the datetime {d.isoformat()}")
         if not self.first_day <= d <= self.last_day:
-            raise OutOfCalendar(f"{d.isoformat()} is outside {self.span_text()}")
+            raise outside(
+                d,
+                self.first_day,
+                self.last_day,
+                before=d < self.first_day,
+                what="working calendar",
+                zone=self.tz.key,
+            )
         lo = datetime.combine(d, time(), self.tz).timestamp()
         i = bisect_right(self._ends, int(lo))
         out = []

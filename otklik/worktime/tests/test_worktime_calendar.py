@@ -252,3 +252,158 @@ def test_overrides_and_with_years() -> None:
     assert longer.kind_of(closed) is N
     assert cal.replaced_day(date(2024, 11, 2)) == date(2024, 4, 30)
     assert cal.replaced_day(date(2024, 11, 4)) is None
+
+
+# -- the calendar never ends: provisional years past the data --------------------------
+
+
+def test_extended_to_appends_provisional_rules_years() -> None:
+    base = federal_calendar()
+    cal = base.extended_to(2030)
+    assert cal.years == (2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030)
+    assert cal.last_day == date(2030, 12, 31)
+    for y in (2028, 2029, 2030):
+        assert cal.is_provisional(y)
+        assert cal.year(y) == rules_year(y)
+    assert cal.year(2026) is base.year(2026)  # the data years are kept as they are
+    assert cal.kind_of(date(2028, 11, 6)) is N  # 4 Nov 2028 (Sat) moved to Monday by ст. 112
+    assert base.extended_to(2030) is cal  # cached: cheap to call on every request
+    assert base.extended_to(2027) is base  # already reaches it
+    assert base.extended_to(1990) is base
+    assert base.years == (2023, 2024, 2025, 2026, 2027)  # the cached federal calendar is untouched
+    assert year_summary(cal, 2030).provisional
+
+
+def test_extended_to_keeps_overrides() -> None:
+    cal = federal_calendar().with_overrides({date(2026, 6, 3): N}).extended_to(2029)
+    assert cal.kind_of(date(2026, 6, 3)) is N
+    assert cal.is_overridden(date(2026, 6, 3))
+
+
+def test_extended_to_the_last_year_of_the_datetime_range() -> None:
+    y = rules_year(9999)
+    assert y.kind_of(date(9999, 12, 31)) is W  # Friday; no 1 January in year 10000 to shorten it
+    assert rules_year(1).kind_of(date(1, 1, 1)) is N
+    cal = ProductionCalendar([rules_year(9998)]).extended_to(9999)
+    assert cal.last_day == date(9999, 12, 31)
+    assert year_summary(cal, 9999).working_days > 240
+    with pytest.raises(ValueError, match="9999"):
+        cal.extended_to(10000)
+
+
+@pytest.mark.parametrize("year", [0, -1, 10000, 10**30])
+def test_years_outside_the_datetime_range_are_value_errors(year: int) -> None:
+    with pytest.raises(ValueError, match=r"1\.\.9999"):
+        rules_year(year)
+    with pytest.raises(ValueError, match=r"1\.\.9999"):
+        statutory_holidays(year)
+    with pytest.raises(ValueError, match=r"1\.\.9999"):
+        YearCalendar(year, "", False, {})
+
+
+def test_overrides_past_the_data_extend_the_calendar() -> None:
+    """A municipality's local change in 2031 must not break every page: the calendar grows."""
+    far = date(2031, 3, 2)
+    cal = federal_calendar().with_overrides({far: N})
+    assert cal.last_day == date(2031, 12, 31)
+    assert cal.kind_of(far) is N
+    assert cal.is_provisional(2029)
+    assert cal.with_overrides({date(2026, 6, 3): N}).last_day == date(2031, 12, 31)
+    assert ProductionCalendar(federal_calendar().year_calendars, {far: N}).last_day.year == 2031
+
+
+def test_an_absurdly_distant_override_is_kept_but_does_not_grow_the_calendar() -> None:
+    """A typo (2062 for 2026) must not build decades on every page: it waits, dormant."""
+    typo = date(2062, 3, 2)
+    cal = federal_calendar().with_overrides({typo: N})
+    reach = 2027 + ProductionCalendar.AUTO_EXTENSION_YEARS
+    assert cal.last_day == date(2027, 12, 31)
+    assert cal.is_overridden(typo)
+    assert dict(cal.overrides) == {typo: N}
+    with pytest.raises(OutOfCalendar):
+        cal.kind_of(typo)
+    edge = federal_calendar().with_overrides({date(reach, 1, 1): N})
+    assert edge.last_day == date(reach, 12, 31)
+    assert federal_calendar().with_overrides({date(reach + 1, 1, 1): N}).last_day.year == 2027
+    # Extended far enough explicitly, the dormant change applies.
+    assert cal.extended_to(2062).kind_of(typo) is N
+
+
+def test_override_before_the_first_year_is_refused_clearly() -> None:
+    with pytest.raises(OutOfCalendar) as info:
+        federal_calendar().with_overrides({date(2022, 12, 31): W})
+    exc = info.value
+    assert isinstance(exc, ValueError)
+    assert exc.ru == (
+        "Местное изменение на 2022-12-31 раньше начала производственного календаря (01.01.2023)."
+    )
+    assert "2022-12-31" in str(exc) and "2023-01-01..2027-12-31" in str(exc)
+    assert (exc.when, exc.first_day, exc.last_day, exc.before) == (
+        date(2022, 12, 31),
+        date(2023, 1, 1),
+        date(2027, 12, 31),
+        True,
+    )
+
+
+def test_out_of_calendar_messages() -> None:
+    cal = federal_calendar()
+    with pytest.raises(OutOfCalendar) as info:
+        cal.kind_of(date(1, 1, 1))
+    assert (
+        info.value.ru == "Дата 0001-01-01 раньше начала производственного календаря (01.01.2023)."
+    )
+    assert info.value.before
+    assert info.value.when == date(1, 1, 1)
+    with pytest.raises(OutOfCalendar) as info:
+        cal.kind_of(date(2028, 1, 1))
+    assert info.value.ru == "Дата 2028-01-01 позже конца производственного календаря (31.12.2027)."
+    assert not info.value.before
+    assert (info.value.first_day, info.value.last_day) == (date(2023, 1, 1), date(2027, 12, 31))
+    with pytest.raises(OutOfCalendar) as info:
+        cal.year(2030)
+    assert info.value.ru == "2030 год не входит в производственный календарь (2023–2027)."
+    assert not info.value.before
+    with pytest.raises(OutOfCalendar) as info:
+        cal.year(1)
+    assert info.value.before
+    # Still constructible with a bare message, as before.
+    plain = OutOfCalendar("outside")
+    assert (str(plain), plain.ru, plain.when, plain.before) == ("outside", "outside", None, False)
+
+
+def test_with_years_fills_a_gap_with_provisional_years() -> None:
+    """Importing 2030 while the data ends in 2027 must not fail on «years must be contiguous»."""
+    y2030 = rules_year(2030, provisional=False, source="импорт")
+    cal = federal_calendar().with_years(y2030)
+    assert cal.years == (2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030)
+    assert cal.is_provisional(2028) and cal.is_provisional(2029)
+    assert not cal.is_provisional(2030)
+    earlier = federal_calendar().with_years(rules_year(2020, provisional=False))
+    assert earlier.years[:4] == (2020, 2021, 2022, 2023)
+    assert earlier.is_provisional(2021)
+    with pytest.raises(ValueError, match="contiguous"):
+        federal_calendar().with_years(rules_year(2999))
+
+
+def test_load_year_refuses_malformed_input_with_value_errors() -> None:
+    head = 'year = 2024\nsource = ""\nprovisional = false\n'
+    cases = [
+        ("year = ", "not valid TOML"),
+        ("a = " + "[" * 3000 + "]" * 3000, "not valid TOML"),
+        (head + "days = 5\n", r"\[days\] must be a table"),
+        (head + '[days]\n"2024-01-09" = 5\n', "kind = "),
+        (head + '[days]\n"2024-01-09" = { kind = ["x"] }\n', "unknown kind"),
+        (head + '[days]\n"Jan 9" = { kind = "working" }\n', "not a date"),
+        (head + '[days]\n"2024-01-09" = { kind = "holiday" }\n', "needs a name"),
+        (
+            head + '[days]\n"2024-01-09" = { kind = "day-off", from = 2024-01-06T00:00:00 }\n',
+            "TOML date",
+        ),
+        ('year = 0\nsource = ""\nprovisional = false\n', "1..9999"),
+        ('year = 99999999999\nsource = ""\nprovisional = false\n', "1..9999"),
+        ('year = true\nsource = ""\nprovisional = false\n', "must be an integer"),
+    ]
+    for text, message in cases:
+        with pytest.raises(ValueError, match=message):
+            load_year(text)

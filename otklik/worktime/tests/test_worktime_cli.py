@@ -94,7 +94,7 @@ def test_batch_keeps_going_and_reports_failure() -> None:
     assert got[0] == "2026-12-07T16:30:00+03:00"
     assert got[1].startswith("error: ") and "no UTC offset" in got[1]
     assert got[2] == "error: expected START DURATION, got 'garbage'"
-    assert got[3].startswith("error: ") and "outside" in got[3]
+    assert got[3].startswith("error: ") and "after the end" in got[3]
     assert got[4] == "2024-12-28T18:00:00+03:00"
     assert len(got) == 5
     assert run("add", "--batch", stdin="2026-12-04T16:30+03:00 8h\n\n")[:2] == (

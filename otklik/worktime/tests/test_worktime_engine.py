@@ -8,7 +8,7 @@ Semantics under test (see otklik/worktime/_engine.py):
 * add_working_days(a, n) = the end of the n-th working day after a's day (ГК РФ ст. 191).
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 from otklik.worktime import (
     DayKind,
     OutOfCalendar,
+    ProductionCalendar,
     WeeklySchedule,
     WorkCalendar,
     federal_calendar,
+    rules_year,
 )
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -406,3 +408,136 @@ def _reference_add(start: datetime, d: timedelta) -> datetime:
 @given(moments, positive)
 def test_agrees_with_a_day_walking_oracle(a: datetime, d: timedelta) -> None:
     assert WC.add(a, d) == _reference_add(a, d)
+
+
+# -- past the data: provisional years; the ends of the datetime range -------------------
+
+WC_2030 = WC.extended_to(2030)
+
+
+def test_work_calendar_extended_to() -> None:
+    assert WC_2030.last_day == date(2030, 12, 31)
+    assert WC_2030.calendar.years[-1] == 2030
+    assert WC.extended_to(2030) is WC_2030  # cached on the instance
+    assert WC.extended_to(2027) is WC
+    assert WC.last_day == date(2027, 12, 31)  # the original is untouched
+    # 2028 by the rules: 1–8 Jan off, Friday 3 Mar 2028 ... 7 Mar (Tue) shortened, 8 Mar off.
+    assert WC_2030.add(msk("2027-12-30 17:00"), 2 * H) == msk("2028-01-10 10:00")
+    assert WC_2030.add(msk("2028-03-07 16:00"), 2 * H) == msk("2028-03-09 10:00")
+    assert WC_2030.add_working_days(msk("2028-11-03 10:00"), 1) == msk("2028-11-07 18:00")
+    e = WC_2030.explain(msk("2028-03-07 16:00"), 2 * H)
+    assert e.provisional
+    assert (
+        e.lines()[0]
+        == "07.03.2028 16:00–17:00 (сокращённый предпраздничный день, предварительный календарь)"
+    )
+    assert WC_2030.touches_provisional(msk("2028-06-01 10:00"), msk("2028-06-02 10:00"))
+    # Data years give the same answers as before.
+    assert WC_2030.add(msk("2026-12-04 16:30"), 8 * H) == WC.add(msk("2026-12-04 16:30"), 8 * H)
+
+
+def test_extended_keeps_schedules_and_day_hours() -> None:
+    later = WeeklySchedule(days=dict.fromkeys(range(5), ((time(10), time(12)),)))
+    wc = WorkCalendar(
+        federal_calendar(),
+        [(date(2023, 1, 1), WeeklySchedule()), (date(2029, 1, 1), later)],
+        day_hours={date(2029, 6, 1): ((time(10), time(11)),)},
+    )
+    ext = wc.extended_to(2029)
+    assert ext.day_hours(date(2028, 6, 1)) == ((time(9), time(13)), (time(14), time(18)))
+    assert ext.day_hours(date(2029, 6, 4)) == ((time(10), time(12)),)
+    assert ext.day_hours(date(2029, 6, 1)) == ((time(10), time(11)),)
+    assert ext.tz is wc.tz
+
+
+def test_out_of_calendar_moments_have_clear_messages() -> None:
+    with pytest.raises(OutOfCalendar) as info:
+        WC.add(at("0001-01-01T00:00+00:00"), H)
+    exc = info.value
+    assert exc.before and exc.when == at("0001-01-01T00:00+00:00")
+    assert exc.ru == "Дата 0001-01-01 раньше начала производственного календаря (01.01.2023)."
+    assert "2023-01-01..2027-12-31 (Europe/Moscow)" in str(exc)
+    # The date named is the calendar's local one: 22:30 UTC on 31 Dec is 1 Jan in Moscow.
+    with pytest.raises(OutOfCalendar) as info:
+        WC.between(msk("2026-01-01 10:00"), at("2027-12-31T22:30Z"))
+    assert info.value.ru == "Дата 2028-01-01 позже конца производственного календаря (31.12.2027)."
+    assert not info.value.before
+    with pytest.raises(OutOfCalendar) as info:
+        WC.add(msk("2027-12-30 10:00"), 100 * H)
+    assert info.value.ru == "Срок выходит за конец производственного календаря (31.12.2027)."
+    assert info.value.when == msk("2027-12-30 10:00")
+    assert not info.value.before
+    with pytest.raises(OutOfCalendar) as info:
+        WC.next_working_moment(msk("2027-12-31 23:00"))
+    assert info.value.ru == "Срок выходит за конец производственного календаря (31.12.2027)."
+    with pytest.raises(OutOfCalendar) as info:
+        WC.day_hours(date(2022, 1, 1))
+    assert info.value.before
+    assert (
+        info.value.ru == "Дата 2022-01-01 раньше начала производственного календаря (01.01.2023)."
+    )
+
+
+def test_day_hours_of_a_datetime_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="a date"):
+        WC.day_hours(msk("2026-12-07 10:00"))
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.min.replace(tzinfo=UTC),
+        datetime.min.replace(tzinfo=timezone(timedelta(hours=23, minutes=59))),
+        datetime.min.replace(tzinfo=timezone(timedelta(hours=-23, minutes=-59))),
+        datetime.max.replace(tzinfo=UTC),
+        datetime.max.replace(tzinfo=timezone(timedelta(hours=-23, minutes=-59))),
+        datetime.max.replace(tzinfo=timezone(timedelta(hours=23, minutes=59))),
+        datetime.max.replace(tzinfo=ZoneInfo("America/New_York")),
+        datetime.min.replace(tzinfo=ZoneInfo("Pacific/Kiritimati")),
+        datetime.max.replace(tzinfo=MSK),
+        datetime.min.replace(tzinfo=MSK),
+    ],
+)
+def test_the_ends_of_the_datetime_range_are_out_of_calendar(moment: datetime) -> None:
+    for call in (
+        lambda: WC_2030.add(moment, H),
+        lambda: WC_2030.add(moment, timedelta(0)),
+        lambda: WC_2030.add_many([moment], H),
+        lambda: WC_2030.between(moment, msk("2026-12-07 10:00")),
+        lambda: WC_2030.between(msk("2026-12-07 10:00"), moment),
+        lambda: WC_2030.add_working_days(moment, 1),
+        lambda: WC_2030.next_working_moment(moment),
+        lambda: WC_2030.is_working_moment(moment),
+        lambda: WC_2030.explain(moment, H),
+        lambda: WC_2030.touches_provisional(moment, moment),
+        lambda: WC_2030.day_hours(moment.date()),
+    ):
+        with pytest.raises(OutOfCalendar):
+            call()
+
+
+def test_huge_durations_run_past_the_end() -> None:
+    with pytest.raises(OutOfCalendar):
+        WC.add(msk("2026-12-07 10:00"), timedelta.max)
+    with pytest.raises(OutOfCalendar):
+        WC.add_many([msk("2026-12-07 10:00")], timedelta.max)
+    with pytest.raises(OutOfCalendar):
+        WC.add_working_days(msk("2026-12-07 10:00"), 10**30)
+
+
+def test_a_working_calendar_stays_inside_years_2_to_9998() -> None:
+    """At 9999-12-31 west of Greenwich (or 0001-01-01 east) UTC leaves the datetime range."""
+    with pytest.raises(ValueError, match=r"2\.\.9998"):
+        WorkCalendar(ProductionCalendar([rules_year(9999)]))
+    with pytest.raises(ValueError, match=r"2\.\.9998"):
+        WorkCalendar(ProductionCalendar([rules_year(1)]))
+    with pytest.raises(ValueError, match=r"2\.\.9998"):
+        WC.extended_to(9999)
+    ends = WorkCalendar(ProductionCalendar([rules_year(9998)]), WeeklySchedule("America/New_York"))
+    assert ends.add(datetime(9998, 12, 30, 17, tzinfo=ZoneInfo("America/New_York")), 2 * H) == (
+        datetime(9998, 12, 31, 10, tzinfo=ZoneInfo("America/New_York"))
+    )
+    with pytest.raises(OutOfCalendar):
+        ends.add(datetime(9998, 12, 31, 17, tzinfo=ZoneInfo("America/New_York")), 2 * H)
+    starts = WorkCalendar(ProductionCalendar([rules_year(2)]), WeeklySchedule("Asia/Tokyo"))
+    assert starts.day_hours(date(2, 1, 10)) == ((time(9), time(13)), (time(14), time(18)))
