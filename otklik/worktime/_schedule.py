@@ -23,12 +23,14 @@ otherwise :meth:`WeeklySchedule.common_weekday_hours`.
 
 from __future__ import annotations
 
-import tomllib
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ._calendar import parse_toml
 
 __all__ = ["DAY_NAMES", "Hours", "WeeklySchedule"]
 
@@ -63,7 +65,9 @@ class WeeklySchedule:
     def __post_init__(self) -> None:
         try:
             ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        # ZoneInfoNotFoundError is a KeyError; a key naming a directory or an unreadable
+        # file gives an OSError; a key that is no str a TypeError.
+        except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
             raise ValueError(f"unknown time zone {self.time_zone!r}") from None
         for weekday, hours in self.days.items():
             if weekday not in range(7):
@@ -97,7 +101,7 @@ class WeeklySchedule:
     @classmethod
     def from_toml(cls, text: str) -> WeeklySchedule:
         """Parse the schedule file format (module docstring). ValueError when malformed."""
-        raw = tomllib.loads(text)
+        raw = parse_toml(text, "schedule")
         unknown = set(raw) - {"time_zone", "days"}
         if unknown:
             raise ValueError(f"schedule: unknown keys {sorted(unknown)}")
@@ -127,11 +131,19 @@ def _fmt(t: time) -> str:
     return t.isoformat("seconds" if t.second else "minutes")
 
 
+# HH:MM or HH:MM:SS, ASCII digits: time.fromisoformat alone would also take fractions of
+# a second and UTC offsets, which a wall-clock schedule has no use for.
+_INTERVAL = re.compile(
+    r"\s*([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)\s*-\s*([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)\s*",
+    re.ASCII,
+)
+
+
 def _parse_interval(day: str, text: str) -> tuple[time, time]:
-    parts = text.split("-")
-    if len(parts) != 2:
-        raise ValueError(f"schedule: {day}: {text!r} is not HH:MM-HH:MM")
+    match = _INTERVAL.fullmatch(text)
     try:
-        return time.fromisoformat(parts[0].strip()), time.fromisoformat(parts[1].strip())
-    except ValueError:
+        if match is None:
+            raise ValueError
+        return time.fromisoformat(match.group(1)), time.fromisoformat(match.group(2))
+    except ValueError:  # also 25:00, 09:61
         raise ValueError(f"schedule: {day}: {text!r} is not HH:MM-HH:MM") from None

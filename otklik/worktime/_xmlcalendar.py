@@ -15,43 +15,80 @@
 Some files list a working Saturday only through the ``f`` of the day off moved from it
 (2024: 27 April, 28 December): a Saturday or Sunday named in ``f`` that is not a
 non-working day of the file is taken as a working day.
+
+Safety: the document is read by expat with no DOCTYPE allowed at all (an xmlcalendar file
+has none), so there are no entity expansions (billion laughs, quadratic blow-up) and no
+external entities or DTDs to fetch.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import MAXYEAR, date
+from xml.parsers import expat
 
 from ._calendar import DayKind, YearCalendar
 
 __all__ = ["parse_xmlcalendar"]
 
 _TYPES = {"1": DayKind.NON_WORKING, "2": DayKind.SHORTENED, "3": DayKind.WORKING}
+_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})", re.ASCII)
+_YEAR = re.compile(r"[0-9]{1,5}", re.ASCII)
 
 
 def _day(year: int, text: str | None) -> date:
+    match = _DAY.fullmatch(text or "")
     try:
-        month, day = (text or "").split(".")
-        return date(year, int(month), int(day))
-    except ValueError:
+        if match is None:
+            raise ValueError
+        return date(year, int(match.group(1)), int(match.group(2)))
+    except ValueError:  # also 02.30, 13.01
         raise ValueError(f"xmlcalendar: bad day {text!r} (expected MM.DD)") from None
 
 
+def _refuse_doctype(*_: object) -> None:
+    raise ValueError("xmlcalendar: a DOCTYPE (DTD, entities) is not allowed")
+
+
+def _tree(text: str | bytes) -> ET.Element:
+    """The element tree of ``text``, read by expat with DOCTYPEs refused."""
+    parser = expat.ParserCreate()
+    builder = ET.TreeBuilder()
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as exc:
+        reason = expat.ErrorString(exc.code)
+        raise ValueError(
+            f"xmlcalendar: not well-formed XML: {reason}: line {exc.lineno}, column {exc.offset}"
+        ) from None
+    except UnicodeEncodeError:  # a str with lone surrogates cannot be handed to expat
+        raise ValueError("xmlcalendar: the text is not valid Unicode") from None
+    return builder.close()
+
+
 def parse_xmlcalendar(
-    text: str, *, source: str | None = None, provisional: bool = False
+    text: str | bytes, *, source: str | None = None, provisional: bool = False
 ) -> YearCalendar:
     """Parse an xmlcalendar document into a :class:`YearCalendar`.
 
-    ``source`` defaults to a note naming the file's ``date`` attribute. ValueError on a
-    malformed document (bad XML, unknown day type, unknown holiday id, duplicate day).
+    ``text`` is a str, or bytes in the encoding the XML declaration names (UTF-8 by
+    default; windows-1251 and UTF-16 work too: prefer passing the file's bytes).
+    ``source`` defaults to a note naming the file's ``date`` attribute. ValueError with a
+    clear message on a malformed document (not XML, a DOCTYPE, a root other than
+    ``<calendar year="1..9999">``, a bad day, unknown day type, unknown holiday id,
+    duplicate day).
     """
-    try:
-        root = ET.fromstring(text)  # noqa: S314 — no external entities; expat caps entity expansion
-    except ET.ParseError as exc:
-        raise ValueError(f"xmlcalendar: not well-formed XML: {exc}") from None
-    if root.tag != "calendar" or not (root.get("year") or "").isdigit():
+    root = _tree(text)
+    year_text = root.get("year") or ""
+    if root.tag != "calendar" or not _YEAR.fullmatch(year_text):
         raise ValueError('xmlcalendar: the root must be <calendar year="YYYY">')
-    year = int(root.get("year", ""))
+    year = int(year_text)
+    if not 1 <= year <= MAXYEAR:
+        raise ValueError(f"xmlcalendar: the year must be 1..9999, got {year_text}")
     titles = {h.get("id"): h.get("title", "") for h in root.iterfind("holidays/holiday")}
     days: dict[date, DayKind] = {}
     holidays: dict[date, str] = {}

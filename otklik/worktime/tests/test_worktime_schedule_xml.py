@@ -170,3 +170,87 @@ def test_parse_xmlcalendar_explicit_working_day() -> None:
 def test_parse_xmlcalendar_errors(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_xmlcalendar(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("time_zone = ", "not valid TOML"),
+        ("[days]\nmon = " + "[" * 3000 + "]" * 3000, "not valid TOML"),
+        ("days = 5", "must be a string"),
+        ('time_zone = "Europe"', "unknown time zone"),
+        ('time_zone = "../../etc/passwd"', "unknown time zone"),
+        ('time_zone = ""', "unknown time zone"),
+        ('[days]\nmon = ["09:00:00.5-10:00"]', "is not HH:MM-HH:MM"),
+        ('[days]\nmon = ["09:00+03:00-10:00"]', "is not HH:MM-HH:MM"),
+        ('[days]\nmon = ["٠٩:٠٠-10:00"]', "is not HH:MM-HH:MM"),
+        ('[days]\nmon = ["25:00-26:00"]', "is not HH:MM-HH:MM"),
+        ('[days]\nmon = ["09:00-10:00-11:00"]', "is not HH:MM-HH:MM"),
+        ('[days]\nmon = ["11:00-12:00", "09:00-10:00"]', "not sorted"),
+        ('[days]\nmon = ["09:00-09:00"]', "empty"),
+        ('[days]\nMon = ["09:00-10:00"]', "unknown day"),
+    ],
+)
+def test_schedule_refuses_malformed_input(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        WeeklySchedule.from_toml(text)
+
+
+def test_schedule_accepts_touching_intervals_and_spaces() -> None:
+    s = WeeklySchedule.from_toml('[days]\nmon = [" 09:00 - 12:00 ", "12:00-13:00:30"]\n')
+    assert s.hours(0) == ((time(9), time(12)), (time(12), time(13, 0, 30)))
+
+
+XML_MINI = '<calendar year="2025"><days><day d="11.03" t="1" f="11.01"/></days></calendar>'
+
+
+def test_parse_xmlcalendar_takes_bytes_in_their_declared_encoding() -> None:
+    assert parse_xmlcalendar(XML_MINI.encode()).kind_of(date(2025, 11, 1)) is DayKind.WORKING
+    cp1251 = (
+        '<?xml version="1.0" encoding="windows-1251"?>'
+        '<calendar year="2025"><holidays><holiday id="1" title="День России"/></holidays>'
+        '<days><day d="06.12" t="1" h="1"/></days></calendar>'
+    ).encode("cp1251")
+    assert parse_xmlcalendar(cp1251).holidays == {date(2025, 6, 12): "День России"}
+    assert parse_xmlcalendar(XML_MINI.encode("utf-16")).year == 2025
+
+
+BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE calendar [<!ENTITY a "aaaaaaaaaa">'
+    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+    '<calendar year="2024"><holidays><holiday id="1" title="&c;"/></holidays></calendar>'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "not well-formed"),
+        ("   ", "not well-formed"),
+        (b"\xff\xfe\xfa", "not well-formed"),
+        (b'<calendar year="2024">\xff</calendar>', "not well-formed"),
+        ('<calendar year="2024">\ud800</calendar>', "not valid Unicode"),
+        ('<calendar year="2024"></calendar><calendar/>', "not well-formed"),
+        (BOMB, "DOCTYPE"),
+        ('<!DOCTYPE calendar SYSTEM "file:///etc/passwd"><calendar year="2024"/>', "DOCTYPE"),
+        ('<calendar year="²"/>', "root must be"),
+        ('<calendar year="0"/>', "1..9999"),
+        ('<calendar year="10000"/>', "1..9999"),
+        ('<calendar year="-5"/>', "root must be"),
+        ('<calendar year=" 2024"/>', "root must be"),
+        ('<x:calendar xmlns:x="urn:x" year="2024"/>', "root must be"),
+        ('<calendar year="2024"><days><day d="02.30" t="1"/></days></calendar>', "bad day"),
+        ('<calendar year="2023"><days><day d="02.29" t="1"/></days></calendar>', "bad day"),
+        ('<calendar year="2024"><days><day d="١.٠١" t="1"/></days></calendar>', "bad day"),
+        ('<calendar year="2024"><days><day d=" 1.01" t="1"/></days></calendar>', "bad day"),
+        ('<calendar year="2024"><days><day d="01.01.2024" t="1"/></days></calendar>', "bad day"),
+        ('<calendar year="2024"><days><day d="01.01"/></days></calendar>', "unknown day type"),
+        (
+            '<calendar year="2024"><days><day d="01.09" t="1" f="02.30"/></days></calendar>',
+            "bad day",
+        ),
+    ],
+)
+def test_parse_xmlcalendar_refuses_malformed_input(text: str | bytes, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_xmlcalendar(text)
