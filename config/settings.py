@@ -12,6 +12,13 @@ Variables (all optional; defaults give the embedded demo):
   OTKLIK_REQUIRE_2FA  1/0 = TOTP required for curators, head of the general department and
                       administrators (default 1; 0 in the demo that `make run` starts)
   OTKLIK_VAR_DIR      where the SQLite file, the secret key and media live (default var/)
+  OTKLIK_DEBUG        1 = Django's debug pages (never on a server; default 0)
+  OTKLIK_HISTORY_KEY  the key that signs the incident history (default: generated once into
+                      var/history_key; keep a copy apart from the database backups)
+  OTKLIK_HISTORY_ANCHORS  the append-only file of daily history anchors
+                      (default var/history-anchors.jsonl; best on another disk)
+  OTKLIK_MAX_BODY_KB  the largest request body without files, in KB (default 1024)
+  OTKLIK_MAX_TEXT     the longest message or answer text, in characters (default 20000)
 """
 
 from __future__ import annotations
@@ -35,19 +42,25 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
+def _generated_secret(variable: str, file_name: str) -> str:
+    """From the environment, else a file beside the database created once (mode 600)."""
+    if key := os.environ.get(variable):
         return key
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / file_name
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
 PRODUCTION = env_bool("OTKLIK_PRODUCTION", False)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
-SECRET_KEY = _secret_key()
+# Off unless asked for: a debug page shows settings and code to whoever hits an error.
+DEBUG = env_bool("OTKLIK_DEBUG", False)
+SECRET_KEY = _generated_secret("SECRET_KEY", "secret_key")
+# Signs the incident history (incidents/history.py); outside the database by design.
+OTKLIK_HISTORY_KEY = _generated_secret("OTKLIK_HISTORY_KEY", "history_key")
+OTKLIK_HISTORY_ANCHORS = os.environ.get("OTKLIK_HISTORY_ANCHORS") or str(VAR_DIR / "history-anchors.jsonl")
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -72,6 +85,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "otklik.core",
     "otklik.org",
     "otklik.notifications",
@@ -81,7 +95,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "otklik.core.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -172,6 +188,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise scans it at start; files come from the apps too
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 OTKLIK_MAX_PHOTO_MB = float(os.environ.get("OTKLIK_MAX_PHOTO_MB", "15"))
@@ -198,6 +215,31 @@ if email_url := os.environ.get("EMAIL_URL"):
 else:
     # No SMTP configured: mail lands in the in-app mailbox that administrators can read.
     EMAIL_BACKEND = "otklik.notifications.mailbox.MailboxBackend"
+
+# Request bodies: forms and JSON up to OTKLIK_MAX_BODY_KB; uploads (multipart) up to what the
+# photo and video limits allow for ten files. Larger → 413 in Russian (core.middleware).
+OTKLIK_MAX_BODY_KB = int(os.environ.get("OTKLIK_MAX_BODY_KB", "1024"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = OTKLIK_MAX_BODY_KB * 1024
+OTKLIK_MAX_UPLOAD_BYTES = int(10 * max(OTKLIK_MAX_PHOTO_MB, OTKLIK_MAX_VIDEO_MB) * 1024 * 1024) + DATA_UPLOAD_MAX_MEMORY_SIZE
+OTKLIK_MAX_TEXT = int(os.environ.get("OTKLIK_MAX_TEXT", "20000"))
+
+# Content-Security-Policy on every response: scripts and styles only from our own origin, no
+# inline script, no eval, no plugins, no framing, forms post only to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+CSRF_FAILURE_VIEW = "otklik.core.errors.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

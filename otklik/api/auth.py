@@ -1,7 +1,9 @@
 """Bearer-token authentication and the Access a key acts with.
 
-A key bound to a person acts as that person, with that person's roles, but never beyond the
-key's municipality (a regional curator's key sees one municipality, not the whole region).
+A key bound to a person acts as that person, with the roles the key was issued with that the
+person still holds, never beyond the key's municipality (a regional curator's key sees one
+municipality, not the whole region). A key whose person was deactivated, left, or lost every
+role of the key is refused (401) by `ApiKey.for_token`.
 A key without a person is the regional system integration: it may hand incidents in and read
 its municipality's incidents; it takes no workflow actions (those need a named person, so the
 history always says who acted).
@@ -51,5 +53,4 @@ def access_of(key: ApiKey) -> ScopedAccess | None:
     """The key's Access, or None for a key without a person (system integration)."""
     if key.person is None:
         return None
-    roles = frozenset(key.person.role_grants.values_list("role", flat=True))
-    return ScopedAccess(person=key.person, roles=roles, municipality_id=key.municipality_id)
+    return ScopedAccess(person=key.person, roles=key.held_roles(), municipality_id=key.municipality_id)

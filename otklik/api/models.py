@@ -2,22 +2,33 @@
 
 The token is shown once: `<prefix>.<secret>`. Only sha256(secret) is stored; the prefix is
 the lookup id, and the hash comparison is constant-time.
+
+A key issued for a person is only as alive as that person: it stops working the moment the
+user is deactivated, leaves the key's municipality (or, for a regional curator, its region),
+or loses every role the key was issued with. It acts with the roles it was issued with that
+the person still holds, never more.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
 from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
 
 from otklik.org.models import Municipality, Person
+from otklik.org.roles import Role
 
 PREFIX_BYTES = 6  # 12 hex characters
 SECRET_BYTES = 32
+_PREFIX = re.compile(r"[0-9a-f]{12}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
 def secret_hash(secret: str) -> str:
@@ -32,9 +43,13 @@ class ApiKey(models.Model):
                                      verbose_name="МО")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="api_keys", verbose_name="действует от имени")
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    roles = models.JSONField("роли ключа", default=list, blank=True)
+    created_at = models.DateTimeField("выпущен", auto_now_add=True)
+    created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="кто выпустил")
+    expires_at = models.DateTimeField("действует до", null=True, blank=True)
+    revoked_at = models.DateTimeField("отозван", null=True, blank=True)
+    last_used_at = models.DateTimeField("последнее использование", null=True, blank=True)
 
     class Meta:
         verbose_name = "ключ API"
@@ -46,30 +61,67 @@ class ApiKey(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label if r in Role.values else r for r in self.roles]
 
     @classmethod
-    def issue(cls, *, municipality: Municipality, name: str,
-              person: Person | None = None) -> tuple[ApiKey, str]:
-        """Create a key; returns it and the token, which is never stored nor shown again."""
+    def issue(cls, *, municipality: Municipality, name: str, person: Person | None = None,
+              roles: Iterable[str] | None = None, expires_at: datetime | None = None,
+              by: Person | None = None) -> tuple[ApiKey, str]:
+        """Create a key; returns it and the token, which is never stored nor shown again.
+
+        `roles` default to the person's roles at issue (a key without a person has none: it
+        hands incidents in and reads them, and takes no workflow action)."""
+        held = set(person.role_grants.values_list("role", flat=True)) if person else set()
+        chosen = sorted(held if roles is None else set(roles) & held)
+        if person is not None and not chosen:
+            raise ValueError("У сотрудника нет ролей, с которыми можно выпустить ключ.")
         prefix = secrets.token_hex(PREFIX_BYTES)
         secret = secrets.token_urlsafe(SECRET_BYTES)
         key = cls.objects.create(name=name, prefix=prefix, hashed_secret=secret_hash(secret),
-                                 municipality=municipality, person=person)
+                                 municipality=municipality, person=person, roles=chosen,
+                                 expires_at=expires_at, created_by=by)
         return key, f"{prefix}.{secret}"
 
     @classmethod
     def for_token(cls, token: str) -> ApiKey | None:
+        """The live key of the token, or None (the API answers 401)."""
         prefix, sep, secret = token.strip().partition(".")
-        if not sep or not prefix or not secret:
-            return None
-        key = (cls.objects.select_related("municipality", "person", "person__region")
+        if not sep or not _PREFIX.fullmatch(prefix) or not _SECRET.fullmatch(secret):
+            return None  # also keeps odd bytes (NUL, surrogates) away from the database
+        key = (cls.objects.select_related("municipality", "person", "person__user", "person__region")
                .filter(prefix=prefix).first())
         if key is None or not key.is_active:
             return None
         if not hmac.compare_digest(key.hashed_secret, secret_hash(secret)):
             return None
+        if key.person is not None and not key.owner_alive():
+            return None
         return key
+
+    def held_roles(self) -> frozenset[str]:
+        """The key's roles that its person still holds (read fresh on every request)."""
+        if self.person is None:
+            return frozenset()
+        current = set(self.person.role_grants.values_list("role", flat=True))
+        return frozenset(r for r in self.roles if r in current)
+
+    def owner_alive(self) -> bool:
+        """The person is active, still in the key's municipality (or region), still in a role."""
+        person = self.person
+        if person is None:
+            return True
+        if not person.user.is_active:
+            return False
+        roles = self.held_roles()
+        if not roles:
+            return False
+        if Role.REGIONAL_CURATOR in roles:
+            return person.region_id == self.municipality.region_id
+        return person.municipality_id == self.municipality_id
 
     def revoke(self) -> None:
         if self.revoked_at is None:

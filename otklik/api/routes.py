@@ -15,19 +15,20 @@ from ninja.errors import HttpError
 from otklik.api import schemas as s
 from otklik.api.auth import ApiKeyAuth, ScopedAccess, access_of, key_of
 from otklik.api.docs import LocalSwagger, docs_static_urls
+from otklik.api.errors import DetailError, RussianJSONRenderer, install_handlers
 from otklik.api.models import ApiKey
-from otklik.api.serializers import incident_created_dict, incident_dict
+from otklik.api.parser import CleanJSONParser
+from otklik.api.serializers import incident_brief_dict, incident_created_dict, incident_dict
 from otklik.incidents import services
-from otklik.incidents.checks import draft_findings
 from otklik.incidents.models import Incident
 from otklik.incidents.selectors import incidents_for
-from otklik.incidents.transitions import TransitionError
+from otklik.incidents.transitions import TRANSITIONS, Forbidden, Invalid, NotFound, TransitionError
 from otklik.org.models import Municipality
+from otklik.org.roles import Role
 
-# TransitionError messages that refuse the person rather than the state: answered 403.
-REFUSALS = ("недоступно для вашей роли", "не направлено в ваше подразделение",
-            "готовит назначенный куратором сотрудник")
 NOT_FOUND = "Сообщение не найдено или недоступно вам."
+# Who registers a publication (found by the administration itself, SPEC §2): its own staff.
+ADMINISTRATION_ROLES = frozenset({Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD})
 
 
 class OtklikAPI(NinjaAPI):
@@ -45,11 +46,25 @@ api = OtklikAPI(
     urls_namespace="api",
     auth=ApiKeyAuth(),
     docs=LocalSwagger(),
+    renderer=RussianJSONRenderer(),
+    parser=CleanJSONParser(),
 )
-router = Router(tags=["incidents"])
+install_handlers(api)
+router = Router(tags=["Сообщения"])
 
-ERRORS: dict[int, type[Schema]] = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut,
-                                   409: s.ErrorOut, 422: s.ErrorOut}
+# Every answer the API can give besides success, on every operation.
+ERRORS: dict[int, type[Schema]] = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut,
+                                   409: s.ErrorOut, 413: s.ErrorOut, 422: s.ErrorOut}
+
+
+def _invalid(exc: Invalid) -> DetailError:
+    """422 in the shape of a validation error: the field and the Russian message."""
+    loc: list[str] = ["body", *exc.field.split(".")] if exc.field else ["body"]
+    item: dict[str, Any] = {"loc": loc, "msg": str(exc), "type": "value_error"}
+    findings = getattr(exc, "findings", None)
+    if findings is not None:
+        item["findings"] = findings
+    return DetailError(422, [item])
 
 
 def _visible(key: ApiKey, access: ScopedAccess | None) -> QuerySet[Incident]:
@@ -75,6 +90,9 @@ def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[
         raise HttpError(404, f"МО «{payload.municipality}» не найдено.")
     if municipality.pk != key.municipality_id:
         raise HttpError(403, "Ключ выдан для другого МО.")
+    if payload.kind == "publication" and not (key.person and key.held_roles() & ADMINISTRATION_ROLES):
+        raise HttpError(403, "Публикацию (найденную самой администрацией) регистрирует ключ сотрудника "
+                             "администрации: муниципального куратора или начальника общего отдела.")
     try:
         incident, created = services.incident_intake(
             municipality=municipality, kind=payload.kind, importance=payload.importance,
@@ -87,18 +105,20 @@ def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[
     except services.IncidentConflict:
         raise HttpError(409, "Сообщение с этим external_id уже передано с другим содержанием; "
                              "ничего не изменено.") from None
+    except Invalid as exc:
+        raise _invalid(exc) from None
     return Status(201 if created else 200, incident_created_dict(incident))
 
 
 @router.get("/incidents", response={200: list[s.IncidentBriefOut], **ERRORS},
             summary="Сообщения МО ключа")
-def incident_list(request: HttpRequest, status: str | None = None,
-                  limit: int = Query(50, ge=1, le=500)) -> list[Incident]:  # type: ignore[type-arg]
+def incident_list(request: HttpRequest, status: s.StatusName | None = None,
+                  limit: int = Query(50, ge=1, le=500)) -> list[dict[str, Any]]:  # type: ignore[type-arg]
     key = key_of(request)
-    qs = _visible(key, access_of(key)).order_by("-detected_at", "-pk")
+    qs = _visible(key, access_of(key)).select_related("municipality").order_by("-detected_at", "-pk")
     if status:
         qs = qs.filter(status=status)
-    return list(qs[:limit])
+    return [incident_brief_dict(i) for i in qs[:limit]]
 
 
 @router.get("/incidents/{incident_id}", response={200: s.IncidentOut, **ERRORS}, by_alias=True,
@@ -114,8 +134,12 @@ def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
 Call = Callable[[ScopedAccess, int, Any], object]
 
 
-def _act(request: HttpRequest, incident_id: int, call: Callable[[ScopedAccess], object]) -> dict[str, Any]:
+def _act(request: HttpRequest, incident_id: int, action: str,
+         call: Callable[[ScopedAccess], object]) -> dict[str, Any]:
     key = key_of(request)
+    if _key_role_lost(key, action):
+        raise HttpError(401, "Ключ больше не действует для этого действия: у сотрудника уже нет роли, "
+                             "с которой ключ выпущен.")
     access = access_of(key)
     if access is None:
         raise HttpError(403, "Ключ без сотрудника не выполняет действия: выпустите ключ с --person.")
@@ -124,25 +148,24 @@ def _act(request: HttpRequest, incident_id: int, call: Callable[[ScopedAccess], 
         call(access)
     except Incident.DoesNotExist:
         raise HttpError(404, NOT_FOUND) from None
+    except NotFound as exc:
+        raise HttpError(404, str(exc)) from None
+    except Forbidden as exc:
+        raise HttpError(403, str(exc)) from None
+    except Invalid as exc:
+        raise _invalid(exc) from None
     except TransitionError as exc:
-        message = str(exc)
-        if message == NOT_FOUND:
-            raise HttpError(404, message) from None
-        refused = any(r in message for r in REFUSALS)
-        raise HttpError(403 if refused else 409, message) from None
+        raise HttpError(409, str(exc)) from None
     return incident_dict(incident, access)
 
 
-def _findings(incident_id: int, text: str, attachments: int | None) -> list[dict[str, Any]]:
-    """Server-side answer checks (a client's own findings are never trusted). The caller's scope
-    check happens in the service; reading the incident here reveals nothing to the caller."""
-    incident = Incident.objects.select_related("municipality").filter(pk=incident_id).first()
-    if incident is None:
-        return []
-    if attachments is None:  # an edit keeps the last draft's attachments
-        last = incident.drafts.order_by("-round").first()
-        attachments = (len(last.attachments) + last.files.count()) if last else 0
-    return draft_findings(incident=incident, text=text, attachments=attachments)
+def _key_role_lost(key: ApiKey, action: str) -> bool:
+    """The key was issued with a role this action needs, and its person no longer holds it:
+    the key is dead for the action (401), not merely refused (403)."""
+    needs = TRANSITIONS[action].roles if action in TRANSITIONS else frozenset()
+    if action in ("approve", "return"):  # a publication's approval is the local one
+        needs = needs | TRANSITIONS[f"{action}_local"].roles
+    return bool(needs & set(key.roles)) and not needs & key.held_roles()
 
 
 ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
@@ -161,7 +184,7 @@ ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
         access=a, incident_id=i, person_id=p.person_id), "Назначить ответственного за сводный ответ"),
     "submit_draft": (s.DraftIn, lambda a, i, p: services.incident_submit_draft(
         access=a, incident_id=i, text=p.text, intermediate=p.intermediate, attachments=p.attachments,
-        findings=_findings(i, p.text, len(p.attachments)), confirmed_with_errors=p.confirmed_with_errors),
+        confirmed_with_errors=p.confirmed_with_errors),
         "Проект ответа (п. 12): проверки ответа выполняются на сервере; при ошибках нужен confirmed_with_errors"),
     "forward": (None, lambda a, i, p: services.incident_forward(access=a, incident_id=i),
                 "Направить проект на согласование в регион (п. 12)"),
@@ -170,8 +193,8 @@ ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
         "Согласовать (п. 14): text_hash_seen — хеш текста, который видел согласующий"),
     "return": (s.ReturnIn, lambda a, i, p: services.incident_return(
         access=a, incident_id=i, reasons=[r.dict() for r in p.reasons]), "Вернуть на доработку (п. 14)"),
-    "edit_approved": (s.TextIn, lambda a, i, p: services.incident_edit_approved(
-        access=a, incident_id=i, text=p.text, findings=_findings(i, p.text, None)),
+    "edit_approved": (s.EditIn, lambda a, i, p: services.incident_edit_approved(
+        access=a, incident_id=i, text=p.text, confirmed_with_errors=p.confirmed_with_errors),
         "Изменить согласованный текст (согласование снимается)"),
     "publish": (s.PublishIn, lambda a, i, p: services.incident_publish(
         access=a, incident_id=i, published_url=p.published_url), "Ответ опубликован (п. 16)"),
@@ -188,14 +211,14 @@ def _register(action: str, schema: type[Schema] | None, call: Call, summary: str
     view: Callable[..., dict[str, Any]]
     if schema is None:
         def view(request: HttpRequest, incident_id: int) -> dict[str, Any]:
-            return _act(request, incident_id, lambda a: call(a, incident_id, None))
+            return _act(request, incident_id, action, lambda a: call(a, incident_id, None))
     else:
         def view(request: HttpRequest, incident_id: int, payload: schema) -> dict[str, Any]:  # type: ignore[valid-type]
-            return _act(request, incident_id, lambda a: call(a, incident_id, payload))
+            return _act(request, incident_id, action, lambda a: call(a, incident_id, payload))
     view.__name__ = f"action_{action}"
     router.post(f"/incidents/{{incident_id}}/actions/{action}", response={200: s.IncidentOut, **ERRORS},
                 by_alias=True, summary=summary, operation_id=f"action_{action}",
-                tags=["actions"])(view)
+                tags=["Действия"])(view)
 
 
 for _action, (_schema, _call, _summary) in ACTIONS.items():

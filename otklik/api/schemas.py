@@ -4,10 +4,44 @@ values with a 422 naming the field, and the OpenAPI document lists the allowed v
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from otklik.core.links import LinkError, link_clean
+
+MAX_TEXT: int = settings.OTKLIK_MAX_TEXT
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("Текст пуст: одни пробелы не принимаются.")
+    return value
+
+
+def _link(value: str) -> str:
+    try:
+        return link_clean(value)
+    except LinkError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _link_or_empty(value: str) -> str:
+    return _link(value) if value.strip() else ""
+
+
+# A message, answer or comment: at least one non-space character, at most MAX_TEXT.
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_not_blank)]
+OptionalText = Annotated[str, Field(max_length=MAX_TEXT)]
+# The pattern documents in OpenAPI exactly what `link_clean` accepts (a host, then a path).
+LINK_BODY = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f\[\]\\]*)?"
+Link = Annotated[str, Field(min_length=1, max_length=1000, pattern=f"^{LINK_BODY}$"), AfterValidator(_link)]
+OptionalLink = Annotated[str, Field(max_length=1000, pattern=f"^(?:{LINK_BODY})?$"), AfterValidator(_link_or_empty)]
+StatusName = Literal["new", "routed", "reroute", "clarifying", "consolidating", "draft_submitted",
+                     "awaiting_approval", "returned", "approved", "intermediate", "published",
+                     "closed_no_answer"]
 
 NetworkName = Literal["vk", "ok", "telegram", "max"]
 KindName = Literal["incident", "publication"]
@@ -18,23 +52,28 @@ NoAnswerCode = Literal["harm", "obscenity", "insult", "threat"]
 
 class AuthorIn(Schema):
     name: str = Field("", max_length=300)
-    url: str = Field("", max_length=1000)
+    url: OptionalLink = ""
+
+
+class AuthorOut(Schema):
+    name: str
+    url: str
 
 
 class IncidentIn(Schema):
     external_id: str | None = Field(None, max_length=200)
-    municipality: str = Field(..., min_length=1, max_length=50)
+    municipality: str = Field(..., min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
     kind: KindName = "incident"
     importance: ImportanceName = "normal"
     network: NetworkName
-    url: str = Field(..., min_length=1, max_length=1000, pattern=r"^https?://")
+    url: Link
     author: AuthorIn = Field(default_factory=lambda: AuthorIn(name="", url=""))
-    text: str = Field(..., min_length=1)
+    text: Text
     detected_at: AwareDatetime
     handed_over_at: AwareDatetime | None = None
     topic: str = Field("", max_length=200)
     location: str = Field("", max_length=300)
-    attachments: list[str] = Field(default_factory=list)
+    attachments: list[Link] = Field(default_factory=list, max_length=50)
 
 
 class StepOut(Schema):
@@ -106,7 +145,7 @@ class IncidentOut(Schema):
     status_label: str
     network: str
     url: str
-    author: AuthorIn
+    author: AuthorOut
     text: str
     topic: str
     location: str
@@ -145,34 +184,40 @@ class Empty(Schema):
 
 
 class RouteIn(Schema):
-    unit_ids: list[int] = Field(..., min_length=1)
-    executor_ids: dict[int, int] | None = None
+    unit_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(..., min_length=1, max_length=50)
+    executor_ids: dict[int, Annotated[int, Field(ge=1, le=2**62)]] | None = None
 
 
 class CommentIn(Schema):
-    comment: str = Field(..., min_length=1)
+    comment: Text
 
 
 class QuestionIn(Schema):
-    question: str = Field(..., min_length=1)
+    question: Text
 
 
 class ReplyIn(Schema):
-    reply: str = ""
+    reply: OptionalText = ""
 
 
 class TextIn(Schema):
-    text: str = Field(..., min_length=1)
+    text: Text
+
+
+class EditIn(Schema):
+    text: Text
+    # The answer checks run on the server; with errors the edit is refused unless confirmed.
+    confirmed_with_errors: bool = False
 
 
 class PersonIn(Schema):
-    person_id: int
+    person_id: int = Field(..., ge=1, le=2**62)
 
 
 class DraftIn(Schema):
-    text: str = Field(..., min_length=1)
+    text: Text
     intermediate: bool = False
-    attachments: list[str] = Field(default_factory=list)
+    attachments: list[Link] = Field(default_factory=list, max_length=50)
     # The answer checks run on the server; with errors the draft is refused unless confirmed.
     confirmed_with_errors: bool = False
 
@@ -183,15 +228,15 @@ class ApproveIn(Schema):
 
 class ReturnReasonIn(Schema):
     code: ReturnCode
-    comment: str = ""
+    comment: OptionalText = ""
 
 
 class ReturnIn(Schema):
-    reasons: list[ReturnReasonIn] = Field(..., min_length=1)
+    reasons: list[ReturnReasonIn] = Field(..., min_length=1, max_length=5)
 
 
 class PublishIn(Schema):
-    published_url: str = Field("", max_length=1000)
+    published_url: OptionalLink = ""
 
 
 class FinalTimingsIn(Schema):
@@ -200,4 +245,4 @@ class FinalTimingsIn(Schema):
 
 class CloseNoAnswerIn(Schema):
     reason: NoAnswerCode
-    comment: str = ""
+    comment: OptionalText = ""

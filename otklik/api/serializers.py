@@ -121,3 +121,16 @@ def incident_dict(incident: Incident, access: Access | None) -> dict[str, Any]:
             for e in incident.events.order_by("seq")
         ],
     }
+
+
+def incident_brief_dict(incident: Incident) -> dict[str, Any]:
+    """A row of the list: moments in the municipality's zone, as in the detail."""
+    return {
+        "id": incident.pk,
+        "status": incident.status,
+        "importance": incident.importance,
+        "kind": incident.kind,
+        "network": incident.network,
+        "detected_at": _local(incident.detected_at, _tz(incident)),
+        "url": incident.url,
+    }

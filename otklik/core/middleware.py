@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -59,3 +60,34 @@ class MunicipalityTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class BodyLimitMiddleware:
+    """413 in Russian for a body over the limit, before anything reads it.
+
+    A declared Content-Length over the limit is refused at once; a chunked body that grows
+    past it is caught when Django raises RequestDataTooBig while reading.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from otklik.core.errors import too_large
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = str(request.META.get("CONTENT_TYPE", "")).startswith("multipart/")
+        limit = settings.OTKLIK_MAX_UPLOAD_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > limit:
+            return too_large(request)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from otklik.core.errors import too_large
+
+        if isinstance(exception, RequestDataTooBig):
+            return too_large(request)
+        return None

@@ -1,10 +1,17 @@
-"""Steps and their deadlines: opened, closed and recomputed only here, only through worktime."""
+"""Steps and their deadlines: opened, closed and recomputed only here, only through worktime.
+
+Every write of a deadline is in this module and happens under the incident's row lock: the
+services hold it already; the recomputes after a calendar, schedule or policy change take it
+per incident. The final-answer term the region set (п. 18, `Incident.final_timings`) is part
+of the incident's own timings and survives every recompute.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from otklik.incidents.models import Assignment, Incident, IncidentStep
@@ -28,7 +35,7 @@ def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str
         return IncidentStep.objects.create(
             incident=incident, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
             started_at=start, seconds=max(0, int(wc.between(start, due).total_seconds())), due_at=due)
-    policy = policy_overrides_at(incident.municipality_id, start)
+    policy = _timings(incident, start)
     if overrides:
         policy = {**policy, **overrides}
     timing = timing_for(kind, high=incident.is_high, overrides=policy)
@@ -41,11 +48,30 @@ def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str
 
 
 def steps_close(*, incident: Incident, kinds: list[str], at: datetime,
-                assignment: Assignment | None = None) -> int:
+                assignment: Assignment | None = None, step: IncidentStep | None = None) -> int:
     qs = IncidentStep.objects.filter(incident=incident, kind__in=kinds, done_at__isnull=True)
     if assignment is not None:
         qs = qs.filter(assignment=assignment)
+    if step is not None:
+        qs = qs.filter(pk=step.pk)
     return qs.update(done_at=at)
+
+
+def _timings(incident: Incident, start: datetime) -> dict[str, list[int | str]]:
+    """The policy in force at `start`, with the incident's own terms (п. 18) on top."""
+    return {**policy_overrides_at(incident.municipality_id, start), **(incident.final_timings or {})}
+
+
+def final_answer_set_days(*, incident: Incident, days: int) -> None:
+    """п. 18: the region's term of the final answer, kept on the incident and applied to the
+    open final-answer step. The caller holds the incident's row lock."""
+    timings = {**(incident.final_timings or {}), StepKind.FINAL_ANSWER: [days, "d"]}
+    Incident.objects.filter(pk=incident.pk).update(final_timings=timings)
+    incident.final_timings = timings
+    wc = work_calendar_for(incident.municipality)
+    for step in IncidentStep.objects.filter(incident=incident, kind=StepKind.FINAL_ANSWER, done_at__isnull=True):
+        IncidentStep.objects.filter(pk=step.pk).update(days=days, seconds=0,
+                                                       due_at=wc.add_working_days(step.started_at, days))
 
 
 def _total_due(incident: Incident) -> datetime:
@@ -58,7 +84,10 @@ def _total_due(incident: Incident) -> datetime:
 
 
 def steps_recompute(*, incident: Incident, now: datetime | None = None) -> int:
-    """Recompute open steps not yet due (after a calendar, schedule or importance change)."""
+    """Recompute open steps not yet due (after a calendar, schedule or importance change).
+
+    A step already overdue keeps its deadline: it was missed at that moment, whatever the
+    calendar says now. The caller holds the incident's row lock."""
     now = now or timezone.now()
     wc = work_calendar_for(incident.municipality)
     changed = 0
@@ -67,8 +96,7 @@ def steps_recompute(*, incident: Incident, now: datetime | None = None) -> int:
         if step.kind in WITHIN_TOTAL:
             within_total.append(step)
             continue
-        timing = timing_for(step.kind, high=incident.is_high,
-                            overrides=policy_overrides_at(incident.municipality_id, step.started_at))
+        timing = timing_for(step.kind, high=incident.is_high, overrides=_timings(incident, step.started_at))
         due = _due(wc, step.started_at, timing.seconds, timing.days)
         if (due, timing.seconds, timing.days) != (step.due_at, step.seconds, step.days):
             IncidentStep.objects.filter(pk=step.pk).update(due_at=due, seconds=timing.seconds, days=timing.days)
@@ -135,8 +163,22 @@ def countdown_text(c: Countdown) -> str:
 
 
 def deadlines_recompute_municipality(*, municipality_id: int, now: datetime | None = None) -> int:
-    """After a change of the calendar or schedule: move the deadlines of steps not yet due."""
+    """After a change of the calendar or schedule: move the deadlines of steps not yet due,
+    each incident under its row lock (a person acting on it at that moment waits)."""
+    now = now or timezone.now()
     changed = 0
-    for incident in Incident.objects.filter(municipality_id=municipality_id, steps__done_at__isnull=True).distinct():
-        changed += steps_recompute(incident=incident, now=now)
+    ids = list(Incident.objects.filter(municipality_id=municipality_id, steps__done_at__isnull=True)
+               .values_list("pk", flat=True).distinct())
+    for pk in ids:
+        with transaction.atomic():
+            incident = Incident.objects.select_for_update().select_related("municipality").get(pk=pk)
+            changed += steps_recompute(incident=incident, now=now)
     return changed
+
+
+def deadlines_recompute_everywhere(*, now: datetime | None = None) -> int:
+    """After a federal calendar year is imported: every municipality's open deadlines."""
+    from otklik.org.models import Municipality
+
+    return sum(deadlines_recompute_municipality(municipality_id=pk, now=now)
+               for pk in Municipality.objects.values_list("pk", flat=True))

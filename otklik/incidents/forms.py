@@ -8,11 +8,16 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.utils import timezone
 
 from otklik.channels.networks import Network
+from otklik.core.forms import LinkField, TextField
+from otklik.core.links import LinkError, links_clean
 from otklik.incidents.attachments import files_check
 from otklik.incidents.models import Importance, NoAnswerReason, ReturnReason
+from otklik.incidents.moments import moments_check
+from otklik.incidents.transitions import Invalid
+from otklik.org.calendars import work_calendar_for
 from otklik.org.models import Municipality, Person, Unit
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -20,13 +25,10 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 def _links(raw: str) -> list[str]:
     links = [line.strip() for line in raw.splitlines() if line.strip()]
-    check = URLValidator()
-    for link in links:
-        try:
-            check(link)
-        except ValidationError:
-            raise ValidationError(f"Не ссылка: {link}") from None
-    return links
+    try:
+        return links_clean(links)
+    except LinkError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 class LinksField(forms.CharField):
@@ -64,10 +66,10 @@ class LocalDateTimeField(forms.DateTimeField):
 class IntakeForm(forms.Form):
     municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label="Муниципальное образование")
     network = forms.ChoiceField(choices=Network.choices, label="Соцсеть")
-    url = forms.URLField(assume_scheme="https", label="Ссылка на сообщение", max_length=1000)
+    url = LinkField(label="Ссылка на сообщение")
     author_name = forms.CharField(label="Автор", max_length=300, required=False)
-    author_url = forms.URLField(assume_scheme="https", label="Ссылка на автора", max_length=1000, required=False)
-    text = forms.CharField(label="Текст сообщения", widget=forms.Textarea)
+    author_url = LinkField(label="Ссылка на автора", required=False)
+    text = TextField(label="Текст сообщения", widget=forms.Textarea)
     detected_at = LocalDateTimeField(label="Обнаружено (время МО)")
     importance = forms.ChoiceField(choices=Importance.choices, label="Важность", initial=Importance.NORMAL)
     topic = forms.CharField(label="Тема", max_length=200, required=False)
@@ -87,6 +89,11 @@ class IntakeForm(forms.Form):
         mun, naive = data.get("municipality"), data.get("detected_at")
         if mun is not None and naive is not None:
             data["detected_at"] = naive.replace(tzinfo=ZoneInfo(mun.time_zone))
+            try:
+                moments_check(detected_at=data["detected_at"], handed_over_at=None, now=timezone.now(),
+                              first_day=work_calendar_for(mun).first_day)
+            except Invalid as exc:
+                self.add_error("detected_at", str(exc))
         return data
 
 
@@ -102,19 +109,19 @@ class RouteForm(forms.Form):
 
 
 class NotOursForm(forms.Form):
-    comment = forms.CharField(label="Почему не ваше и чьё это", widget=forms.Textarea(attrs={"rows": 3}))
+    comment = TextField(label="Почему не ваше и чьё это", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AskForm(forms.Form):
-    question = forms.CharField(label="Уточняющий вопрос автору", widget=forms.Textarea(attrs={"rows": 3}))
+    question = TextField(label="Уточняющий вопрос автору", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ClarifiedForm(forms.Form):
-    reply = forms.CharField(label="Ответ автора", widget=forms.Textarea(attrs={"rows": 3}))
+    reply = TextField(label="Ответ автора", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PartForm(forms.Form):
-    text = forms.CharField(label="Часть ответа вашего подразделения", widget=forms.Textarea)
+    text = TextField(label="Часть ответа вашего подразделения", widget=forms.Textarea)
 
 
 class ConsolidatorForm(forms.Form):
@@ -150,7 +157,7 @@ class FilesField(forms.Field):
 
 
 class DraftForm(forms.Form):
-    text = forms.CharField(label="Проект ответа", widget=forms.Textarea)
+    text = TextField(label="Проект ответа", widget=forms.Textarea)
     intermediate = forms.BooleanField(label="Промежуточный ответ", required=False)
     attachments = LinksField(label="Вложения")
     confirm_errors = forms.BooleanField(label="Отправить, несмотря на ошибки проверки", required=False)
@@ -178,7 +185,7 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         for reason in ReturnReason:
             self.fields[f"reason_{reason.value}"] = forms.BooleanField(label=reason.label, required=False)
-            self.fields[f"comment_{reason.value}"] = forms.CharField(
+            self.fields[f"comment_{reason.value}"] = TextField(
                 label="Комментарий", required=False, widget=forms.TextInput(attrs={"type": "text"}))
 
     def reason_rows(self) -> list[tuple[Any, Any]]:
@@ -195,11 +202,12 @@ class ReturnForm(forms.Form):
 
 
 class EditApprovedForm(forms.Form):
-    text = forms.CharField(label="Согласованный текст", widget=forms.Textarea)
+    text = TextField(label="Согласованный текст", widget=forms.Textarea)
+    confirm_errors = forms.BooleanField(label="Отправить, несмотря на ошибки проверки", required=False)
 
 
 class PublishForm(forms.Form):
-    published_url = forms.URLField(assume_scheme="https", label="Ссылка на опубликованный ответ", required=False, max_length=1000)
+    published_url = LinkField(label="Ссылка на опубликованный ответ", required=False)
 
 
 class FinalTimingsForm(forms.Form):
@@ -208,4 +216,4 @@ class FinalTimingsForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(choices=NoAnswerReason.choices, label="Основание (п. 21)")
-    comment = forms.CharField(label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = TextField(label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2}))

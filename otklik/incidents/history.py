@@ -1,12 +1,23 @@
-"""The append-only, hash-chained history of an incident, and its verification."""
+"""The append-only, hash-chained history of an incident, and its verification.
+
+Each entry carries an HMAC-SHA256 of its content and of the entry before it. The key lives
+outside the database (`OTKLIK_HISTORY_KEY`, or the file `history_key` beside the secret key),
+so a person with only database access can neither alter an entry nor re-chain a history
+after removing one: `history_verify` recomputes every chain with the key. The incident keeps
+its last hash (`history_head`), and the daily anchor file (`anchors.py`) keeps every head
+outside the database, so a removed last entry or a whole removed history shows as well.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from django.conf import settings
 
 from otklik.incidents.models import Incident, IncidentEvent
 from otklik.org.models import Person
@@ -14,14 +25,22 @@ from otklik.org.models import Person
 GENESIS = "0" * 64
 
 
-def _digest(*, prev_hash: str, incident_id: int, seq: int, at: datetime, actor_id: int | None,
-            actor_label: str, action: str, from_status: str, to_status: str, payload: dict[str, Any]) -> str:
-    body = json.dumps(
+def _body(*, prev_hash: str, incident_id: int, seq: int, at: datetime, actor_id: int | None,
+          actor_label: str, action: str, from_status: str, to_status: str, payload: dict[str, Any]) -> bytes:
+    return json.dumps(
         [prev_hash, incident_id, seq, at.astimezone(UTC).isoformat(), actor_id, actor_label, action, from_status,
          to_status, payload],
         ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    ).encode()
+
+
+def history_key() -> bytes:
+    key = settings.OTKLIK_HISTORY_KEY
+    return key.encode() if isinstance(key, str) else bytes(key)
+
+
+def _digest(*, key: bytes | None = None, **fields: Any) -> str:
+    return hmac.new(key if key is not None else history_key(), _body(**fields), hashlib.sha256).hexdigest()
 
 
 def event_append(*, incident: Incident, at: datetime, actor: Person | None, action: str,
@@ -41,6 +60,7 @@ def event_append(*, incident: Incident, at: datetime, actor: Person | None, acti
         from_status=from_status, to_status=to_status, payload=data, prev_hash=prev_hash, hash=digest,
     )
     Incident.objects.filter(pk=incident.pk).update(history_head=digest)
+    incident.history_head = digest
     return event
 
 
@@ -51,8 +71,20 @@ class ChainProblem:
     problem: str
 
 
-def history_verify(incident_ids: list[int] | None = None) -> tuple[int, list[ChainProblem]]:
-    """Recompute every chain; returns (events checked, problems found)."""
+def _event_digest(e: IncidentEvent, key: bytes) -> str:
+    return _digest(key=key, prev_hash=e.prev_hash, incident_id=e.incident_id, seq=e.seq, at=e.at,
+                   actor_id=e.actor_id, actor_label=e.actor_label, action=e.action,
+                   from_status=e.from_status, to_status=e.to_status, payload=e.payload)
+
+
+def history_verify(incident_ids: list[int] | None = None, *,
+                   anchors: dict[int, tuple[int, str]] | None = None) -> tuple[int, list[ChainProblem]]:
+    """Recompute every chain; returns (events checked, problems found).
+
+    `anchors` (incident → (seq, hash) written outside the database) adds the check that each
+    anchored entry is still there, unchanged: it finds a history removed with its incident.
+    """
+    key = history_key()
     qs = IncidentEvent.objects.order_by("incident_id", "seq")
     if incident_ids is not None:
         qs = qs.filter(incident_id__in=incident_ids)
@@ -62,7 +94,8 @@ def history_verify(incident_ids: list[int] | None = None) -> tuple[int, list[Cha
     prev = GENESIS
     expected_seq = 1
     last: dict[int, tuple[int, str]] = {}
-    for e in qs.iterator():
+    hashes: dict[tuple[int, int], str] = {}
+    for e in qs.iterator(chunk_size=2000):
         if e.incident_id != current:
             current, prev, expected_seq = e.incident_id, GENESIS, 1
         checked += 1
@@ -70,19 +103,31 @@ def history_verify(incident_ids: list[int] | None = None) -> tuple[int, list[Cha
             problems.append(ChainProblem(e.incident_id, e.seq, f"пропущена запись перед № {e.seq}"))
         if e.prev_hash != prev:
             problems.append(ChainProblem(e.incident_id, e.seq, "ссылка на предыдущую запись не совпадает"))
-        digest = _digest(prev_hash=e.prev_hash, incident_id=e.incident_id, seq=e.seq, at=e.at,
-                         actor_id=e.actor_id, actor_label=e.actor_label, action=e.action,
-                         from_status=e.from_status, to_status=e.to_status, payload=e.payload)
-        if digest != e.hash:
-            problems.append(ChainProblem(e.incident_id, e.seq, "запись изменена: хеш не совпадает"))
+        if not hmac.compare_digest(_event_digest(e, key), e.hash):
+            problems.append(ChainProblem(e.incident_id, e.seq, "запись изменена: подпись не совпадает"))
         prev, expected_seq = e.hash, e.seq + 1
         last[e.incident_id] = (e.seq, e.hash)
+        if anchors is not None and e.incident_id in anchors:
+            hashes[(e.incident_id, e.seq)] = e.hash
     # The incident keeps the hash of its last entry: a removed last entry shows.
-    heads = Incident.objects.exclude(history_head="")
+    heads = Incident.objects.all()
     if incident_ids is not None:
         heads = heads.filter(pk__in=incident_ids)
-    for pk, head in heads.values_list("pk", "history_head"):
+    existing: set[int] = set()
+    for pk, head in heads.values_list("pk", "history_head").iterator(chunk_size=5000):
+        existing.add(pk)
         seq, digest = last.get(pk, (0, GENESIS))
-        if digest != head:
+        if head and digest != head:
             problems.append(ChainProblem(pk, seq + 1, "последняя запись истории отсутствует или изменена"))
+        elif not head and pk in last:
+            problems.append(ChainProblem(pk, seq, "у сообщения стёрта отметка последней записи истории"))
+        elif not head and pk not in last:
+            problems.append(ChainProblem(pk, 1, "история сообщения отсутствует"))
+    for pk, (seq, digest) in sorted((anchors or {}).items()):
+        if incident_ids is not None and pk not in incident_ids:
+            continue
+        if pk not in existing:
+            problems.append(ChainProblem(pk, seq, "сообщение и его история удалены (есть в заверенной копии)"))
+        elif hashes.get((pk, seq)) != digest:
+            problems.append(ChainProblem(pk, seq, "запись, заверенная в ежедневной копии, отсутствует или изменена"))
     return checked, problems

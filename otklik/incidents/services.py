@@ -10,26 +10,41 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from otklik.core.links import LinkError, link_clean, links_clean
 from otklik.incidents.attachments import attachments_carry, attachments_store
-from otklik.incidents.deadlines import step_open, steps_close, steps_recompute
+from otklik.incidents.checks import draft_findings
+from otklik.incidents.deadlines import (
+    final_answer_set_days,
+    step_open,
+    steps_close,
+    steps_recompute,
+)
 from otklik.incidents.history import event_append
 from otklik.incidents.models import (
     Assignment,
     Draft,
     Importance,
     Incident,
-    IncidentStep,
     Kind,
     NoAnswerReason,
     ReturnReason,
     Status,
 )
+from otklik.incidents.moments import moments_check
 from otklik.incidents.selectors import incident_get_for, people_with_role
 from otklik.incidents.steps import StepKind
-from otklik.incidents.transitions import Transition, TransitionError, transition_check
+from otklik.incidents.transitions import (
+    Forbidden,
+    Invalid,
+    NotFound,
+    Transition,
+    TransitionError,
+    transition_check,
+)
 from otklik.notifications.services import MARKER_DISPATCH, MARKER_DRAFT, notify
 from otklik.org.calendars import work_calendar_for
 from otklik.org.models import Municipality, Person, Unit
@@ -68,25 +83,77 @@ def _role(incident: Incident, role: str) -> list[Person]:
     return list(people_with_role(municipality_id=incident.municipality_id, role=role))
 
 
+# ---------------------------------------------------------------- input rules
+
+def text_check(text: str, *, field: str, what: str) -> str:
+    """A text from outside: not empty, not only spaces, not longer than the limit."""
+    if not isinstance(text, str) or not text.strip():
+        raise Invalid(f"{what}: текст пуст.", field=field)
+    if len(text) > settings.OTKLIK_MAX_TEXT:
+        raise Invalid(f"{what}: не длиннее {settings.OTKLIK_MAX_TEXT} символов (сейчас {len(text)}).", field=field)
+    return text
+
+
+def _link_check(value: str, *, field: str, what: str, required: bool) -> str:
+    if not value and not required:
+        return ""
+    try:
+        return link_clean(value, field=what)
+    except LinkError as exc:
+        raise Invalid(str(exc), field=field) from None
+
+
+def _links_check(values: Iterable[str], *, field: str, what: str) -> list[str]:
+    try:
+        return links_clean(list(values), field=what)
+    except LinkError as exc:
+        raise Invalid(str(exc), field=field) from None
+
+
 # ---------------------------------------------------------------- intake (п. 8, 9, 24)
+
+# Every field of a hand-in, in one list: the idempotency hash covers exactly these, so a repeat
+# with any of them changed is a conflict (409), never a silent success.
+INTAKE_FIELDS: tuple[str, ...] = (
+    "kind", "importance", "network", "url", "author_name", "author_url", "text", "attachments",
+    "detected_at", "handed_over_at", "topic", "location",
+)
+
+
+def intake_hash(values: dict[str, Any]) -> str:
+    """The hash of a hand-in over INTAKE_FIELDS; moments as UTC so any offset of one instant agrees."""
+    if set(values) != set(INTAKE_FIELDS):
+        raise ValueError(f"intake_hash needs exactly {INTAKE_FIELDS}")
+    data = {k: (v.astimezone(UTC).isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
+    return content_hash(data)
+
 
 @transaction.atomic
 def incident_intake(*, municipality: Municipality, kind: str, importance: str, network: str, url: str,
                     author_name: str, author_url: str, text: str, detected_at: datetime,
                     handed_over_at: datetime | None = None, topic: str = "", location: str = "",
                     attachments: Iterable[str] = (), external_id: str | None = None,
-                    by: Person | None = None, by_label: str | None = None) -> tuple[Incident, bool]:
+                    by: Person | None = None, by_label: str | None = None,
+                    now: datetime | None = None) -> tuple[Incident, bool]:
     """Hand an incident in (regional curator) or register a publication (the administration).
 
     Idempotent on `external_id`: the same content again returns the existing incident and
-    False; different content raises IncidentConflict and changes nothing.
+    False; different content raises IncidentConflict and changes nothing. The history records
+    the server's time; the hand-over time the caller claims is kept as such and labelled.
     """
-    handed = handed_over_at or timezone.now()
-    fields = {"kind": kind, "importance": importance, "network": network, "url": url,
-              "author_name": author_name, "author_url": author_url, "text": text,
-              "detected_at": detected_at.astimezone(UTC).isoformat(),  # same instant, any offset "topic": topic, "location": location,
-              "attachments": list(attachments)}
-    digest = content_hash(fields)
+    server_now = now or timezone.now()
+    text_check(text, field="text", what="Текст сообщения")
+    url = _link_check(url, field="url", what="Ссылка на сообщение", required=True)
+    author_url = _link_check(author_url, field="author.url", what="Ссылка на автора", required=False)
+    links = _links_check(attachments, field="attachments", what="Вложения")
+    moments_check(detected_at=detected_at, handed_over_at=handed_over_at, now=server_now,
+                  first_day=work_calendar_for(municipality).first_day)
+    handed = handed_over_at or server_now
+    digest = intake_hash({
+        "kind": kind, "importance": importance, "network": network, "url": url, "author_name": author_name,
+        "author_url": author_url, "text": text, "attachments": links, "detected_at": detected_at,
+        "handed_over_at": handed_over_at, "topic": topic, "location": location,
+    })
     if external_id:
         existing = Incident.objects.filter(municipality=municipality, external_id=external_id).first()
         if existing is not None:
@@ -98,7 +165,7 @@ def incident_intake(*, municipality: Municipality, kind: str, importance: str, n
             incident = Incident.objects.create(
                 municipality=municipality, kind=kind, importance=importance, network=network, url=url,
                 author_name=author_name, author_url=author_url, text=text, detected_at=detected_at,
-                handed_over_at=handed, topic=topic, location=location, attachments=list(attachments),
+                handed_over_at=handed, topic=topic, location=location, attachments=links,
                 external_id=external_id or None, content_hash=digest, created_by=by,
             )
     except IntegrityError:  # a concurrent hand-in of the same id won the race
@@ -106,14 +173,17 @@ def incident_intake(*, municipality: Municipality, kind: str, importance: str, n
         if existing.content_hash != digest:
             raise IncidentConflict(str(external_id)) from None
         return existing, False
-    event_append(incident=incident, at=handed, actor=by, actor_label=by_label, action="intake",
-                 to_status=S.NEW, payload={"kind": kind, "importance": importance,
-                                           "external_id": external_id, "detected_at": detected_at})
+    payload: dict[str, Any] = {"kind": kind, "importance": importance, "external_id": external_id,
+                               "detected_at": detected_at}
+    if handed_over_at is not None:
+        payload["handed_over_at_claimed"] = handed_over_at
+    event_append(incident=incident, at=server_now, actor=by, actor_label=by_label, action="intake",
+                 to_status=S.NEW, payload=payload)
     step_open(incident=incident, kind=StepKind.ANSWER, start=detected_at, actor_role=Role.MUNICIPAL_CURATOR)
     if kind == Kind.INCIDENT:
         handover = step_open(incident=incident, kind=StepKind.HANDOVER, start=detected_at,
                              actor_role=Role.REGIONAL_CURATOR, actor=by)
-        IncidentStep.objects.filter(pk=handover.pk).update(done_at=handed)
+        steps_close(incident=incident, kinds=[StepKind.HANDOVER], at=handed, step=handover)
     step_open(incident=incident, kind=StepKind.ROUTE, start=handed, actor_role=Role.MUNICIPAL_CURATOR)
     notify(municipality=municipality, recipients=_curators(incident), key=f"inc:{incident.pk}:new",
            subject=f"Новое сообщение № {incident.pk} — направьте исполнителю",
@@ -137,7 +207,7 @@ def _lock(access: Access, incident_id: int) -> Incident:
     try:
         return incident_get_for(access=access, pk=incident_id, for_update=True)
     except Incident.DoesNotExist:
-        raise TransitionError("Сообщение не найдено или недоступно вам.") from None
+        raise NotFound("Сообщение не найдено или недоступно вам.") from None
 
 
 def _transition(*, access: Access, incident_id: int, action: str, target: str,
@@ -175,11 +245,11 @@ def _my_assignment(incident: Incident, access: Access, *, active_or: str | None 
     """The assignment of the person's unit; with `active_or`, it must still be active (else
     that message is the error)."""
     if access.person.unit_id is None:
-        raise TransitionError("Вы не состоите в подразделении.")
+        raise Forbidden("Вы не состоите в подразделении.")
     a = (Assignment.objects.filter(incident=incident, unit_id=access.person.unit_id)
          .exclude(state=Assignment.State.WITHDRAWN).order_by("-dispatched_at").first())
     if a is None:
-        raise TransitionError("Сообщение не направлено в ваше подразделение.")
+        raise Forbidden("Сообщение не направлено в ваше подразделение.")
     if active_or is not None and a.state != Assignment.State.ACTIVE:
         raise TransitionError(active_or)
     return a
@@ -245,7 +315,8 @@ def incident_not_ours(*, access: Access, incident_id: int, comment: str, at: dat
     """п. 11: the executor reports «not our competence»; the curator must re-route."""
     now = _now(at)
     if not comment.strip():
-        raise TransitionError("Напишите, почему вопрос не относится к вашему подразделению и чей он.")
+        raise Invalid("Напишите, почему вопрос не относится к вашему подразделению и чей он.", field="comment")
+    text_check(comment, field="comment", what="Комментарий")
     with transaction.atomic():
         locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access, active_or="Ваше подразделение уже ответило по этому сообщению.")
@@ -270,7 +341,8 @@ def incident_ask_clarification(*, access: Access, incident_id: int, question: st
                                at: datetime | None = None) -> Incident:
     now = _now(at)
     if not question.strip():
-        raise TransitionError("Напишите уточняющий вопрос автору.")
+        raise Invalid("Напишите уточняющий вопрос автору.", field="question")
+    text_check(question, field="question", what="Уточняющий вопрос")
     with transaction.atomic():
         locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access)
@@ -288,6 +360,8 @@ def incident_ask_clarification(*, access: Access, incident_id: int, question: st
 def incident_clarification_received(*, access: Access, incident_id: int, reply: str,
                                     at: datetime | None = None) -> Incident:
     now = _now(at)
+    if reply:
+        text_check(reply, field="reply", what="Ответ автора")
     with transaction.atomic():
         locked = _lock(access, incident_id)
         target = S.CONSOLIDATING if locked.consolidator_id else S.ROUTED
@@ -305,7 +379,8 @@ def incident_clarification_received(*, access: Access, incident_id: int, reply: 
 def incident_submit_part(*, access: Access, incident_id: int, text: str, at: datetime | None = None) -> Incident:
     now = _now(at)
     if not text.strip():
-        raise TransitionError("Часть ответа пуста.")
+        raise Invalid("Часть ответа пуста.", field="text")
+    text_check(text, field="text", what="Часть ответа")
     with transaction.atomic():
         locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access, active_or="Часть ответа вашего подразделения уже направлена.")
@@ -342,22 +417,39 @@ def incident_name_consolidator(*, access: Access, incident_id: int, person_id: i
 
 # ---------------------------------------------------------------- drafts (п. 12, 14, 15)
 
+class DraftCheckFailed(Invalid):
+    """The answer checks found errors and the sender did not confirm; `findings` says which."""
+
+    def __init__(self, message: str, *, findings: list[dict[str, Any]]) -> None:
+        super().__init__(message, field="text")
+        self.findings = findings
+
+
+def _checked(incident: Incident, text: str, attachments: int, confirmed_with_errors: bool) -> list[dict[str, Any]]:
+    """The answer checks, run here for every way a draft arrives: callers pass only input."""
+    findings = draft_findings(incident=incident, text=text, attachments=attachments)
+    if any(f.get("severity") == "error" for f in findings) and not confirmed_with_errors:
+        raise DraftCheckFailed("В проекте есть ошибки проверки. Исправьте их или подтвердите отправку.",
+                               findings=findings)
+    return findings
+
+
 def incident_submit_draft(*, access: Access, incident_id: int, text: str, intermediate: bool = False,
-                          attachments: list[str] | None = None, findings: list[dict[str, Any]] | None = None,
-                          confirmed_with_errors: bool = False, at: datetime | None = None,
-                          files: Sequence[Any] = ()) -> Draft:
-    """`files`: uploaded photos and videos, checked and stored with the draft (all or none)."""
+                          attachments: list[str] | None = None, confirmed_with_errors: bool = False,
+                          at: datetime | None = None, files: Sequence[Any] = ()) -> Draft:
+    """`files`: uploaded photos and videos, checked and stored with the draft (all or none).
+    The answer checks run here; with errors the draft is refused unless confirmed."""
     now = _now(at)
-    if not text.strip():
-        raise TransitionError("Проект ответа пуст.")
+    text_check(text, field="text", what="Проект ответа")
+    links = _links_check(attachments or [], field="attachments", what="Вложения")
     with transaction.atomic():
         locked = _lock(access, incident_id)  # scope first: a stranger learns nothing from the checks
-        if any(f.get("severity") == "error" for f in findings or []) and not confirmed_with_errors:
-            raise TransitionError("В проекте есть ошибки проверки. Исправьте их или подтвердите отправку.")
         if locked.status == S.CONSOLIDATING and locked.consolidator_id != access.person.pk:
-            raise TransitionError("Сводный ответ готовит назначенный куратором сотрудник.")
+            raise Forbidden("Сводный ответ готовит назначенный куратором сотрудник.")
         if locked.consolidator_id != access.person.pk:
             _my_assignment(locked, access)
+        transition_check("submit_draft", current=locked.status, target=S.DRAFT_SUBMITTED, roles=access.roles)
+        findings = _checked(locked, text, len(links) + len(files), confirmed_with_errors)
         rounds = Draft.objects.filter(incident=locked).count()
         incident, _ = _transition(access=access, incident_id=incident_id, action="submit_draft",
                                   target=S.DRAFT_SUBMITTED, at=now,
@@ -365,8 +457,8 @@ def incident_submit_draft(*, access: Access, incident_id: int, text: str, interm
                                            "errors_confirmed": confirmed_with_errors})
         draft = Draft.objects.create(
             incident=incident, kind=Draft.Kind.INTERMEDIATE if intermediate else Draft.Kind.ANSWER,
-            round=rounds + 1, text=text, text_hash=text_hash(text), attachments=attachments or [],
-            author=access.person, submitted_at=now, findings=findings or [],
+            round=rounds + 1, text=text, text_hash=text_hash(text), attachments=links,
+            author=access.person, submitted_at=now, findings=findings,
             confirmed_with_errors=confirmed_with_errors)
         attachments_store(incident=incident, draft=draft, files=files, by=access.person)
         steps_close(incident=incident, kinds=[StepKind.REWORK, StepKind.PART, StepKind.DRAFT], at=now)
@@ -438,9 +530,12 @@ def incident_return(*, access: Access, incident_id: int, reasons: list[dict[str,
     valid = {r.value for r in ReturnReason}
     clean = [{"code": r["code"], "comment": (r.get("comment") or "").strip()} for r in reasons if r.get("code")]
     if not clean:
-        raise TransitionError("Отметьте хотя бы одну причину возврата (п. 14).")
+        raise Invalid("Отметьте хотя бы одну причину возврата (п. 14).", field="reasons")
     if any(r["code"] not in valid for r in clean):
-        raise TransitionError("Неизвестная причина возврата.")
+        raise Invalid("Неизвестная причина возврата.", field="reasons")
+    for r in clean:
+        if r["comment"]:
+            text_check(r["comment"], field="reasons", what="Комментарий к причине возврата")
     with transaction.atomic():
         locked = _lock(access, incident_id)
         action = "return_local" if locked.kind == Kind.PUBLICATION else "return"
@@ -459,10 +554,11 @@ def incident_return(*, access: Access, incident_id: int, reasons: list[dict[str,
     return incident
 
 
-def incident_edit_approved(*, access: Access, incident_id: int, text: str,
-                           findings: list[dict[str, Any]] | None = None, at: datetime | None = None) -> Draft:
-    """Any change after approval voids it: the new text goes back for approval."""
+def incident_edit_approved(*, access: Access, incident_id: int, text: str, confirmed_with_errors: bool = False,
+                           at: datetime | None = None) -> Draft:
+    """Any change after approval voids it: the new text goes back for approval, checked here."""
     now = _now(at)
+    text_check(text, field="text", what="Текст ответа")
     with transaction.atomic():
         locked = _lock(access, incident_id)
         target = S.DRAFT_SUBMITTED if locked.kind == Kind.PUBLICATION else S.AWAITING_APPROVAL
@@ -471,10 +567,12 @@ def incident_edit_approved(*, access: Access, incident_id: int, text: str,
         old = _latest_draft(incident)
         if old.text_hash == text_hash(text):
             raise TransitionError("Текст не изменился.")
+        findings = _checked(incident, text, len(old.attachments) + old.files.count(), confirmed_with_errors)
         Draft.objects.filter(pk=old.pk).update(decision=Draft.Decision.VOIDED)
         draft = Draft.objects.create(incident=incident, kind=old.kind, round=old.round + 1, text=text,
                                      text_hash=text_hash(text), attachments=old.attachments, author=access.person,
-                                     submitted_at=now, forwarded_at=now, findings=findings or [])
+                                     submitted_at=now, forwarded_at=now, findings=findings,
+                                     confirmed_with_errors=confirmed_with_errors)
         attachments_carry(old=old, new=draft)
         steps_close(incident=incident, kinds=[StepKind.PUBLISH], at=now)
         approver = Role.GENERAL_HEAD if incident.kind == Kind.PUBLICATION else Role.REGIONAL_CURATOR
@@ -491,6 +589,7 @@ def incident_edit_approved(*, access: Access, incident_id: int, text: str,
 def incident_publish(*, access: Access, incident_id: int, published_url: str = "",
                      at: datetime | None = None) -> Incident:
     now = _now(at)
+    published_url = _link_check(published_url, field="published_url", what="Ссылка на ответ", required=False)
     with transaction.atomic():
         locked = _lock(access, incident_id)
         draft = _latest_draft(locked)
@@ -516,16 +615,11 @@ def incident_set_final_timings(*, access: Access, incident_id: int, days: int | 
     """п. 18: the regional curator sets the timing of the final answer."""
     now = _now(at)
     if days is None or days < 1 or days > 60:
-        raise TransitionError("Укажите срок итогового ответа: от 1 до 60 рабочих дней.")
+        raise Invalid("Укажите срок итогового ответа: от 1 до 60 рабочих дней.", field="days")
     with transaction.atomic():
         incident, _ = _transition(access=access, incident_id=incident_id, action="set_final_timings",
                                   target=S.INTERMEDIATE, at=now, payload={"final_answer_days": days})
-        timings = {**incident.final_timings, StepKind.FINAL_ANSWER: [days, "d"]}
-        Incident.objects.filter(pk=incident.pk).update(final_timings=timings)
-        step = IncidentStep.objects.filter(incident=incident, kind=StepKind.FINAL_ANSWER, done_at__isnull=True).first()
-        if step is not None:
-            wc = work_calendar_for(incident.municipality)
-            IncidentStep.objects.filter(pk=step.pk).update(days=days, due_at=wc.add_working_days(step.started_at, days))
+        final_answer_set_days(incident=incident, days=days)
     return incident
 
 
@@ -535,7 +629,9 @@ def incident_close_no_answer(*, access: Access, incident_id: int, reason: str, c
                              at: datetime | None = None) -> Incident:
     now = _now(at)
     if reason not in {r.value for r in NoAnswerReason}:
-        raise TransitionError("Выберите основание п. 21: вред, нецензурные слова, оскорбления или угрозы.")
+        raise Invalid("Выберите основание п. 21: вред, нецензурные слова, оскорбления или угрозы.", field="reason")
+    if comment:
+        text_check(comment, field="comment", what="Комментарий")
     with transaction.atomic():
         incident, _ = _transition(access=access, incident_id=incident_id, action="close_no_answer",
                                   target=S.CLOSED_NO_ANSWER, at=now, payload={"reason": reason, "comment": comment})

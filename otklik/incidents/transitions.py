@@ -63,7 +63,27 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 class TransitionError(Exception):
-    """The action is not possible now; the message says why, in Russian, for a person."""
+    """The action is not possible now; the message says why, in Russian, for a person.
+
+    Adapters map the type, never the message: this class is a conflict with the current
+    state (API 409); the subclasses below are the other answers.
+    """
+
+
+class Forbidden(TransitionError):
+    """Not this person's action: wrong role, another unit, not the named consolidator (403)."""
+
+
+class NotFound(TransitionError):
+    """The incident does not exist or is outside the person's scope (404)."""
+
+
+class Invalid(TransitionError):
+    """The input is wrong (422); `field` names the input the message is about."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def transition_check(action: str, *, current: str, target: str, roles: frozenset[str]) -> Transition:
@@ -71,7 +91,7 @@ def transition_check(action: str, *, current: str, target: str, roles: frozenset
     if rule is None:
         raise TransitionError(f"Неизвестное действие «{action}».")
     if not roles & rule.roles:
-        raise TransitionError(f"Действие «{rule.label}» недоступно для вашей роли.")
+        raise Forbidden(f"Действие «{rule.label}» недоступно для вашей роли.")
     if current not in rule.sources:
         raise TransitionError(
             f"Действие «{rule.label}» невозможно: сообщение уже в состоянии «{Status(current).label}». "

@@ -38,7 +38,7 @@ from otklik.incidents.models import (
 from otklik.incidents.screening import IncidentScreening, incident_screening
 from otklik.incidents.selectors import incident_get_for, incidents_for, open_steps_for
 from otklik.incidents.steps import StepKind
-from otklik.incidents.transitions import TRANSITIONS, TransitionError, actions_available
+from otklik.incidents.transitions import TRANSITIONS, Invalid, TransitionError, actions_available
 from otklik.org.calendars import work_calendar_for
 from otklik.org.lexicon import municipality_words
 from otklik.org.models import Municipality, Person, Unit
@@ -149,13 +149,18 @@ def new(request: HttpRequest, access: Access) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         kind = Kind.INCIDENT if access.is_regional else Kind.PUBLICATION
-        incident, _ = services.incident_intake(
-            municipality=d["municipality"], kind=kind, importance=d["importance"], network=d["network"],
-            url=d["url"], author_name=d["author_name"], author_url=d["author_url"], text=d["text"],
-            detected_at=d["detected_at"], topic=d["topic"], location=d["location"],
-            attachments=d["attachments"], by=access.person)
-        messages.success(request, f"Сообщение № {incident.pk} зарегистрировано.")
-        return redirect("incidents:detail", pk=incident.pk)
+        try:
+            incident, _ = services.incident_intake(
+                municipality=d["municipality"], kind=kind, importance=d["importance"], network=d["network"],
+                url=d["url"], author_name=d["author_name"], author_url=d["author_url"], text=d["text"],
+                detected_at=d["detected_at"], topic=d["topic"], location=d["location"],
+                attachments=d["attachments"], by=access.person)
+        except Invalid as exc:
+            field = {"author.url": "author_url"}.get(exc.field, exc.field)
+            form.add_error(field if field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"Сообщение № {incident.pk} зарегистрировано.")
+            return redirect("incidents:detail", pk=incident.pk)
     title = "Передать инцидент" if access.is_regional else "Зарегистрировать публикацию"
     return render(request, "incidents/new.html", {"form": form, "title": title})
 
@@ -447,13 +452,13 @@ HANDLERS: dict[str, Handler] = {
         access=a, incident_id=i.pk, person_id=d["person"].pk),
     "submit_draft": lambda a, i, d: services.incident_submit_draft(
         access=a, incident_id=i.pk, text=d["text"], intermediate=d["intermediate"], attachments=d["attachments"],
-        findings=d["findings"], confirmed_with_errors=d["confirm_errors"], files=d["files"]),
+        confirmed_with_errors=d["confirm_errors"], files=d["files"]),
     "forward": lambda a, i, d: services.incident_forward(access=a, incident_id=i.pk),
     "approve": lambda a, i, d: services.incident_approve(access=a, incident_id=i.pk,
                                                           text_hash_seen=d["text_hash_seen"]),
     "return": lambda a, i, d: services.incident_return(access=a, incident_id=i.pk, reasons=d["reasons"]),
-    "edit_approved": lambda a, i, d: services.incident_edit_approved(access=a, incident_id=i.pk, text=d["text"],
-                                                                      findings=d["findings"]),
+    "edit_approved": lambda a, i, d: services.incident_edit_approved(
+        access=a, incident_id=i.pk, text=d["text"], confirmed_with_errors=d["confirm_errors"]),
     "publish": lambda a, i, d: services.incident_publish(access=a, incident_id=i.pk,
                                                           published_url=d["published_url"]),
     "set_final_timings": lambda a, i, d: services.incident_set_final_timings(
@@ -491,15 +496,20 @@ def act(request: HttpRequest, access: Access, pk: int, action: str) -> HttpRespo
             messages.error(request, str(error))
         return _detail(request, access, incident, bound={action: form}, status=400)
     data: dict[str, Any] = dict(form.cleaned_data)
-    if action in CHECK_ACTIONS:  # the findings travel with the draft to the approver
-        data["findings"] = _findings(request, incident, data["text"], _attachment_count(action, incident, data))
     try:
         HANDLERS[action](access, incident, data)
+    except services.DraftCheckFailed as exc:  # keep the typed text and show what the checks found
+        messages.error(request, str(exc))
+        return _detail(request, access, _get(access, pk), bound={action: form},
+                       check=_check_context(data["text"], exc.findings), status=400)
+    except Invalid as exc:
+        if exc.field and exc.field in form.fields:
+            form.add_error(exc.field, str(exc))
+        else:
+            messages.error(request, str(exc))
+        return _detail(request, access, _get(access, pk), bound={action: form}, status=400)
     except TransitionError as exc:
         messages.error(request, str(exc))
-        if action == "submit_draft":  # keep the typed text and show what the checks found
-            return _detail(request, access, _get(access, pk), bound={action: form},
-                           check=_check_context(data["text"], data["findings"]), status=400)
         return redirect("incidents:detail", pk=pk)
     messages.success(request, DONE.get(action, f"Выполнено: {TRANSITIONS[action].label}."))
     return redirect("incidents:detail", pk=pk)

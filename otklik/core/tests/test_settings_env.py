@@ -42,7 +42,7 @@ def test_defaults_are_the_embedded_demo(tmp_path: Path) -> None:
     assert s["name"] == str(tmp_path / "var" / "otklik.sqlite3")
     assert s["cache"].endswith("LocMemCache")
     assert s["email"] == "otklik.notifications.mailbox.MailboxBackend"
-    assert s["tz"] == "Europe/Moscow" and s["debug"] is True and s["require_2fa"] is True
+    assert s["tz"] == "Europe/Moscow" and s["debug"] is False and s["require_2fa"] is True
     # The secret key is generated once into var/ and reused.
     key = (tmp_path / "var" / "secret_key").read_text()
     assert len(key) >= 50 and _settings(tmp_path)["key_len"] == len(key)

@@ -285,7 +285,9 @@ def test_edited_approved_text_keeps_its_findings_for_the_approver(demo: dict[str
     svc.incident_approve(access=acc(demo, "region"), incident_id=incident.pk, text_hash_seen=d.text_hash)
     client = Client()
     client.force_login(demo["curator"].user)
-    response = client.post(f"/incidents/{incident.pk}/act/edit_approved/", {"text": "яму засыпем"})
+    refused = client.post(f"/incidents/{incident.pk}/act/edit_approved/", {"text": "яму засыпем"})
+    assert refused.status_code == 400 and "ошибки проверки" in refused.content.decode()
+    response = client.post(f"/incidents/{incident.pk}/act/edit_approved/", {"text": "яму засыпем", "confirm_errors": "on"})
     assert response.status_code == 302
     latest = Draft.objects.filter(incident=incident).latest("round")
     assert latest.text == "яму засыпем"

@@ -1,0 +1,98 @@
+"""Daily anchors of the history, kept outside the database.
+
+Once a day the worker appends the head (last seq and hash) of every incident whose history
+grew since the last anchor to an append-only file under the var directory, and e-mails each
+municipality's deputy head a digest of that municipality's heads. Someone who can rewrite the
+database cannot rewrite the file on another disk nor the e-mail in the deputy's mailbox, so a
+removed history — even a whole incident with it — is found by `otklik history verify`.
+
+File format: one JSON object per line,
+  {"at": ISO time, "incident": id, "municipality": id, "seq": n, "hash": hex}
+and one summary line per municipality and run,
+  {"at": ISO time, "municipality": id, "incidents": n, "digest": hex}
+where digest is an HMAC (the history key) over the sorted heads of all its incidents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from otklik.incidents.history import history_key
+from otklik.incidents.models import Incident, IncidentEvent
+
+
+def anchor_path() -> Path:
+    return Path(settings.OTKLIK_HISTORY_ANCHORS)
+
+
+def anchors_read(path: Path | None = None) -> dict[int, tuple[int, str]]:
+    """The latest anchored head of every incident in the file (later lines win)."""
+    path = path or anchor_path()
+    heads: dict[int, tuple[int, str]] = {}
+    if not path.exists():
+        return heads
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue  # a torn last line after a crash: the next run appends again
+            if isinstance(row, dict) and "incident" in row and "seq" in row and "hash" in row:
+                heads[int(row["incident"])] = (int(row["seq"]), str(row["hash"]))
+    return heads
+
+
+@dataclass(frozen=True)
+class AnchorRun:
+    at: datetime
+    written: int  # incident lines appended
+    digests: dict[int, tuple[int, str]]  # municipality → (incidents, digest)
+
+
+def municipality_digest(heads: list[tuple[int, int, str]]) -> str:
+    """HMAC over (incident, seq, hash) sorted by incident."""
+    body = "\n".join(f"{pk}:{seq}:{digest}" for pk, seq, digest in sorted(heads)).encode()
+    return hmac.new(history_key(), body, hashlib.sha256).hexdigest()
+
+
+def anchors_write(*, now: datetime | None = None, path: Path | None = None) -> AnchorRun:
+    """Append the heads that changed since the last anchor; summaries for every municipality."""
+    now = now or timezone.now()
+    path = path or anchor_path()
+    known = anchors_read(path)
+    last_seq = {
+        row["incident_id"]: row["seq"]
+        for row in IncidentEvent.objects.order_by().values("incident_id").annotate(seq=Max("seq"))
+    }
+    lines: list[str] = []
+    by_municipality: dict[int, list[tuple[int, int, str]]] = {}
+    written = 0
+    for pk, municipality_id, head in (Incident.objects.exclude(history_head="").order_by("pk")
+                                      .values_list("pk", "municipality_id", "history_head").iterator(chunk_size=5000)):
+        seq = last_seq.get(pk, 0)
+        by_municipality.setdefault(municipality_id, []).append((pk, seq, head))
+        if known.get(pk) != (seq, head):
+            lines.append(json.dumps({"at": now.isoformat(), "incident": pk, "municipality": municipality_id,
+                                     "seq": seq, "hash": head}))
+            written += 1
+    digests = {mid: (len(heads), municipality_digest(heads)) for mid, heads in by_municipality.items()}
+    for mid, (count, digest) in sorted(digests.items()):
+        lines.append(json.dumps({"at": now.isoformat(), "municipality": mid, "incidents": count, "digest": digest}))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # O_APPEND: every write lands at the end, whatever another process did to the offset.
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+        handle.flush()
+        os.fsync(handle.fileno())
+    return AnchorRun(at=now, written=written, digests=digests)
