@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from otklik.core.tests.signin import browser_sign_in as sign_in
 from otklik.incidents import services as svc
