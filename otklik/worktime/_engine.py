@@ -100,7 +100,8 @@ class Explanation:
         return out
 
 
-_FIRST_YEAR, _LAST_YEAR = 2, 9998
+# The years a working calendar may span (see the module docstring).
+FIRST_YEAR, LAST_YEAR = 2, 9998
 
 
 def _schedule_versions(
@@ -143,9 +144,9 @@ class WorkCalendar:
         *,
         day_hours: Mapping[date, Hours] | None = None,
     ) -> None:
-        if calendar.first_day.year < _FIRST_YEAR or calendar.last_day.year > _LAST_YEAR:
+        if calendar.first_day.year < FIRST_YEAR or calendar.last_day.year > LAST_YEAR:
             raise ValueError(
-                f"a working calendar must lie within years {_FIRST_YEAR}..{_LAST_YEAR}, got "
+                f"a working calendar must lie within years {FIRST_YEAR}..{LAST_YEAR}, got "
                 f"{calendar.first_day.year}..{calendar.last_day.year}"
             )
         self.calendar = calendar
@@ -227,9 +228,9 @@ class WorkCalendar:
             return self
         hit = self._extended.get(year)
         if hit is None:
-            if year > _LAST_YEAR:
+            if year > LAST_YEAR:
                 raise ValueError(
-                    f"a working calendar must lie within years {_FIRST_YEAR}..{_LAST_YEAR}, "
+                    f"a working calendar must lie within years {FIRST_YEAR}..{LAST_YEAR}, "
                     f"got {year}"
                 )
             hit = WorkCalendar(
