@@ -331,7 +331,16 @@ def load_year(text: str) -> YearCalendar:
 
 
 def _toml_str(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string: quote, backslash and control characters escaped."""
+    out = []
+    for c in s:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c == "\t" or (c >= " " and c != "\x7f"):
+            out.append(c)
+        else:  # the rest of U+0000–U+001F and U+007F are illegal unescaped
+            out.append(f"\\u{ord(c):04x}")
+    return '"' + "".join(out) + '"'
 
 
 def dump_year(cal: YearCalendar) -> str:

@@ -407,3 +407,15 @@ def test_load_year_refuses_malformed_input_with_value_errors() -> None:
     for text, message in cases:
         with pytest.raises(ValueError, match=message):
             load_year(text)
+
+
+def test_dump_year_escapes_control_characters() -> None:
+    """An imported title or source with a line break (`&#10;` in xmlcalendar) must read back."""
+    y = YearCalendar(
+        2024,
+        'выгрузка a\nb\r\t"\\\x7f\x00\u2028',
+        False,
+        {date(2024, 1, 1): N},
+        holidays={date(2024, 1, 1): "x\ny\x1f\ud7ff\U0001f600"},
+    )
+    assert load_year(dump_year(y)) == y
