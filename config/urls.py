@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from otklik.api import views as api_views
 from otklik.api.routes import api
 from otklik.core import views as core_views
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("org/", include("otklik.org.urls")),
     path("mail/", include("otklik.notifications.urls")),
     path("incidents/", include("otklik.incidents.urls")),
+    path("settings/keys/", api_views.keys, name="api-keys"),
+    path("settings/keys/<int:pk>/revoke/", api_views.revoke, name="api-key-revoke"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

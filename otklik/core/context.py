@@ -45,6 +45,7 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
         ),
     ),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
+    ("api-keys", "Ключи API", (Role.ADMINISTRATOR,)),
     ("incidents:queue", "Сообщения", PARTICIPANT_ROLES),
     ("incidents:new", "Новое сообщение", INTAKE_ROLES),
 ]

@@ -69,6 +69,9 @@ def demo_logins() -> list[tuple[str, str]]:
 def demo_load() -> bool:
     """Create the demo municipality if absent. Returns False when it already exists."""
     if Municipality.objects.filter(slug=DEMO_SLUG).exists():
+        # Demos loaded before administrators were scoped made `admin` a superuser.
+        get_user_model().objects.filter(username="admin", person__municipality__slug=DEMO_SLUG).update(
+            is_superuser=False, is_staff=True)
         return False
     region, _ = Region.objects.get_or_create(
         slug="krasnodarskiy-kray", defaults={"name": "Краснодарский край"}
@@ -100,8 +103,10 @@ def demo_load() -> bool:
             username=demo.login,
             password=hashed,
             email=f"{demo.login}@plastunovskoe.example",
+            # The municipality's administrator is staff (the admin site), never a superuser:
+            # it administers this municipality only (core/admin_scope.py).
             is_staff=Role.ADMINISTRATOR in demo.roles,
-            is_superuser=Role.ADMINISTRATOR in demo.roles,
+            is_superuser=False,
         )
         person = Person.objects.create(
             user=user,

@@ -50,7 +50,16 @@ def _attachment() -> list[int]:
     return [pk]
 
 
+def _apikey() -> list[int]:
+    from otklik.api.models import ApiKey
+    from otklik.org.models import Municipality
+
+    key, _ = ApiKey.issue(municipality=Municipality.objects.get(slug="plastunovskoe"), name="проверка")
+    return [key.pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
+    "api-key-revoke": _apikey,
     "org:unit": lambda: list(Unit.objects.filter(municipality__slug="plastunovskoe").values_list("pk", flat=True)[:2]),
     "notifications:mail": _mail,
     "incidents:detail": _incident,
