@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from importlib import resources
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 __all__ = [
     "DayKind",
@@ -131,6 +131,17 @@ def outside(
     return OutOfCalendar(
         en, ru=ru, when=when, first_day=first_day, last_day=last_day, before=before
     )
+
+
+_T = TypeVar("_T")
+
+
+def remember(cache: dict[int, _T], key: int, value: _T) -> _T:
+    """``cache[key] = value``, bounded: callers extend to a year or two, not to hundreds."""
+    if len(cache) >= 16:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def check_year(year: int, what: str = "year") -> None:
@@ -496,9 +507,7 @@ class ProductionCalendar:
         if hit is None:
             added = (_provisional_year(n) for n in range(self.last_day.year + 1, year + 1))
             hit = ProductionCalendar([*self._years.values(), *added], self._overrides)
-            if len(self._extended) >= 16:  # callers ask for a year or two: keep it bounded
-                self._extended.clear()
-            self._extended[year] = hit
+            remember(self._extended, year, hit)
         return hit
 
     def with_overrides(self, overrides: Mapping[date, DayKind]) -> ProductionCalendar:

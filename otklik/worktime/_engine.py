@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ._calendar import DayKind, OutOfCalendar, ProductionCalendar, outside, ru_date
+from ._calendar import DayKind, OutOfCalendar, ProductionCalendar, outside, remember, ru_date
 from ._schedule import Hours, WeeklySchedule, check_hours
 
 __all__ = ["CountedInterval", "Explanation", "WorkCalendar"]
@@ -236,9 +236,7 @@ class WorkCalendar:
             hit = WorkCalendar(
                 self.calendar.extended_to(year), self._given, day_hours=self._day_hours
             )
-            if len(self._extended) >= 16:  # callers ask for a year or two: keep it bounded
-                self._extended.clear()
-            self._extended[year] = hit
+            remember(self._extended, year, hit)
         return hit
 
     # -- building -------------------------------------------------------------------

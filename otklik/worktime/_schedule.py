@@ -68,11 +68,11 @@ class WeeklySchedule:
         # ZoneInfoNotFoundError is a KeyError; a key naming a directory or an unreadable
         # file gives an OSError; a key that is no str a TypeError.
         except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
-            raise ValueError(f"unknown time zone {self.time_zone!r}") from None
+            raise ValueError(f"schedule: unknown time zone {self.time_zone!r}") from None
         for weekday, hours in self.days.items():
             if weekday not in range(7):
-                raise ValueError(f"weekday must be 0..6, got {weekday}")
-            check_hours(hours, DAY_NAMES[weekday])
+                raise ValueError(f"schedule: weekday must be 0..6, got {weekday}")
+            check_hours(hours, f"schedule: {DAY_NAMES[weekday]}")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -47,8 +47,12 @@ def _day(year: int, text: str | None) -> date:
         raise ValueError(f"xmlcalendar: bad day {text!r} (expected MM.DD)") from None
 
 
+class _Refused(ValueError):
+    pass
+
+
 def _refuse_doctype(*_: object) -> None:
-    raise ValueError("xmlcalendar: a DOCTYPE (DTD, entities) is not allowed")
+    raise _Refused("xmlcalendar: a DOCTYPE (DTD, entities) is not allowed")
 
 
 def _tree(text: str | bytes) -> ET.Element:
@@ -65,8 +69,14 @@ def _tree(text: str | bytes) -> ET.Element:
         raise ValueError(
             f"xmlcalendar: not well-formed XML: {reason}: line {exc.lineno}, column {exc.offset}"
         ) from None
+    except _Refused:
+        raise
     except UnicodeEncodeError:  # a str with lone surrogates cannot be handed to expat
         raise ValueError("xmlcalendar: the text is not valid Unicode") from None
+    except (LookupError, ValueError) as exc:
+        # An encoding in the declaration that Python does not know (LookupError), is no
+        # text encoding (base64), or cannot decode (idna): pyexpat asks the codec itself.
+        raise ValueError(f"xmlcalendar: the declared encoding cannot be used: {exc}") from None
     return builder.close()
 
 

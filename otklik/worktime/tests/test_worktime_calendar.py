@@ -272,6 +272,11 @@ def test_extended_to_appends_provisional_rules_years() -> None:
     assert base.extended_to(1990) is base
     assert base.years == (2023, 2024, 2025, 2026, 2027)  # the cached federal calendar is untouched
     assert year_summary(cal, 2030).provisional
+    # The cache stays small however many years callers ask for.
+    small = ProductionCalendar([rules_year(2023)])
+    for y in range(2024, 2060):
+        assert small.extended_to(y).last_day.year == y
+    assert len(small._extended) <= 16
 
 
 def test_extended_to_keeps_overrides() -> None:

@@ -257,6 +257,21 @@ def test_batch_bad_lines_of_every_kind() -> None:
     assert err == PROVISIONAL_NOTE + " (2030): строк 1 из 8\n"
 
 
+def test_batch_stdin_bytes_that_are_not_utf8_spoil_their_line_only() -> None:
+    stdin = io.TextIOWrapper(
+        io.BytesIO(b"2026-12-04T16:30+03:00 8h\n\xff 1h\n2026-12-04T16:30+03:00 \xfe8h\n"),
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["add", "--batch"], stdin, out, err) == 1
+    assert out.getvalue().splitlines() == [
+        "2026-12-07T16:30:00+03:00",
+        "error: not an ISO 8601 date and time: '\ufffd'",
+        "error: bad duration '\ufffd8h' (use <N>m, <N>h or <N>d)",
+    ]
+    assert err.getvalue() == ""
+
+
 class _UndecodableStdin(io.StringIO):
     def __iter__(self):  # type: ignore[no-untyped-def]
         raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")

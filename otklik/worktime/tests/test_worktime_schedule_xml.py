@@ -254,3 +254,12 @@ BOMB = (
 def test_parse_xmlcalendar_refuses_malformed_input(text: str | bytes, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_xmlcalendar(text)
+
+
+@pytest.mark.parametrize(
+    "encoding", ["TF-8", "base64", "rot13", "mbcs", "idna", "undefined", "shift_jis", "utf-7"]
+)
+def test_parse_xmlcalendar_refuses_an_unusable_declared_encoding(encoding: str) -> None:
+    doc = f'<?xml version="1.0" encoding="{encoding}"?><calendar year="2024"/>'.encode()
+    with pytest.raises(ValueError, match=r"^xmlcalendar: .*encoding"):
+        parse_xmlcalendar(doc)
