@@ -5,6 +5,7 @@ from django.urls import include, path
 from otklik.api import views as api_views
 from otklik.api.routes import api
 from otklik.core import views as core_views
+from otklik.incidents import integrity_views
 
 admin.site.site_header = "Отклик — настройка"
 admin.site.site_title = "Отклик"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("incidents/", include("otklik.incidents.urls")),
     path("settings/keys/", api_views.keys, name="api-keys"),
     path("settings/keys/<int:pk>/revoke/", api_views.revoke, name="api-key-revoke"),
+    path("settings/integrity/", integrity_views.integrity, name="integrity"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

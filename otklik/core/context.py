@@ -46,6 +46,7 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
     ("api-keys", "Ключи API", (Role.ADMINISTRATOR,)),
+    ("integrity", "Целостность истории", (Role.ADMINISTRATOR,)),
     ("incidents:queue", "Сообщения", PARTICIPANT_ROLES),
     ("incidents:new", "Новое сообщение", INTAKE_ROLES),
 ]

@@ -35,21 +35,34 @@ def anchor_path() -> Path:
     return Path(settings.OTKLIK_HISTORY_ANCHORS)
 
 
-def anchors_read(path: Path | None = None) -> dict[int, tuple[int, str]]:
+@dataclass(frozen=True)
+class Anchor:
+    seq: int
+    hash: str
+    municipality_id: int
+
+
+def anchors_read(path: Path | None = None) -> dict[int, Anchor]:
     """The latest anchored head of every incident in the file (later lines win)."""
     path = path or anchor_path()
-    heads: dict[int, tuple[int, str]] = {}
+    heads: dict[int, Anchor] = {}
     if not path.exists():
         return heads
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             try:
                 row = json.loads(line)
-            except ValueError:
+                if isinstance(row, dict) and "incident" in row:
+                    heads[int(row["incident"])] = Anchor(int(row["seq"]), str(row["hash"]), int(row["municipality"]))
+            except (ValueError, KeyError, TypeError):
                 continue  # a torn last line after a crash: the next run appends again
-            if isinstance(row, dict) and "incident" in row and "seq" in row and "hash" in row:
-                heads[int(row["incident"])] = (int(row["seq"]), str(row["hash"]))
     return heads
+
+
+def anchors_for(municipality_id: int | None = None, *, path: Path | None = None) -> dict[int, tuple[int, str]]:
+    """incident → (seq, hash) as `history_verify` takes them, for one municipality or all."""
+    return {pk: (a.seq, a.hash) for pk, a in anchors_read(path).items()
+            if municipality_id is None or a.municipality_id == municipality_id}
 
 
 @dataclass(frozen=True)
@@ -65,11 +78,15 @@ def municipality_digest(heads: list[tuple[int, int, str]]) -> str:
     return hmac.new(history_key(), body, hashlib.sha256).hexdigest()
 
 
-def anchors_write(*, now: datetime | None = None, path: Path | None = None) -> AnchorRun:
-    """Append the heads that changed since the last anchor; summaries for every municipality."""
+def anchors_write(*, now: datetime | None = None, path: Path | None = None,
+                  skip: frozenset[int] = frozenset()) -> AnchorRun:
+    """Append the heads that changed since the last anchor; summaries for every municipality.
+
+    `skip`: incidents whose history failed verification — their current head is not vouched for.
+    """
     now = now or timezone.now()
     path = path or anchor_path()
-    known = anchors_read(path)
+    known = {pk: (a.seq, a.hash) for pk, a in anchors_read(path).items()}
     last_seq = {
         row["incident_id"]: row["seq"]
         for row in IncidentEvent.objects.order_by().values("incident_id").annotate(seq=Max("seq"))
@@ -80,6 +97,8 @@ def anchors_write(*, now: datetime | None = None, path: Path | None = None) -> A
     for pk, municipality_id, head in (Incident.objects.exclude(history_head="").order_by("pk")
                                       .values_list("pk", "municipality_id", "history_head").iterator(chunk_size=5000)):
         seq = last_seq.get(pk, 0)
+        if pk in skip:
+            continue
         by_municipality.setdefault(municipality_id, []).append((pk, seq, head))
         if known.get(pk) != (seq, head):
             lines.append(json.dumps({"at": now.isoformat(), "incident": pk, "municipality": municipality_id,

@@ -83,6 +83,7 @@ def history_verify(incident_ids: list[int] | None = None, *,
 
     `anchors` (incident → (seq, hash) written outside the database) adds the check that each
     anchored entry is still there, unchanged: it finds a history removed with its incident.
+    Every anchor given is checked: the caller passes those of the scope it verifies.
     """
     key = history_key()
     qs = IncidentEvent.objects.order_by("incident_id", "seq")
@@ -107,7 +108,7 @@ def history_verify(incident_ids: list[int] | None = None, *,
             problems.append(ChainProblem(e.incident_id, e.seq, "запись изменена: подпись не совпадает"))
         prev, expected_seq = e.hash, e.seq + 1
         last[e.incident_id] = (e.seq, e.hash)
-        if anchors is not None and e.incident_id in anchors:
+        if anchors and e.incident_id in anchors:
             hashes[(e.incident_id, e.seq)] = e.hash
     # The incident keeps the hash of its last entry: a removed last entry shows.
     heads = Incident.objects.all()
@@ -124,7 +125,8 @@ def history_verify(incident_ids: list[int] | None = None, *,
         elif not head and pk not in last:
             problems.append(ChainProblem(pk, 1, "история сообщения отсутствует"))
     for pk, (seq, digest) in sorted((anchors or {}).items()):
-        if incident_ids is not None and pk not in incident_ids:
+        # Outside the ids asked for: removed, or merely not asked about.
+        if pk not in existing and incident_ids is not None and Incident.objects.filter(pk=pk).exists():
             continue
         if pk not in existing:
             problems.append(ChainProblem(pk, seq, "сообщение и его история удалены (есть в заверенной копии)"))

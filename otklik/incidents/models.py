@@ -317,3 +317,20 @@ class Attachment(models.Model):
     def shows_inline(self) -> bool:
         """A photo the browser can show as <img> (HEIC mostly cannot)."""
         return self.content_type in ("image/jpeg", "image/png", "image/webp")
+
+
+class HistoryCheck(models.Model):
+    """One run of the history verification (daily in the worker, or on an administrator's
+    request): what it found, for the administrator's page and the incident's banner."""
+
+    ran_at = models.DateTimeField(db_index=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="+")  # None: every municipality
+    events_checked = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)  # [{"incident", "seq", "problem"}]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-ran_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%d.%m.%Y %H:%M}: нарушений {len(self.problems)}"

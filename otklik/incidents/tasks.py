@@ -18,3 +18,10 @@ def topic_models() -> None:
     from otklik.incidents.screening import topic_models_refresh
 
     topic_models_refresh()
+
+
+@periodic("history-integrity", every=timedelta(hours=24))
+def history_integrity() -> None:
+    from otklik.incidents.integrity import integrity_daily
+
+    integrity_daily()

@@ -26,6 +26,7 @@ from otklik.incidents import attachments, services
 from otklik.incidents import forms as f
 from otklik.incidents.checks import draft_findings
 from otklik.incidents.deadlines import WEEKDAYS, Countdown, countdown, duration_text
+from otklik.incidents.integrity import incident_integrity_problems
 from otklik.incidents.models import (
     Attachment,
     Draft,
@@ -322,6 +323,7 @@ def _detail(request: HttpRequest, access: Access, incident: Incident,
         "no_answer_html": highlight(incident.text, [(x.start, x.end, "flag", x.reason) for x in result.no_answer_spans]),
         "spam_html": highlight(incident.text, [(x.start, x.end, "flag", x.reason) for x in result.spam_spans]),
         "tz": incident.municipality.time_zone,
+        "integrity": incident_integrity_problems(incident),
     }, status=status)
 
 

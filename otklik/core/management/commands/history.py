@@ -1,4 +1,9 @@
-"""`otklik history verify`: recompute every incident's hash chain and report tampering."""
+"""`otklik history verify` / `otklik history anchor`: the integrity of the incidents' history.
+
+verify — recompute every chain with the history key and check every head anchored in the
+file outside the database; prints each problem and exits 1 when there is one.
+anchor — append today's heads to the anchor file now (the worker does it daily).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,30 @@ from typing import Any
 
 from django.core.management import BaseCommand, CommandParser
 
+from otklik.incidents.anchors import anchor_path, anchors_for, anchors_write
 from otklik.incidents.history import history_verify
 
 
 class Command(BaseCommand):
-    help = "Проверка целостности истории инцидентов (цепочка хешей)."
+    help = "Проверка целостности истории сообщений (подписанная цепочка и заверенные копии) и заверение."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument("action", choices=["verify", "anchor"])
         parser.add_argument("--incident", type=int, action="append")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        checked, problems = history_verify(options["incident"])
+        if options["action"] == "anchor":
+            run = anchors_write()
+            self.stdout.write(f"заверено сообщений: {run.written} (файл {anchor_path()})")
+            return
+        ids = options["incident"]
+        anchors = anchors_for()
+        if ids is not None:
+            anchors = {pk: v for pk, v in anchors.items() if pk in ids}
+        checked, problems = history_verify(ids, anchors=anchors)
         for p in problems:
             self.stdout.write(f"инцидент № {p.incident_id}, запись {p.seq}: {p.problem}")
-        self.stdout.write(f"проверено записей: {checked}, нарушений: {len(problems)}")
+        self.stdout.write(f"проверено записей: {checked}, заверенных сообщений: {len(anchors)}, "
+                          f"нарушений: {len(problems)}")
         if problems:
             sys.exit(1)
