@@ -52,9 +52,10 @@ def test_the_database_refuses_update_and_delete_of_history(demo: dict[str, Any])
     incident = _worked(demo)
     event = IncidentEvent.objects.filter(incident=incident).first()
     assert event is not None
-    for sql, params in [("UPDATE incidents_incidentevent SET actor_label = %s WHERE id = %s", ["x", event.pk]),
+    statements: list[tuple[str, list[Any]]] = [("UPDATE incidents_incidentevent SET actor_label = %s WHERE id = %s", ["x", event.pk]),
                         ("DELETE FROM incidents_incidentevent WHERE id = %s", [event.pk]),
-                        ("DELETE FROM incidents_incidentevent", [])]:
+                        ("DELETE FROM incidents_incidentevent", [])]
+    for sql, params in statements:
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
             c.execute(sql, params)
     assert IncidentEvent.objects.filter(incident=incident).count() == 5
