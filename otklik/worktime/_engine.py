@@ -29,6 +29,7 @@ stay inside the range of :class:`datetime`.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -177,9 +178,9 @@ class WorkCalendar:
         d = self.first_day
         while d <= self.last_day:
             schedule = versions[bisect_right(ordinals, d.toordinal())]
-            info, hours = self._day(d, schedule)
+            hours = self._hours(d, schedule)
             if hours:
-                infos.append(info)
+                infos.append(self._info(d))
                 for a, b in hours:
                     s = int(datetime.combine(d, a, tz).timestamp())
                     e = int(datetime.combine(d, b, tz).timestamp())
@@ -204,7 +205,7 @@ class WorkCalendar:
             at_start, at_end = self._at(s), self._at(e)
             self._end_dt.append(at_end if at_start.utcoffset() == at_end.utcoffset() else None)
             longest = max(longest, e - s)
-        self._td = [timedelta(0, k) for k in range(longest + 1)]
+        self._td = _timedeltas(longest)
         # Fast input: when the zone keeps one offset over the whole span (Moscow since
         # 2014), the epoch of a datetime in that zone is its wall-clock seconds minus it.
         offsets = {
@@ -241,29 +242,34 @@ class WorkCalendar:
 
     # -- building -------------------------------------------------------------------
 
-    def _day(self, d: date, schedule: WeeklySchedule) -> tuple[DayInfo, Hours]:
+    def _info(self, d: date) -> DayInfo:
         cal = self.calendar
         kind = cal.kind_of(d)
-        replaces = cal.replaced_day(d)
-        info = DayInfo(
+        return DayInfo(
             day=d,
             kind=kind,
             working_weekend=kind.is_working and d.weekday() >= 5,
-            replaces=replaces,
+            replaces=cal.replaced_day(d),
             provisional=cal.is_provisional(d.year),
             overridden=cal.is_overridden(d) or d in self._day_hours,
         )
-        if d in self._day_hours:
-            return info, self._day_hours[d]
+
+    def _hours(self, d: date, schedule: WeeklySchedule) -> Hours:
+        # Only days with hours get a DayInfo: most of a year's cost was the days off.
+        hours = self._day_hours.get(d)
+        if hours is not None:
+            return hours
+        kind = self.calendar.kind_of(d)
         if not kind.is_working:
-            return info, ()
+            return ()
         hours = schedule.hours(d.weekday())
         if not hours:
+            replaces = self.calendar.replaced_day(d)
             hours = schedule.hours(replaces.weekday()) if replaces else ()
             hours = hours or schedule.common_weekday_hours()
         if kind is DayKind.SHORTENED:
             hours = _cut_last_hour(hours)
-        return info, hours
+        return hours
 
     # -- conversions ----------------------------------------------------------------
 
@@ -481,6 +487,12 @@ class WorkCalendar:
             out.append((self._at(self._starts[i]).time(), self._at(self._ends[i]).time()))
             i += 1
         return tuple(out)
+
+
+@functools.lru_cache(maxsize=8)
+def _timedeltas(longest: int) -> tuple[timedelta, ...]:
+    """``timedelta(seconds=k)`` for k in 0..longest, shared by calendars (10 ms to build)."""
+    return tuple(timedelta(0, k) for k in range(longest + 1))
 
 
 def _cut_last_hour(hours: Hours) -> Hours:
