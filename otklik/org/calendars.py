@@ -1,7 +1,13 @@
 """A municipality's working time: federal calendar + loaded years + local changes + schedules.
 
-Building a WorkCalendar precomputes five years of intervals, so it is cached per process and
-rebuilt when any of its inputs changes (the stamp is a cheap aggregate query).
+The calendar never ends: past the last year with data (shipped or imported) it goes on with
+provisional years built from ТК РФ ст. 112 and the weekends, through two years after the
+current one (and through any local change entered further ahead), marked «предварительный»
+wherever a deadline touches them. Before the first year nothing is counted: input there is
+refused with a clear message.
+
+Building a WorkCalendar precomputes several years of intervals, so it is cached per process
+and rebuilt when any of its inputs changes (the stamp is a cheap aggregate query).
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 from threading import Lock
 
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from otklik.org.models import CalendarChange, CalendarYearData, Municipality, ScheduleVersion
 from otklik.worktime import (
@@ -38,13 +45,30 @@ def _stamp(municipality: Municipality) -> tuple[object, ...]:
         n=Count("pk"), t=Max("updated_at")
     )
     years = CalendarYearData.objects.aggregate(n=Count("pk"), t=Max("loaded_at"))
-    return (municipality.time_zone, *changes.values(), *versions.values(), *years.values())
+    return (municipality.time_zone, horizon_year(), *changes.values(), *versions.values(), *years.values())
+
+
+# Years counted ahead of the current one; deadlines of up to 60 working days fit well within.
+HORIZON_YEARS = 2
+
+
+def horizon_year() -> int:
+    return timezone.now().year + HORIZON_YEARS
 
 
 def production_calendar() -> ProductionCalendar:
-    """The federal calendar with the years loaded by `otklik worktime import` laid over it."""
+    """The federal calendar with the years loaded by `otklik worktime import` laid over it,
+    continued by provisional years through the horizon (a gap before an imported year too)."""
     loaded = [load_year(y.data_toml) for y in CalendarYearData.objects.all()]
-    return federal_calendar().with_years(*loaded) if loaded else federal_calendar()
+    calendar = federal_calendar()
+    if loaded:
+        before_first_loaded = min(y.year for y in loaded) - 1
+        calendar = calendar.extended_to(max(before_first_loaded, calendar.last_day.year))
+        try:  # an imported year just before the data extends the calendar backwards
+            calendar = calendar.with_years(*loaded)
+        except ValueError:  # one further back would leave a gap: it cannot be counted
+            calendar = calendar.with_years(*(y for y in loaded if y.year >= calendar.first_day.year))
+    return calendar.extended_to(max(horizon_year(), calendar.last_day.year))
 
 
 def work_calendar_build(municipality: Municipality) -> WorkCalendar:

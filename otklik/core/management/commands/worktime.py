@@ -62,19 +62,28 @@ class Command(BaseCommand):
             raise CommandError("использование: otklik worktime import FILE.xml [--municipality SLUG]")
         path = Path(args[0])
         try:
-            year = parse_xmlcalendar(path.read_text(encoding="utf-8"), source=f"xmlcalendar: {path.name}")
+            year = parse_xmlcalendar(path.read_bytes(), source=f"xmlcalendar: {path.name}")
         except (OSError, ValueError) as exc:
             sys.stderr.write(f"error: {exc}\n")
+            sys.exit(2)
+        if year.year < federal_calendar().first_day.year:
+            sys.stderr.write(f"error: {year.year} раньше начала производственного календаря "
+                             f"({federal_calendar().first_day.year}): такие годы не считаются\n")
             sys.exit(2)
         if slug is not None:
             self._import_local(year, slug, path.name)
             return
+        from otklik.incidents.deadlines import deadlines_recompute_everywhere
+
         CalendarYearData.objects.update_or_create(
             year=year.year, defaults={"source": year.source, "data_toml": dump_year(year)}
         )
-        summary = year_summary(federal_calendar().with_years(year), year.year)
+        summary = year_summary(production_calendar(), year.year)
+        # The imported decree replaces a provisional year: open deadlines in every municipality move.
+        moved = deadlines_recompute_everywhere()
         sys.stdout.write(
-            f"{year.year}: загружен, {summary.working_days} рабочих дней, {summary.hours_40h_week} ч\n"
+            f"{year.year}: загружен, {summary.working_days} рабочих дней, {summary.hours_40h_week} ч, "
+            f"сроков пересчитано {moved}\n"
         )
 
     def _import_local(self, year: YearCalendar, slug: str, name: str) -> None:
@@ -85,6 +94,8 @@ class Command(BaseCommand):
             sys.stderr.write(f"error: муниципальное образование «{slug}» не найдено\n")
             sys.exit(2)
         federal = production_calendar()
+        if year.year > federal.last_day.year:
+            federal = federal.extended_to(year.year)
         kinds = {DayKind.NON_WORKING: CalendarChange.Kind.NON_WORKING, DayKind.WORKING: CalendarChange.Kind.WORKING,
                  DayKind.SHORTENED: CalendarChange.Kind.SHORTENED}
         changed = 0
