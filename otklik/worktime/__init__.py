@@ -14,6 +14,16 @@ Layers: :class:`YearCalendar` (one year, data files under ``data/``) →
 (plus weekly schedules in a time zone: the arithmetic). Exact semantics are in
 ``_engine.py``; the calendar data format in ``_calendar.py``; the schedule file format
 in ``_schedule.py``; the command line in ``cli.py``.
+
+Past the data the calendar goes on with provisional years built from the rules (ТК РФ
+ст. 112 and the weekends), on request::
+
+    wc = WorkCalendar(federal_calendar().extended_to(today.year + 2))   # cached, cheap
+    wc = existing_wc.extended_to(2030)                                  # same schedules
+
+Outside its span every call raises :class:`OutOfCalendar` (a ValueError) with a Russian
+message in ``.ru`` and the date and span as attributes; any other bad input is a
+ValueError with a clear message.
 """
 
 from ._calendar import (

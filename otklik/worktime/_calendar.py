@@ -73,11 +73,12 @@ class OutOfCalendar(ValueError):
 
     ``str(exc)`` is a technical English message; ``exc.ru`` a Russian sentence for a
     person («Дата 0001-01-01 раньше начала производственного календаря (01.01.2023).»).
-    To word their own, callers get ``when`` (the date or moment asked about; None for a
-    deadline that runs past the end), ``first_day`` and ``last_day`` (the span, None when
-    unknown) and ``before``: True when it lies before the start (refused for good: the
-    calendar is never extended backwards), False when past the end (a calendar extended
-    with :meth:`ProductionCalendar.extended_to` may answer).
+    To word their own, callers get ``when`` (the date or moment asked about; for a
+    deadline past the end, its start; None for a whole year), ``first_day`` and
+    ``last_day`` (the span, None when unknown) and ``before``: True when it lies before
+    the start (refused for good: the calendar is never extended backwards), False when
+    past the end (a calendar extended with :meth:`ProductionCalendar.extended_to` may
+    answer).
     """
 
     def __init__(

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from otklik.worktime import (
@@ -324,6 +324,7 @@ def _check_stderr(err: str) -> None:
 @given(arguments, batch_input)
 def test_cli_on_arbitrary_arguments(argv: list[str], stdin: str) -> None:
     status, out, err = _run(argv, stdin)
+    event(f"exit {status}")  # --hypothesis-show-statistics: the mix of outcomes
     assert status in {0, 1, 2}
     if status:
         assert err.startswith("otklik worktime") or "error: " in out
@@ -340,6 +341,7 @@ def _expected_lines(stdin: str) -> int:
 @given(batch_input, st.sampled_from([[], ["--municipality", "kazan"]]))
 def test_cli_batch_answers_every_line(stdin: str, where: list[str]) -> None:
     status, out, err = _run(["add", "--batch", *where], stdin)
+    event(f"exit {status}")
     lines = out.split("\n")
     assert lines[-1] == ""
     lines = lines[:-1]
@@ -433,6 +435,7 @@ def _year_round_trips(y: YearCalendar) -> None:
 @given(st.one_of(st.text(), st.binary(), mutated(XML_2026, XML_PIECES)))
 def test_parse_xmlcalendar_on_arbitrary_input(text: str | bytes) -> None:
     exc = _raised(lambda: _year_round_trips(parse_xmlcalendar(text)))
+    event("refused" if exc else "parsed")
     assert exc is None or str(exc).startswith("xmlcalendar: ")
 
 
@@ -446,7 +449,9 @@ def test_parse_xmlcalendar_on_mutated_bytes(text: str, encoding: str) -> None:
     try:
         y = parse_xmlcalendar(data)
     except ValueError:
+        event("refused")
         return
+    event("parsed")
     _year_round_trips(y)
 
 
@@ -486,7 +491,9 @@ def test_load_year_on_arbitrary_text(text: str) -> None:
     try:
         y = load_year(text)
     except ValueError:
+        event("refused")
         return
+    event("parsed")
     _year_round_trips(y)
 
 
@@ -524,6 +531,7 @@ SCHEDULE_PIECES = [
 @given(st.one_of(st.text(), mutated(SCHEDULE, SCHEDULE_PIECES)))
 def test_schedule_from_toml_on_arbitrary_text(text: str) -> None:
     exc = _raised(lambda: WeeklySchedule.from_toml(text))
+    event("refused" if exc else "parsed")
     if exc is not None:
         assert str(exc).startswith("schedule: ")
         return
@@ -549,6 +557,7 @@ def test_cli_with_arbitrary_schedule_files(text: str, start: str) -> None:
     path = SCHEDULE_DIR / "schedule.toml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")  # lone ones: not UTF-8
     status, _, err = _run(["add", "--schedule", str(path), start, "8h"])
+    event(f"exit {status}")
     assert status in {0, 1, 2}
     _check_stderr(err)
 
