@@ -518,17 +518,21 @@ class ProductionCalendar:
     def with_years(self, *years: YearCalendar) -> ProductionCalendar:
         """A new calendar with ``years`` added or replacing the loaded ones.
 
-        A gap between the loaded years and the new ones (data up to 2027, 2030 imported)
-        is filled with provisional years, at most :attr:`AUTO_EXTENSION_YEARS` of them;
-        a wider gap is a ValueError.
+        A gap after the current first year (data up to 2027, 2030 imported) is filled
+        with provisional years, at most :attr:`AUTO_EXTENSION_YEARS` of them; a wider gap,
+        or one before the first year (the calendar never makes up past years), is a
+        ValueError.
         """
         merged = {**self._years, **{y.year: y for y in years}}
         missing = [n for n in range(min(merged), max(merged) + 1) if n not in merged]
-        if len(missing) > self.AUTO_EXTENSION_YEARS:
+        if len(missing) > self.AUTO_EXTENSION_YEARS or any(
+            n < self.first_day.year for n in missing
+        ):
             raise ValueError(
                 f"calendar years must be contiguous: {len(missing)} years between "
-                f"{min(merged)} and {max(merged)} are missing (at most "
-                f"{self.AUTO_EXTENSION_YEARS} are filled with provisional years)"
+                f"{min(merged)} and {max(merged)} are missing (only up to "
+                f"{self.AUTO_EXTENSION_YEARS} after {self.first_day.year} are filled with "
+                f"provisional years)"
             )
         merged.update((n, _provisional_year(n)) for n in missing)
         return ProductionCalendar(merged.values(), self._overrides)

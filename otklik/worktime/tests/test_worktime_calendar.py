@@ -384,9 +384,11 @@ def test_with_years_fills_a_gap_with_provisional_years() -> None:
     assert cal.years == (2023, 2024, 2025, 2026, 2027, 2028, 2029, 2030)
     assert cal.is_provisional(2028) and cal.is_provisional(2029)
     assert not cal.is_provisional(2030)
-    earlier = federal_calendar().with_years(rules_year(2020, provisional=False))
-    assert earlier.years[:4] == (2020, 2021, 2022, 2023)
-    assert earlier.is_provisional(2021)
+    # Backwards only real data joins: a past year is never made up.
+    earlier = federal_calendar().with_years(rules_year(2022, provisional=False))
+    assert earlier.years[:2] == (2022, 2023)
+    with pytest.raises(ValueError, match="contiguous"):
+        federal_calendar().with_years(rules_year(2020, provisional=False))
     with pytest.raises(ValueError, match="contiguous"):
         federal_calendar().with_years(rules_year(2999))
 
