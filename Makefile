@@ -6,7 +6,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint test-sqlite test-postgres services browser clean
+.PHONY: run test fuzz lint test-sqlite test-postgres services browser clean
 
 $(RUN_STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test: $(DEV_STAMP) services browser lint
 	  echo "== PostgreSQL: the database tests again on $(PG_TEST_URL)"; \
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" otklik tests; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL pass"; fi
+
+# The generated-input tests (Hypothesis, schemathesis) run longer than in `make test`:
+# OTKLIK_FUZZ_EXAMPLES per property, OTKLIK_FUZZ_API_EXAMPLES per API operation; seeds fixed.
+fuzz: $(DEV_STAMP) services
+	OTKLIK_FUZZ_EXAMPLES=$${OTKLIK_FUZZ_EXAMPLES:-1000} OTKLIK_FUZZ_API_EXAMPLES=$${OTKLIK_FUZZ_API_EXAMPLES:-200} \
+	  $(BIN)/pytest -q -p no:randomly -m fuzz -s
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.params.functions import Path as path_param
 
 from otklik.api import schemas as s
 from otklik.api.auth import ApiKeyAuth, ScopedAccess, access_of, key_of
@@ -52,15 +53,33 @@ api = OtklikAPI(
 install_handlers(api)
 router = Router(tags=["Сообщения"])
 
+# The workflow's actions, each at /incidents/{id}/actions/<name> (publications' local approval
+# is reached through approve/return: the service picks it by the incident's kind).
+ACTION_NAMES = [a for a in TRANSITIONS if not a.endswith("_local")]
+
 # Every answer the API can give besides success, on every operation.
 ERRORS: dict[int, type[Schema]] = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut,
                                    409: s.ErrorOut, 413: s.ErrorOut, 422: s.ErrorOut}
 
 
+# A database id: larger values cannot exist and would overflow the database's integer.
+IncidentId: Any = path_param(..., ge=1, le=2**63 - 1, description="Номер сообщения в «Отклике»")
+
+
+def _links(actions: list[str]) -> dict[str, Any]:
+    """OpenAPI links: from any answer that carries an incident's id to what can be done with it."""
+    targets = {f"action_{a}": f"action_{a}" for a in actions}
+    targets["incident_detail"] = "incident_detail"
+    return {name: {"operationId": op, "parameters": {"incident_id": "$response.body#/id"}}
+            for name, op in targets.items()}
+
+
 def _invalid(exc: Invalid) -> DetailError:
     """422 in the shape of a validation error: the field and the Russian message."""
     loc: list[str] = ["body", *exc.field.split(".")] if exc.field else ["body"]
-    item: dict[str, Any] = {"loc": loc, "msg": str(exc), "type": "value_error"}
+    # The type names the rule: a field's own format, or a rule of the regulation (moments,
+    # answer checks) that a schema cannot state; clients and the fuzz tests tell them apart.
+    item: dict[str, Any] = {"loc": loc, "msg": str(exc), "type": exc.rule}
     findings = getattr(exc, "findings", None)
     if findings is not None:
         item["findings"] = findings
@@ -82,7 +101,9 @@ def _get(key: ApiKey, access: ScopedAccess | None, incident_id: int) -> Incident
 # ---------------------------------------------------------------- intake and reading
 
 @router.post("/incidents", response={200: s.IncidentCreatedOut, 201: s.IncidentCreatedOut, **ERRORS},
-             summary="Передать сообщение (идемпотентно по external_id)")
+             summary="Передать сообщение (идемпотентно по external_id)", operation_id="incident_create",
+             openapi_extra={"responses": {"200": {"links": _links(ACTION_NAMES)},
+                                          "201": {"links": _links(ACTION_NAMES)}}})
 def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[str, Any]]:
     key = key_of(request)
     municipality = Municipality.objects.filter(slug=payload.municipality).first()
@@ -111,7 +132,7 @@ def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[
 
 
 @router.get("/incidents", response={200: list[s.IncidentBriefOut], **ERRORS},
-            summary="Сообщения МО ключа")
+            summary="Сообщения МО ключа", operation_id="incident_list")
 def incident_list(request: HttpRequest, status: s.StatusName | None = None,
                   limit: int = Query(50, ge=1, le=500)) -> list[dict[str, Any]]:  # type: ignore[type-arg]
     key = key_of(request)
@@ -122,8 +143,9 @@ def incident_list(request: HttpRequest, status: s.StatusName | None = None,
 
 
 @router.get("/incidents/{incident_id}", response={200: s.IncidentOut, **ERRORS}, by_alias=True,
+            operation_id="incident_detail", openapi_extra={"responses": {"200": {"links": _links(ACTION_NAMES)}}},
             summary="Сообщение: состояние, сроки, кто должен действовать, история")
-def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+def incident_detail(request: HttpRequest, incident_id: int = IncidentId) -> dict[str, Any]:
     key = key_of(request)
     access = access_of(key)
     return incident_dict(_get(key, access, incident_id), access)
@@ -170,7 +192,8 @@ def _key_role_lost(key: ApiKey, action: str) -> bool:
 
 ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
     "route": (s.RouteIn, lambda a, i, p: services.incident_route(
-        access=a, incident_id=i, unit_ids=p.unit_ids, executor_ids=p.executor_ids),
+        access=a, incident_id=i, unit_ids=p.unit_ids,
+        executor_ids={int(k): v for k, v in (p.executor_ids or {}).items()}),
         "Направить в подразделения (п. 10, 19)"),
     "not_ours": (s.CommentIn, lambda a, i, p: services.incident_not_ours(
         access=a, incident_id=i, comment=p.comment), "Не наша компетенция (п. 11)"),
@@ -210,17 +233,18 @@ ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
 def _register(action: str, schema: type[Schema] | None, call: Call, summary: str) -> None:
     view: Callable[..., dict[str, Any]]
     if schema is None:
-        def view(request: HttpRequest, incident_id: int) -> dict[str, Any]:
+        def view(request: HttpRequest, incident_id: int = IncidentId) -> dict[str, Any]:
             return _act(request, incident_id, action, lambda a: call(a, incident_id, None))
     else:
-        def view(request: HttpRequest, incident_id: int, payload: schema) -> dict[str, Any]:  # type: ignore[valid-type]
+        def view(request: HttpRequest, payload: schema, incident_id: int = IncidentId) -> dict[str, Any]:  # type: ignore[valid-type]
             return _act(request, incident_id, action, lambda a: call(a, incident_id, payload))
     view.__name__ = f"action_{action}"
     router.post(f"/incidents/{{incident_id}}/actions/{action}", response={200: s.IncidentOut, **ERRORS},
                 by_alias=True, summary=summary, operation_id=f"action_{action}",
-                tags=["Действия"])(view)
+                tags=["Действия"], openapi_extra={"responses": {"200": {"links": _links(ACTION_NAMES)}}})(view)
 
 
+assert set(ACTIONS) == set(ACTION_NAMES)  # noqa: S101  (an import-time wiring check)
 for _action, (_schema, _call, _summary) in ACTIONS.items():
     _register(_action, _schema, _call, _summary)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field, WithJsonSchema
 
 from otklik.core.links import LinkError, link_clean
 
@@ -32,8 +32,10 @@ def _link_or_empty(value: str) -> str:
     return _link(value) if value.strip() else ""
 
 
-# A message, answer or comment: at least one non-space character, at most MAX_TEXT.
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_not_blank)]
+# A message, answer or comment: at least one non-space character, at most MAX_TEXT. The pattern
+# says in OpenAPI what `str.strip()` leaves: Unicode spaces and the separators \x1c–\x1f are blank.
+NOT_BLANK = r"[^\s\x1c-\x1f]"
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=NOT_BLANK), AfterValidator(_not_blank)]
 OptionalText = Annotated[str, Field(max_length=MAX_TEXT)]
 # The pattern documents in OpenAPI exactly what `link_clean` accepts (a host, then a path).
 LINK_BODY = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f\[\]\\]*)?"
@@ -183,9 +185,17 @@ class Empty(Schema):
     pass
 
 
+ExecutorMap = Annotated[
+    dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")], Annotated[int, Field(ge=1, le=2**62)]],
+    WithJsonSchema({"type": "object", "additionalProperties": False, "maxProperties": 50,
+                    "patternProperties": {r"^[1-9][0-9]{0,17}$": {"type": "integer", "minimum": 1, "maximum": 2**62}}}),
+]
+
+
 class RouteIn(Schema):
     unit_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(..., min_length=1, max_length=50)
-    executor_ids: dict[int, Annotated[int, Field(ge=1, le=2**62)]] | None = None
+    # unit id → executor id; JSON keys are strings: digits only, as the schema says.
+    executor_ids: ExecutorMap | None = None
 
 
 class CommentIn(Schema):

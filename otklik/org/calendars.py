@@ -73,9 +73,10 @@ def production_calendar() -> ProductionCalendar:
 
 def work_calendar_build(municipality: Municipality) -> WorkCalendar:
     calendar = production_calendar()
+    # A change before the calendar cannot be counted (the admin refuses it; an old row is skipped).
     overrides = {
         c.day: _KINDS[CalendarChange.Kind(c.kind)]
-        for c in CalendarChange.objects.filter(municipality=municipality)
+        for c in CalendarChange.objects.filter(municipality=municipality, day__gte=calendar.first_day)
     }
     if overrides:
         calendar = calendar.with_overrides(overrides)

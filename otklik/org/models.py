@@ -246,6 +246,18 @@ class CalendarChange(models.Model):
     def __str__(self) -> str:
         return f"{self.day:%d.%m.%Y}: {self.get_kind_display()}"
 
+    def clean(self) -> None:
+        from otklik.worktime import ProductionCalendar, federal_calendar
+
+        if self.day is None:
+            return
+        first = federal_calendar().first_day
+        last = federal_calendar().last_day.year + ProductionCalendar.AUTO_EXTENSION_YEARS
+        if self.day < first:
+            raise ValidationError({"day": f"Дата раньше начала производственного календаря ({first:%d.%m.%Y})."})
+        if self.day.year > last:
+            raise ValidationError({"day": f"Слишком далеко: календарь ведётся не дальше {last} года."})
+
 
 class CalendarYearData(models.Model):
     """A federal year loaded by `otklik worktime import` (xmlcalendar), winning over shipped data."""

@@ -105,3 +105,18 @@ def test_importing_a_federal_year_recomputes_open_deadlines_everywhere(demo: dic
     assert before.astimezone(MSK).date() == date(2028, 1, 10)
     assert after == datetime(2027, 12, 31, 17, 0, tzinfo=MSK)  # Thu 17–18, Fri 09–13, 14–17
     assert not production_calendar().is_provisional(2027)
+
+
+def test_a_local_change_before_the_calendar_is_refused_and_an_old_row_ignored(demo: dict[str, Any]) -> None:
+    from django.core.exceptions import ValidationError
+
+    mun = Municipality.objects.get(slug="plastunovskoe")
+    change = CalendarChange(municipality=mun, day=date(2020, 5, 5), kind=CalendarChange.Kind.NON_WORKING)
+    with pytest.raises(ValidationError, match="раньше начала"):
+        change.full_clean()
+    change.save()  # a row from before the rule: the pages still work
+    client = Client()
+    client.force_login(demo["curator"].user)
+    assert client.get("/incidents/").status_code == 200
+    with pytest.raises(ValidationError, match="далеко"):
+        CalendarChange(municipality=mun, day=date(2200, 5, 5), kind=CalendarChange.Kind.NON_WORKING).full_clean()

@@ -15,6 +15,7 @@ from otklik.org.calendars import production_calendar, work_calendar_for
 from otklik.org.models import CalendarChange, CalendarYearData, Municipality
 from otklik.worktime import (
     DayKind,
+    ProductionCalendar,
     WorkCalendar,
     YearCalendar,
     dump_year,
@@ -66,9 +67,14 @@ class Command(BaseCommand):
         except (OSError, ValueError) as exc:
             sys.stderr.write(f"error: {exc}\n")
             sys.exit(2)
-        if year.year < federal_calendar().first_day.year:
+        first, last = federal_calendar().first_day.year, production_calendar().last_day.year
+        if year.year < first:
             sys.stderr.write(f"error: {year.year} раньше начала производственного календаря "
-                             f"({federal_calendar().first_day.year}): такие годы не считаются\n")
+                             f"({first}): такие годы не считаются\n")
+            sys.exit(2)
+        if year.year > last + ProductionCalendar.AUTO_EXTENSION_YEARS:
+            sys.stderr.write(f"error: {year.year} слишком далеко: календарь продолжается не дальше "
+                             f"{last + ProductionCalendar.AUTO_EXTENSION_YEARS} года\n")
             sys.exit(2)
         if slug is not None:
             self._import_local(year, slug, path.name)
