@@ -2,25 +2,27 @@
 
 Each input line is ``{"answer": ..., "question": ..., "author": ..., "attachments": 0,
 "informal": false}``; each output line is ``{"findings": [...]}`` or ``{"error": "..."}`` for a
-line that could not be read. The exit status is 1 when any line failed.
+line that could not be read (not UTF-8, not JSON, not an object, a field of the wrong type).
+Blank lines are skipped. The exit status is 1 when any line failed.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from typing import TextIO
 
 from otklik.texts.answers import check_answer
 from otklik.texts.answers.lexicon import Lexicon, as_lexicon
+from otklik.texts.jsonlines import NotJSON, dumps, parse, read_lines
 
 
 def _check_line(line: str, known: Lexicon) -> dict[str, object]:
     try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"error": f"не JSON: {exc.msg} (позиция {exc.pos})"}
+        item = parse(line)
+    except NotJSON as exc:
+        where = f" (позиция {exc.pos})" if exc.pos is not None else ""
+        return {"error": f"не JSON: {exc.msg}{where}"}
     if not isinstance(item, dict):
         return {"error": "строка должна быть JSON-объектом"}
     answer = item.get("answer")
@@ -48,13 +50,16 @@ def _check_line(line: str, known: Lexicon) -> dict[str, object]:
 def main(stdin: TextIO, stdout: TextIO, *, known_words: Iterable[str] = ()) -> int:
     known = as_lexicon(known_words)  # normalised once for all lines
     status = 0
-    for line in stdin:
-        if not line.strip():
+    for line in read_lines(stdin):
+        if line.text is None:
+            result: dict[str, object] = {"error": f"строка не в кодировке UTF-8: {line.error}"}
+        elif not line.text.strip():
             continue
-        result = _check_line(line, known)
+        else:
+            result = _check_line(line.text, known)
         if "error" in result:
             status = 1
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.write(dumps(result) + "\n")
         stdout.flush()
     return status
 

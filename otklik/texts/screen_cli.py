@@ -3,31 +3,37 @@
     python -m otklik.texts.screen_cli < messages.jsonl
 
 Each output line starts with no_answer, no_answer_reason, spam, high_importance, topic and
-locations, then the details (reasons, spans, topic scores). A malformed line gets
-{"error": "..."} and the rest go on; the exit code is 1 when any line was malformed.
+locations, then the details (reasons, spans, topic scores). A malformed line (not UTF-8, not JSON,
+not an object, no string "text") gets {"error": "line N: ..."} and the rest go on; blank lines
+are skipped; the exit code is 1 when any line was malformed.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TextIO
 
+from otklik.texts.jsonlines import NotJSON, dumps, parse, read_lines
 from otklik.texts.screening import TopicModel, screen
 
 
 def _error(stdout: TextIO, reason: str) -> None:
-    stdout.write(json.dumps({"error": reason}, ensure_ascii=False) + "\n")
+    stdout.write(dumps({"error": reason}) + "\n")
 
 
 def main(stdin: TextIO, stdout: TextIO, *, topic_model: TopicModel | None = None) -> int:
     ok = True
-    for number, line in enumerate(stdin, start=1):
-        if not line.strip():
+    for line in read_lines(stdin):
+        number = line.number
+        if line.text is None:
+            ok = False
+            _error(stdout, f"line {number}: not UTF-8 ({line.error})")
+            continue
+        if not line.text.strip():
             continue
         try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
+            item = parse(line.text)
+        except NotJSON as exc:
             ok = False
             _error(stdout, f"line {number}: not JSON ({exc.msg})")
             continue
@@ -41,7 +47,7 @@ def main(stdin: TextIO, stdout: TextIO, *, topic_model: TopicModel | None = None
             _error(stdout, f'line {number}: no string "text"')
             continue
         result = screen(text, topic_model=topic_model)
-        stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+        stdout.write(dumps(result.as_dict()) + "\n")
     stdout.flush()
     return 0 if ok else 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,8 +12,11 @@ from pymorphy3.tagset import OpencorporaTag
 from otklik.texts import morph
 
 # Spans that are not prose: never spell-checked, never punctuated.
+# An e-mail or a domain starts where its run of name characters starts (the look-behinds): tried
+# at every position inside a long run, the pattern would rescan the run each time (quadratic).
 _NON_PROSE_RE = re.compile(
-    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[#@][\w.]+|\b[\w-]+\.(?:ru|рф|com|org|net)\b\S*",
+    r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[#@][\w.]+"
+    r"|(?<![\w-])-*\b[\w-]+\.(?:ru|рф|com|org|net)\b\S*",
     re.IGNORECASE,
 )
 
@@ -22,6 +26,10 @@ ABBREVIATIONS = frozenset(
 )
 # A single letter or one of ABBREVIATIONS before a full stop is an abbreviation («т.е.», «д.»).
 _ABBR_END_RE = re.compile(r"(?:^|[^\w])([А-Яа-яЁёA-Za-z]+)\.\Z")
+# What may stand between a sentence mark and the next word: spaces, an opening quote, a dash.
+_BEFORE_WORD = frozenset(" \t\n«\"(—–-")
+# _ABBR_END_RE only needs to see this far back: a run of more letters is no abbreviation.
+_ABBR_WINDOW = 12
 
 
 def norm(word: str) -> str:
@@ -66,18 +74,20 @@ class Sent:
 class Doc:
     """Tokens, sentences and lemma sequence of one text."""
 
-    __slots__ = ("lemmas", "non_prose", "sents", "starts", "text", "toks", "word_idx")
+    __slots__ = ("_non_prose_starts", "_sent_firsts", "lemmas", "non_prose", "sents", "starts",
+                 "text", "toks", "word_idx")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.non_prose: list[tuple[int, int]] = [
             (m.start(), m.end()) for m in _NON_PROSE_RE.finditer(text)
         ]
+        self._non_prose_starts = [start for start, _ in self.non_prose]  # sorted, disjoint
         toks: list[Tok] = []
         for t in morph.tokens(text):
             is_word = any(ch.isalpha() for ch in t.text)
             lower = norm(t.text)
-            prose = not any(s <= t.start < e for s, e in self.non_prose)
+            prose = self.in_prose(t.start)
             if is_word:
                 toks.append(Tok(t.text, t.start, t.end, lower, morph.lemma(t.text),
                                 morph.pos(t.text), True, prose))
@@ -94,7 +104,13 @@ class Doc:
                 j += 1
             sents.append(Sent(s.text, s.start, s.end, first, j))
         self.sents = sents
+        self._sent_firsts = [s.first for s in sents]
         self.starts = self._sentence_starts()
+
+    def in_prose(self, pos: int) -> bool:
+        """False when ``pos`` lies inside a URL, an e-mail or a hashtag."""
+        k = bisect_right(self._non_prose_starts, pos) - 1
+        return k < 0 or pos >= self.non_prose[k][1]
 
     def _sentence_starts(self) -> frozenset[int]:
         """Indexes of words that open a sentence: the first word, and words after «.», «!», «?»
@@ -102,6 +118,7 @@ class Doc:
         which is exactly the error the punctuation check looks for, so this is done here."""
         starts: set[int] = set()
         seen_word = False
+        text = self.text
         for i, t in enumerate(self.toks):
             if not t.is_word:
                 continue
@@ -109,11 +126,14 @@ class Doc:
                 starts.add(i)
                 seen_word = True
                 continue
-            before = self.text[: t.start].rstrip(" \t\n«\"(—–-")
-            if not before or before[-1] not in ".!?…":
+            end = t.start  # the text before the word, without spaces, quotes and dashes
+            while end and text[end - 1] in _BEFORE_WORD:
+                end -= 1
+            if not end or text[end - 1] not in ".!?…":
                 continue
-            if before[-1] == "." and not before.endswith("..."):
-                abbr = _ABBR_END_RE.search(before)
+            if text[end - 1] == "." and text[max(0, end - 3) : end] != "...":
+                # A window, not the whole text before: searched at every word, that was quadratic.
+                abbr = _ABBR_END_RE.search(text, max(0, end - _ABBR_WINDOW), end)
                 if abbr and (len(abbr.group(1)) == 1 or norm(abbr.group(1)) in ABBREVIATIONS):
                     continue
             starts.add(i)
@@ -123,9 +143,9 @@ class Doc:
         return [t for t in self.toks[first:last] if t.is_word]
 
     def sent_of(self, tok_index: int) -> Sent:
-        for s in self.sents:
-            if s.first <= tok_index < s.last:
-                return s
+        k = bisect_right(self._sent_firsts, tok_index) - 1
+        if k >= 0 and tok_index < self.sents[k].last:
+            return self.sents[k]
         return self.sents[-1]
 
     def word_count(self) -> int:

@@ -18,6 +18,8 @@ an action of the administration (done: «заменили», «убраны»; p
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -83,18 +85,22 @@ _FORMULA_RE = re.compile(
     re.IGNORECASE,
 )
 _REMINDER_RE = re.compile(r"^\W*(?:\w+,\s+)?(?:напомина\w*|напомним|напоминание)\b", re.IGNORECASE)
+# The most a pattern looks ahead inside a sentence for its second word: unbounded, «[^.!?]*»
+# rescanned the rest of a long sentence from every first word (quadratic). Sentences of answers
+# are far shorter.
+GAP = "{0,300}"
 # A pointer to where something is published, not the thing itself.
 _POINTER_RE = re.compile(
     r"\b(?:следите|следить|подписывайтесь|смотрите)\b|"
     r"\b(?:размещ\w*|опубликова\w*|публику\w*|освеща\w*|висит|вывешен\w*|доступн\w*|доводится)\b"
-    r"[^.!?]*\b(?:сайт\w*|групп\w*|пост\w*|страниц\w*|соцсет\w*|остановк\w*|стенд\w*|доск\w*|"
+    r"[^.!?]" + GAP + r"\b(?:сайт\w*|групп\w*|пост\w*|страниц\w*|соцсет\w*|остановк\w*|стенд\w*|доск\w*|"
     r"сведени\w*)|"
-    r"\b(?:информаци\w*|сведени\w*|график\w*|расписани\w*|ход\s+работ)\b[^.!?:\d]*"
+    r"\b(?:информаци\w*|сведени\w*|график\w*|расписани\w*|ход\s+работ)\b[^.!?:\d]" + GAP +
     r"\b(?:размещ\w*|опубликова\w*|доступн\w*|публику\w*|освеща\w*|висит|доводится)\b",
     re.IGNORECASE,
 )
 _HOURS_RE = re.compile(
-    r"\b(?:работа\w*|принима\w*|откры\w*)\b[^.!?]*(?:круглосуточн\w*|\bс\s+\d{1,2}[:.]\d{2}\s+до\b)",
+    r"\b(?:работа\w*|принима\w*|откры\w*)\b[^.!?]" + GAP + r"(?:круглосуточн\w*|\bс\s+\d{1,2}[:.]\d{2}\s+до\b)",
     re.IGNORECASE,
 )
 _REFUSAL_RE = re.compile(
@@ -153,6 +159,30 @@ _RESOLVED_RE = re.compile(
 )
 
 
+class _Cover:
+    """A union of spans, asked whether it covers a position (by bisection: a long answer has
+    thousands of spans, and asking each of them for every word was quadratic)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        self._starts = [a for a, _ in merged]
+        self._ends = [b for _, b in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect_right(self._starts, pos) - 1
+        return k >= 0 and pos < self._ends[k]
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+
 class _Hits:
     """Where each pattern matches in the whole answer: one scan a pattern, not one a sentence.
     Times, amounts and digits inside legal citations and telephone numbers are dropped."""
@@ -166,20 +196,28 @@ class _Hits:
     _CLEANED = frozenset({"time", "amount", "digit"})
 
     def __init__(self, text: str) -> None:
-        self.spans: dict[str, list[tuple[int, int]]] = {
+        spans: dict[str, list[tuple[int, int]]] = {
             name: [m.span() for m in rx.finditer(text)] for name, rx in self._PATTERNS.items()
         }
-        noise = self.spans["citation"] + self.spans["phone"]
+        noise = _Cover(spans["citation"] + spans["phone"])
         for name in self._CLEANED:
-            self.spans[name] = [(a, b) for a, b in self.spans[name]
-                                if not any(x <= a < y for x, y in noise)]
-        self.legal = self.spans["formula"] + self.spans["basis"]
+            spans[name] = [(a, b) for a, b in spans[name] if a not in noise]
+        # Match starts per pattern, in order (finditer's), for bisection.
+        self._starts = {name: [a for a, _ in found] for name, found in spans.items()}
+        self._legal = sorted(spans["formula"] + spans["basis"])
+        self._legal_starts = [a for a, _ in self._legal]
 
     def any(self, name: str, sent: Sent) -> bool:
-        return any(sent.start <= a < sent.end for a, _ in self.spans[name])
+        """Whether a match of the pattern starts inside the sentence."""
+        starts = self._starts[name]
+        k = bisect_left(starts, sent.start)
+        return k < len(starts) and starts[k] < sent.end
 
-    def spans_in(self, sent: Sent) -> list[tuple[int, int]]:
-        return [(a, b) for a, b in self.legal if sent.start <= a < sent.end]
+    def legal_in(self, sent: Sent) -> _Cover:
+        """The legal formulas and bases that start inside the sentence."""
+        lo = bisect_left(self._legal_starts, sent.start)
+        hi = bisect_left(self._legal_starts, sent.end)
+        return _Cover(self._legal[lo:hi])
 
 
 def _verb_tag(tok: Tok) -> OpencorporaTag | None:
@@ -199,10 +237,10 @@ def _has_action(doc: Doc, sent: Sent, hits: _Hits) -> bool:
     («установлен указанными актами», «утверждается в установленном порядке») do not count."""
     if hits.any("refusal", sent) or hits.any("resolved", sent):
         return True
-    skip = hits.spans_in(sent)
+    skip = hits.legal_in(sent)
     words = _words(doc, sent)
     for k, tok in enumerate(words):
-        if skip and any(a <= tok.start < b for a, b in skip):
+        if skip and tok.start in skip:
             continue
         if tok.lemma == "быть" and k + 1 < len(words) and words[k + 1].lemma in CONSIDER:
             continue  # «будет рассмотрено»: a promise to consider, no action yet

@@ -10,6 +10,8 @@ worth a look.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ._doc import Doc, Tok, all_tags, tag
 from ._phrases import PhraseMatcher
 from .findings import ERROR, WARNING, Finding
@@ -266,6 +268,8 @@ def _passives(doc: Doc) -> list[tuple[int, int]]:
     """«было принято решение», «работы будут проведены»: a passive with no one who acts."""
     out: list[tuple[int, int]] = []
     toks = doc.toks
+    # Where the appeal is named: looked up by bisection, not by rescanning each sentence.
+    appeals = [k for k, t in enumerate(toks) if t.lemma in _APPEALS or t.lower in ("оно", "она")]
     for i, tok in enumerate(toks[:-1]):
         if tok.lower not in _BE and tok.lower not in ("принято", "решено"):
             continue
@@ -291,8 +295,8 @@ def _passives(doc: Doc) -> list[tuple[int, int]]:
         if agent:
             continue  # «будут проведены подрядчиком»: the actor is named
         sent = doc.sent_of(i)
-        if _is_appeal_verb(nxt) and any(
-                t.lemma in _APPEALS or t.lower in ("оно", "она") for t in toks[sent.first:i]):
+        k = bisect_left(appeals, sent.first)
+        if _is_appeal_verb(nxt) and k < len(appeals) and appeals[k] < i:
             continue  # «обращение принято и будет рассмотрено»: the appeal, plainly
         out.append((i, i + 2))
     return out

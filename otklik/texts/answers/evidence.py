@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import UTC, datetime
 
 from otklik.texts import morph
@@ -56,7 +57,7 @@ def _not_ours(doc: Doc, i: int, sent_first: int, sent_last: int) -> bool:
     return any(x.lower in _OTHERS for x in before + window)
 
 
-def _claim(doc: Doc, i: int, tok: Tok) -> bool:
+def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
     form, lemma = _reading(doc, i, tok)
     if lemma not in _WORK_VERBS and lemma not in _GENERIC_VERBS:
         return False
@@ -69,8 +70,9 @@ def _claim(doc: Doc, i: int, tok: Tok) -> bool:
     before = [x.lower for x in doc.toks[max(sent.first, i - 3):i] if x.is_word]
     if any(w in _FUTURE_OR_NOT for w in before):
         return False
-    if any(x.lower in ("если", "чтобы") for x in doc.toks[sent.first:i]):
-        return False
+    k = bisect_left(conditions, sent.first)
+    if k < len(conditions) and conditions[k] < i:
+        return False  # «если», «чтобы» before it in the sentence
     if _not_ours(doc, i, sent.first, sent.last):
         return False
     if lemma in _GENERIC_VERBS:
@@ -84,11 +86,13 @@ def check(doc: Doc, *, attachments: int) -> list[Finding]:
         return []
     found: list[Finding] = []
     seen: set[int] = set()
+    # Where «если» and «чтобы» stand: looked up by bisection, not by rescanning each sentence.
+    conditions = [k for k, t in enumerate(doc.toks) if t.lower in ("если", "чтобы")]
     for i, tok in enumerate(doc.toks):
-        if tok.is_word and _claim(doc, i, tok):
-            sent = doc.sent_of(i)
-            if sent.start in seen:
-                continue
+        if not tok.is_word:
+            continue
+        sent = doc.sent_of(i)
+        if sent.start not in seen and _claim(doc, i, tok, conditions):
             seen.add(sent.start)
             found.append(Finding(CODE, WARNING, sent.start, sent.end, _MESSAGE, None))
     return found

@@ -9,6 +9,7 @@ counts once, but every mention is marked once the count reaches three.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ._doc import Doc
 from .findings import ERROR, Finding
@@ -77,8 +78,10 @@ _MESSAGE = (
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of act and article mentions, merged where an article joins its act."""
     raw: list[tuple[int, int, str]] = [(m.start(), m.end(), "act") for m in _ACT_RE.finditer(text)]
+    act_starts = [s for s, _, _ in raw]  # in order and disjoint, as finditer gives them
     for m in _ARTICLE_RE.finditer(text):
-        if not any(s <= m.start() < e for s, e, _ in raw):
+        k = bisect_right(act_starts, m.start()) - 1
+        if k < 0 or m.start() >= raw[k][1]:  # not inside an act
             raw.append((m.start(), m.end(), "article"))
     raw.sort()
     merged: list[tuple[int, int, str]] = []
@@ -95,16 +98,21 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     ]
 
 
+def _rstrip(text: str, start: int, end: int) -> int:
+    """The end of ``text[start:end]`` without trailing spaces and commas (not
+    ``len(text[:end].rstrip())``: a copy of all the text before, for every citation)."""
+    while end > start and text[end - 1] in " ,":
+        end -= 1
+    return end
+
+
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" ,.")
 
 
 def check(doc: Doc) -> list[Finding]:
     text = doc.text
-    spans = [(s, e) for s, e, _ in _spans(text)]
-    while spans and text[spans[-1][1] - 1] in " ,":
-        spans[-1] = (spans[-1][0], spans[-1][1] - 1)
-    spans = [(s, len(text[:e].rstrip(" ,"))) for s, e in spans]
+    spans = [(s, _rstrip(text, s, e)) for s, e, _ in _spans(text)]
     distinct = {_key(text[s:e]) for s, e in spans}
     if len(distinct) <= LIMIT:
         return []

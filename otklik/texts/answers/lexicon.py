@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from otklik.texts.normalise_input import normalise
+
 from ._doc import norm
 
 
@@ -15,9 +17,9 @@ class Lexicon:
     __slots__ = ("stems", "words")
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        self.words: frozenset[str] = frozenset(
-            norm(w.strip()) for w in words if w and w.strip()
-        )
+        # Normalised as the answers are (NFC «й», no zero-width characters), then lower case.
+        cleaned = (norm(normalise(w).text.strip()) for w in words if w)
+        self.words: frozenset[str] = frozenset(w for w in cleaned if w)
         stems: set[str] = set()
         for w in self.words:
             for part in w.replace("-", " ").split():

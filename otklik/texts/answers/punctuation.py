@@ -10,6 +10,7 @@ sentence), the check stays silent.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from otklik.texts import morph
@@ -70,7 +71,7 @@ _PARENTHETICAL: list[tuple[tuple[str, ...], bool, str]] = [
 
 
 def _in_prose(doc: Doc, pos: int) -> bool:
-    return not any(s <= pos < e for s, e in doc.non_prose)
+    return doc.in_prose(pos)
 
 
 def _spacing(doc: Doc) -> Iterator[Finding]:
@@ -84,7 +85,8 @@ def _spacing(doc: Doc) -> Iterator[Finding]:
             continue
         mark = m.group(0)
         if mark == ".":
-            word = re.search(r"([А-Яа-яЁёA-Za-z]+)\Z", text[: m.start()])
+            # Two letters back tell a one-letter word from a longer one; no need to look further.
+            word = re.search(r"([А-Яа-яЁёA-Za-z]+)\Z", text[max(0, m.start() - 2) : m.start()])
             # «А.С.Пушкин»: initials are left alone; «ул.Ленина» gets its space.
             if word and len(word.group(1)) == 1 and word.group(1).isupper():
                 continue
@@ -132,7 +134,8 @@ def _balance(doc: Doc) -> Iterator[Finding]:
             if brackets:
                 brackets.pop()
                 continue
-            if _LIST_MARKER_RE.search(text[: i + 1]):
+            # The marker is at most four characters: search just those, not all the text before.
+            if _LIST_MARKER_RE.search(text, max(0, i - 3), i + 1):
                 continue  # «1)», «а)»: a list marker
             if text[i - 1 : i] in (":", ";", ")", "-") or text[i + 1 : i + 2] == ")":
                 continue  # «:)», «)))»: a smiley
@@ -221,8 +224,19 @@ def _yes_comma(doc: Doc) -> Iterator[Finding]:
                           "После «да» в начале ответа нужна запятая.", tok.text + ",")
 
 
+_NOT_ONLY_RE = re.compile("не только", re.IGNORECASE)
+
+
+def _not_only_between(starts: list[int], start: int, end: int) -> bool:
+    """Whether «не только» stands in ``doc.text[start:end]``; ``starts`` are its positions (one
+    search of the text, not one of the sentence at every «но»)."""
+    k = bisect_left(starts, start)
+    return k < len(starts) and starts[k] + len("не только") <= end
+
+
 def _conjunctions(doc: Doc) -> Iterator[Finding]:
     toks = doc.toks
+    not_only: list[int] | None = None
     for i, tok in enumerate(toks):
         if not tok.is_word or not tok.prose or not tok.text[0].islower():
             continue
@@ -259,7 +273,9 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
         elif low == "но":
             if nxt is None or not nxt.is_word or nxt.lower in ("и", "также"):
                 continue
-            if prev.lower in _CONJUNCTIONS or "не только" in doc.text[sent.start : tok.start].lower():
+            if not_only is None:
+                not_only = [m.start() for m in _NOT_ONLY_RE.finditer(doc.text)]
+            if prev.lower in _CONJUNCTIONS or _not_only_between(not_only, sent.start, tok.start):
                 continue
             yield _comma(doc, prev, tok, "но")
         elif low == "однако":
@@ -276,13 +292,19 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             yield _comma(doc, prev, tok, "а")
 
 
+# The parenthetical phrases by their first word, in the order of the list.
+_PARENTHETICAL_BY_FIRST: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+for _entry in _PARENTHETICAL:
+    _PARENTHETICAL_BY_FIRST.setdefault(_entry[0][0], []).append(_entry)
+
+
 def _parenthetical(doc: Doc) -> Iterator[Finding]:
     toks = doc.toks
     starts = doc.starts
     for i, tok in enumerate(toks):
         if not tok.is_word or not tok.prose:
             continue
-        for words, inside, start_severity in _PARENTHETICAL:
+        for words, inside, start_severity in _PARENTHETICAL_BY_FIRST.get(tok.lower, ()):
             j = i + len(words)
             if j > len(toks) or tuple(t.lower for t in toks[i:j]) != words:
                 continue

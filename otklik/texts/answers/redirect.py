@@ -52,8 +52,9 @@ _SEND_RE = re.compile(
     re.IGNORECASE,
 )
 # Where the author is sent: «в …», «к …», «туда», «им», «через Госуслуги», but not «к нам».
+# This and the two below are matched right after the verb (``match(text, pos)``).
 _TARGET_RE = re.compile(
-    r"\A[\s,]*(?:(?:сразу|напрямую|лично|самостоятельно|туда|им)\s+)*"
+    r"[\s,]*(?:(?:сразу|напрямую|лично|самостоятельно|туда|им)\s+)*"
     r"(?:(?:(?:с|со)\s+(?:[\w-]+\s+){0,2}?|по\s+(?:[\w-]+\s+){0,2}?)?"
     r"(?:заявлением|обращением|жалобой|вопросом|вопросу|запросом|поводу)\s+|"
     r"(?:ваше\s+|свое\s+|своё\s+)?(?:обращение|заявление|жалобу|запрос|документы)\s+)?"
@@ -61,12 +62,12 @@ _TARGET_RE = re.compile(
     r"напрямую\b)",
     re.IGNORECASE,
 )
-_OWN_RE = re.compile(r"\A[^.!?]{0,40}\b(?:нам|к\s+нам|в\s+личн\w+\s+сообщени\w+|в\s+комментари\w+)\b",
+_OWN_RE = re.compile(r"[^.!?]{0,40}\b(?:нам|к\s+нам|в\s+личн\w+\s+сообщени\w+|в\s+комментари\w+)\b",
                      re.IGNORECASE)
 # The administration itself as the target: «звоните сразу в администрацию», «в приёмную главы»,
 # «в администрацию поселения» — but not a district or regional one («администрацию района»).
 _SELF_RE = re.compile(
-    r"\A[\s,]*(?:(?:сразу|напрямую|лично|тоже|также|снова)\s+)*"
+    r"[\s,]*(?:(?:сразу|напрямую|лично|тоже|также|снова)\s+)*"
     r"(?:в|к|на)\s+(?:(?:нашу|нашей|наш)\s+)?(?:(?:администраци\w*|приёмн\w*|приемн\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:район\w*|кра[яею]\w*|област\w*|город\w*|муниципальн\w*))"
     r"|главе\b|дежурн\w+\s+(?:администраци\w*|поселени\w*))",
@@ -107,8 +108,9 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
     for m in _SEND_RE.finditer(text):
         if asks_where:
             break
-        after = text[m.end():]
-        if _OWN_RE.match(after) or _SELF_RE.match(after) or not _TARGET_RE.match(after):
+        # Matched at the position, not on a copy of the rest of the text for every match.
+        after = m.end()
+        if _OWN_RE.match(text, after) or _SELF_RE.match(text, after) or not _TARGET_RE.match(text, after):
             continue
         found.append(Finding(CODE, ERROR, m.start(), m.end(), _MESSAGE, None))
     for m in _DISOWN_RE.finditer(text):

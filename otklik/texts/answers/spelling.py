@@ -24,6 +24,9 @@ CODE = "spelling"
 _ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _CYRILLIC_WORD_RE = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
 _PARTICLES = frozenset({"то", "либо", "нибудь", "ка", "таки", "де"})
+# No suggestion for a longer «word»: the edit search grows with the square of its length (a
+# 20 000-letter run would take gigabytes), and the longest dictionary words have about 35 letters.
+MAX_SUGGEST_LENGTH = 40
 # Prefixes that make a new word of any dictionary word: «электроопора», «госпрограмма».
 _FREE_PREFIXES = (
     "электро", "авто", "гос", "спец", "соц", "мото", "вело", "видео", "фото", "теле", "эко",
@@ -257,6 +260,8 @@ def suggest(word: str, prev: str | None = None) -> str | None:
     w = norm(word)
     if w in _misspellings():
         return _misspellings()[w]
+    if len(w) > MAX_SUGGEST_LENGTH:
+        return None
     freq = _frequencies()
     found = {norm(c) for c in _edits1(w) if morph.is_known(c) or norm(c) in freq}
     found.discard(w)

@@ -7,6 +7,8 @@ Pure Python over the shared morphology (otklik.texts.morph); no Django.
 
 from __future__ import annotations
 
+# Not «from … import normalise»: the name would be overwritten by the screening.normalise module.
+from otklik.texts import normalise_input
 from otklik.texts.screening import importance, locations, no_answer, spam, topics
 from otklik.texts.screening.result import TOPICS, Screening, Span
 from otklik.texts.screening.topics import TopicModel
@@ -36,7 +38,11 @@ def screen(
 
     The topic comes from the model when it is given, has at least `min_examples` examples and is
     confident; otherwise from the shipped keyword rules, so a new installation works from day one.
+    Any ``str`` is accepted: the text is normalised first (``otklik.texts.normalise_input``) and
+    every span is mapped back, so ``text[s.start:s.end]`` is what span ``s`` marks.
     """
+    norm = normalise_input.normalise(text)
+    text = norm.text
     reason, na_spans = no_answer.check(text)
     is_spam, spam_spans = spam.check(text)
     reasons, hi_spans = importance.check(text)
@@ -57,13 +63,20 @@ def screen(
     return Screening(
         no_answer=reason is not None,
         no_answer_reason=reason,
-        no_answer_spans=na_spans,
+        no_answer_spans=_mapped(norm, na_spans),
         spam=is_spam,
-        spam_spans=spam_spans,
+        spam_spans=_mapped(norm, spam_spans),
         high_importance=bool(reasons),
         high_importance_reasons=reasons,
-        high_importance_spans=hi_spans,
+        high_importance_spans=_mapped(norm, hi_spans),
         topic=topic,
         topic_scores=scores,
         locations=locations.extract(text),
     )
+
+
+def _mapped(norm: normalise_input.Normalised, spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """Spans of the normalised text as spans of the text the caller gave."""
+    if norm.unchanged:
+        return spans
+    return tuple(Span(*norm.span(s.start, s.end), s.reason) for s in spans)

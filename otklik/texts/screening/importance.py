@@ -172,10 +172,16 @@ _MEMORIAL_RE = re.compile(r"памятник\w*|мемориал\w*|обелис
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
+# How far the sentence and the clause of a match are looked at, either side: without a bound, a
+# message of one endless sentence was read whole for every match (quadratic).
+_CONTEXT = 300
+
+
 def _sentence(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right_m = _SENTENCE_END.search(text, end)
-    return text[left : right_m.start() if right_m else len(text)]
+    lo = max(0, start - _CONTEXT)
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, lo, start)), default=lo)
+    right_m = _SENTENCE_END.search(text, end, end + _CONTEXT)
+    return text[left : right_m.start() if right_m else min(len(text), end + _CONTEXT)]
 
 
 @lru_cache(maxsize=50_000)
@@ -203,10 +209,11 @@ def _speaker_threat(sentence: str) -> bool:
 
 
 def _clause(text: str, start: int) -> str:
-    """The comma-delimited clause of the text around position start."""
-    left = max(text.rfind(",", 0, start), text.rfind(";", 0, start))
-    right = [i for i in (text.find(",", start), text.find(";", start)) if i >= 0]
-    return text[left + 1 : min(right) if right else len(text)]
+    """The comma-delimited clause of the text around position start (within _CONTEXT)."""
+    lo, hi = max(0, start - _CONTEXT), min(len(text), start + _CONTEXT)
+    left = max(text.rfind(",", lo, start), text.rfind(";", lo, start))
+    right = [i for i in (text.find(",", start, hi), text.find(";", start, hi)) if i >= 0]
+    return text[(left + 1 if left >= 0 else lo) : min(right) if right else hi]
 
 
 def _not_now(reason: str, sentence: str, clause: str) -> bool:
@@ -225,17 +232,18 @@ def check(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
     planned: bool | None = None
     text = text.lower().replace("ё", "е")
     passed = {r for r, keys in _PREFILTER.items() if any(k in text for k in keys)}
+    # Whole-text tests, made once (not at every match: that was quadratic on long messages).
+    lamp_only: bool | None = None
+    restored: bool | None = None
     for reason, pattern in _RULES_RE:
         if reason not in passed:
             continue
         for m in pattern.finditer(text):
             piece = m.group(0)
             # «нет света в подъезде» is a lamp, not a power cut, unless the house is dark too.
-            if (
-                reason == "power"
-                and _LIGHTING_RE.search(text)
-                and not _HOUSE_DARK_RE.search(text)
-            ):
+            if reason == "power" and lamp_only is None:
+                lamp_only = bool(_LIGHTING_RE.search(text)) and not _HOUSE_DARK_RE.search(text)
+            if reason == "power" and lamp_only:
                 continue
             if reason == "fire":
                 window = text[max(0, m.start() - 30) : m.end() + 30]
@@ -244,7 +252,9 @@ def check(text: str) -> tuple[tuple[str, ...], tuple[Span, ...]]:
                     not re.search(r"пожар|возгоран|задымлен", piece) or "пожар" in literal.group(0)
                 ):
                     continue
-            if reason in _UTILITY_REASONS and _RESTORED_RE.search(text):
+            if reason in _UTILITY_REASONS and restored is None:
+                restored = bool(_RESTORED_RE.search(text))
+            if reason in _UTILITY_REASONS and restored:
                 continue
             sentence = _sentence(text, m.start(), m.end())
             if _not_now(reason, sentence, _clause(text, m.start())):

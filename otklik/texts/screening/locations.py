@@ -16,6 +16,7 @@ from functools import lru_cache
 import pymorphy3
 
 from otklik.texts import morph
+from otklik.texts.normalise_input import normalise
 
 _CAP = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?"
 _NAME = (
@@ -177,8 +178,9 @@ _GENITIVE_NAMES = frozenset({
 _NOT_PLACE_ADJ = frozenset({"Apro", "Anum", "Supr", "Cmp2"})
 
 
-def _parses(word: str) -> list[pymorphy3.analyzer.Parse]:
-    return list(morph.analyzer().parse(word)[:6])
+@lru_cache(maxsize=50_000)
+def _parses(word: str) -> tuple[pymorphy3.analyzer.Parse, ...]:
+    return tuple(morph.analyzer().parse(word)[:6])
 
 
 def _agrees_with_next(parse: pymorphy3.analyzer.Parse, nxt: str) -> bool:
@@ -341,19 +343,21 @@ def _house_near(text: str, start: int, end: int) -> str:
 
 
 def extract(text: str) -> tuple[str, ...]:
-    """Canonical places in order of appearance, without duplicates."""
-    text = _unshout(text)
+    """Canonical places in order of appearance, without duplicates. Any ``str`` is accepted:
+    it is normalised first (``otklik.texts.normalise_input``; cheap on text normalised already)."""
+    text = _unshout(normalise(text).text)
     found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+    # Positions inside a place already found (a flag each, not a list of spans to scan each time).
+    taken = bytearray(len(text) + 1)
 
     def add(start: int, end: int, value: str) -> None:
-        if any(a <= start < b for a, b in taken):
+        if taken[start]:
             return
         if value.startswith(_STREET_ABBRS) and "," not in value:
             number = _house_near(text, start, end)
             if number:
                 value = f"{value}, {number}"
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         found.append((start, value))
 
     for pattern, abbr, gender in _STREET_RES:
@@ -402,9 +406,7 @@ def extract(text: str) -> tuple[str, ...]:
         add(m.start(1), m.end(), f"ул. {name}, {number}" if number else f"ул. {name}")
     _grammar_places(text, add)
     found.sort()
-    out: list[str] = []
-    for _, value in found:
-        if value not in out:
-            out.append(value)
+    out = list(dict.fromkeys(value for _, value in found))
     # «ул. Красная» is redundant next to «ул. Красная, 15».
-    return tuple(v for v in out if not any(o != v and o.startswith(v + ",") for o in out))
+    heads = {o[:i] for o in out for i, ch in enumerate(o) if ch == ","}
+    return tuple(v for v in out if v not in heads)

@@ -51,10 +51,16 @@ def _allowed(word: str) -> bool:
     return any(stem in word for stem in _ALLOWED)
 
 
+# The longest masked reading matched against the vocabulary («п*зд*болы» has 9 characters).
+_MAX_MASKED = 40
+
+
 @lru_cache(maxsize=50_000)
 def obscene_reading(reading: str) -> bool:
     """Is one normalised reading of a word a rude word?"""
     if MASK in reading:
+        if len(reading) > _MAX_MASKED:
+            return False  # no word: the pattern built from it would cost seconds to compile
         letters = reading.replace(MASK, "")
         # A mask needs real letters around it: «**» or «*важно*» is formatting, not a word.
         if len(letters) < 2 or not re.fullmatch(r"[а-я*]+", reading):
@@ -256,10 +262,16 @@ _WISH_LITERAL_RE = re.compile(
 _WISH_START_RE = re.compile(r"\b" + _WISH + r"\b")
 
 
+# How far the sentence of a word is looked at, either side: without a bound, a message of one
+# endless sentence full of such words was read whole for each of them (quadratic).
+_CONTEXT = 300
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(ch, 0, start) for ch in ".!?\n")
-    rights = [i for i in (text.find(ch, end) for ch in ".!?\n") if i != -1]
-    return left + 1, min(rights) if rights else len(text)
+    lo, hi = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
+    left = max(text.rfind(ch, lo, start) for ch in ".!?\n")
+    rights = [i for i in (text.find(ch, end, hi) for ch in ".!?\n") if i != -1]
+    return (left + 1 if left >= 0 else lo), min(rights) if rights else hi
 
 
 def threats(text: str) -> list[Span]:
@@ -311,10 +323,17 @@ def check(text: str) -> tuple[str | None, tuple[Span, ...]]:
 
 
 def _dedupe(spans: list[Span]) -> list[Span]:
-    """Drop spans lying inside an earlier span of the same or higher severity."""
+    """Drop spans lying inside an earlier span of the same or higher severity. The spans come
+    sorted by start, so the earlier spans all start before; it is enough to know how far the
+    kept ones reach at each severity (not to compare every pair: quadratic)."""
     out: list[Span] = []
+    reach = dict.fromkeys(SEVERITY.values(), -1)  # severity → furthest end of a kept span at or above it
     for s in spans:
-        if any(o.start <= s.start and s.end <= o.end and SEVERITY[o.reason] >= SEVERITY[s.reason] for o in out):
+        severity = SEVERITY[s.reason]
+        if reach[severity] >= s.end:
             continue
         out.append(s)
+        for level in reach:
+            if level <= severity:
+                reach[level] = max(reach[level], s.end)
     return out

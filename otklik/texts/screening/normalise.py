@@ -10,6 +10,7 @@ plausible Cyrillic readings of it. A run may contain «*» left as a one-or-more
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,8 +85,12 @@ RUN_RE = re.compile(rf"(?:{_RUN_CHARS})+(?:[.\-_'`’](?:{_RUN_CHARS})+)*")
 SPACED_RE = re.compile(
     rf"(?<![^\W_])(?:(?:{_RUN_CHARS})[ \t.\-_]{{1,3}}){{2,}}(?:{_RUN_CHARS})(?![^\W_])"
 )
+# An e-mail or a domain is taken from the start of its run of name characters (the look-behinds;
+# a leading dot or hyphen is taken with it): tried from every label of «1.1.1.1…», the pattern
+# rescanned the rest of the run each time (quadratic).
 _URL_RE = re.compile(
-    r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+\.[\w.]+|\b[\w-]+(?:\.[\w-]+)*\.(?:ru|рф|com|net|org|su|me|ly|io|info|online|site|pro|club|xyz)\b(?:/\S*)?",
+    r"(?:https?://|www\.)\S+|(?<![\w.-])[.-]*\b[\w.-]+@[\w-]+\.[\w.]+"
+    r"|(?<![\w.-])[.-]*\b[\w-]+(?:\.[\w-]+)*\.(?:ru|рф|com|net|org|su|me|ly|io|info|online|site|pro|club|xyz)\b(?:/\S*)?",
     re.IGNORECASE,
 )
 _SEPARATORS = str.maketrans("", "", ".-_'`’ \t")
@@ -154,10 +159,12 @@ def readings(raw: str) -> tuple[tuple[str, ...], bool]:
 
 def runs(text: str) -> Iterator[Run]:
     """Word-like runs of the text outside links, plus joined spaced-out letters («х у й»)."""
-    skip = url_spans(text)
+    skip = url_spans(text)  # in order and disjoint
+    skip_starts = [a for a, _ in skip]
 
     def in_url(start: int) -> bool:
-        return any(a <= start < b for a, b in skip)
+        k = bisect_right(skip_starts, start) - 1
+        return k >= 0 and start < skip[k][1]
 
     for m in RUN_RE.finditer(text):
         if skip and in_url(m.start()):

@@ -16,7 +16,9 @@ from otklik.texts.screening.result import Span
 
 SPAM_THRESHOLD = 2.0
 
-_NUM = r"\d[\d\s.,]*(?:к|k|тыс\w*|000)?"
+# A sum: a digit, then at most 30 digits, spaces and separators («1 000 000,00»); unbounded, the
+# pattern rescanned a long run of digits from each of them (quadratic).
+_NUM = r"\d[\d\s.,]{0,30}(?:к|k|тыс\w*|000)?"
 _SIGNS: tuple[tuple[float, str], ...] = (
     # Easy money and remote work offers.
     (2.0, rf"(?:заработ\w*|доход\w*|зарплат\w*|выплат\w*|получа\w*|зп)\s+(?:от|до)\s+{_NUM}\s*(?:р\.?|руб\w*|₽|\$|долл\w*|евро|usdt)?\s*(?:в|за)\s+(?:день|сутки|час|недел\w*|месяц)"),
@@ -49,7 +51,8 @@ _SIGNS: tuple[tuple[float, str], ...] = (
     (1.5, r"\b(?:успей\w*|торопи\w*|спеши\w*)\b|\bколичество\s+мест\s+ограничено\b|\bпредложение\s+ограничено\b|\bтолько\s+сегодня\b"),
     (1.0, r"\bпо\s+ссылке\b"),
     (1.0, r"(?:t\.me|wa\.me|bit\.ly|clck\.ru|goo\.gl|tinyurl|cutt\.ly|vk\.cc|u\.to|is\.gd|shorturl|tg://)"),
-    (0.5, r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:site|online|xyz|top|club|shop|store|pro)\b"),
+    # The domain from the start of its run of name characters (see normalise._URL_RE).
+    (0.5, r"(?:https?://|www\.)\S+|(?<![\w-])-*\b[\w-]+\.(?:site|online|xyz|top|club|shop|store|pro)\b"),
     (1.0, r"@[a-z0-9_]{4,}\b"),
     # Selling goods and services unrelated to the administration.
     (2.0, r"\b(?:продам|продаю|продаём|продаем|куплю|скупаем|скупка|отдам\s+недорого|оптом\s+и\s+в\s+розницу|в\s+наличии|доставка\s+(?:по|бесплатн)\w*|бесплатная\s+доставка|распродаж\w*|скидк\w+\s+(?:до\s+)?\d+\s*%(?!\w)|закажи\w*|заказать\s+можно|звоните\s+по\s+(?:телефону|номеру))\b"),
@@ -104,10 +107,27 @@ _REQUEST_LEMMAS = frozenset(
 _CLAUSE_END_RE = re.compile(r"[.!?;:—\n]|,\s")
 
 
+# Stretches of domain characters, and the brand names _BRAND_DOMAIN_RE looks for. A domain name
+# has at most 253 characters; the look-alike pattern runs only on a stretch that short and that
+# names a brand: on a long run of labels («1.1.1.1…») it was quadratic.
+_DOMAIN_RUN_RE = re.compile(r"[a-z0-9а-я.-]+", re.IGNORECASE)
+_BRAND_RE = re.compile(
+    r"gosuslug|gos-uslug|sberbank|sber-|nalog|pfr|sfr|vtb|tinkoff|pochta|gibdd|mvd|fns|mosru|"
+    r"госуслуг|сбербанк",
+    re.IGNORECASE,
+)
+_MAX_DOMAIN = 253
+
+
 def _lookalike_domain(text: str) -> re.Match[str] | None:
-    for m in _BRAND_DOMAIN_RE.finditer(text):
-        if m.group(1).lower() not in _OFFICIAL_DOMAINS:
-            return m
+    for run in _DOMAIN_RUN_RE.finditer(text):
+        if len(run.group(0)) > _MAX_DOMAIN or not _BRAND_RE.search(run.group(0)):
+            continue
+        # A match never leaves its stretch; endpos one further lets the closing \b see the
+        # character after it, as in the whole text.
+        for m in _BRAND_DOMAIN_RE.finditer(text, run.start(), run.end() + 1):
+            if m.group(1).lower() not in _OFFICIAL_DOMAINS:
+                return m
     return None
 
 

@@ -67,3 +67,22 @@ def test_subprocess() -> None:
     assert first["findings"][0]["code"] == "spelling"
     assert first["findings"][0]["suggestion"] == "Здесь"
     assert "error" in second
+
+
+def test_subprocess_bad_bytes_and_deep_json() -> None:
+    """Bytes that are not UTF-8, JSON nested too deeply, a number too long: an error line each,
+    no traceback; the good lines around them are answered."""
+    good = json.dumps({"answer": "Здравствуйте! Сдесь всё хорошо."}, ensure_ascii=False).encode()
+    lines = [good, b"\xff\xfe\x00 \xc3(", b"[" * 50_000,
+             b'{"answer": "a", "attachments": ' + b"9" * 5000 + b"}", good]
+    proc = subprocess.run(
+        [sys.executable, "-m", "otklik.texts.answers_cli"], input=b"\n".join(lines) + b"\n",
+        capture_output=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
+    assert len(out) == 5
+    assert out[0] == out[4] and out[0]["findings"][0]["suggestion"] == "Здесь"
+    assert out[1]["error"].startswith("строка не в кодировке UTF-8")
+    assert out[2]["error"].startswith("не JSON")
+    assert out[3]["error"].startswith("не JSON")

@@ -58,3 +58,20 @@ def test_cli_uses_topic_model() -> None:
     stdout = io.StringIO()
     assert main(io.StringIO('{"text": "собрание ТОС"}\n'), stdout, topic_model=model) == 0
     assert json.loads(stdout.getvalue())["topic"] == "culture_sport"
+
+
+def test_cli_subprocess_bad_bytes_and_lone_surrogates() -> None:
+    """Bytes that are not UTF-8 get an error line; a lone surrogate (a JSON escape) in the text
+    is screened, and the output stays valid UTF-8."""
+    lines = [b"\xff\xfe", b'{"text": "\\ud800 \\u043d\\u0435\\u0442 \\u0432\\u043e\\u0434\\u044b"}',
+             b"[" * 50_000]
+    proc = subprocess.run(
+        [sys.executable, "-m", "otklik.texts.screen_cli"], input=b"\n".join(lines) + b"\n",
+        capture_output=True, cwd=ROOT, timeout=60, check=False,
+    )
+    assert proc.returncode == 1 and not proc.stderr, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines()]
+    assert out[0]["error"].startswith("line 1: not UTF-8")
+    assert out[1]["high_importance"] is True
+    assert out[1]["high_importance_spans"][0]["start"] == 2
+    assert out[2]["error"].startswith("line 3: not JSON")

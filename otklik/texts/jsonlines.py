@@ -1,0 +1,72 @@
+"""Reading and writing the JSON lines of the command-line tools (answers_cli, screen_cli).
+
+Input lines are read as bytes when the stream has them and decoded one by one, so that a line
+that is not UTF-8 is reported and the others go on; a text stream (``io.StringIO`` in the tests)
+is read as it is. JSON is parsed with every error it can raise turned into a message: not only
+``JSONDecodeError`` but also the ``ValueError`` of an integer of more than 4 300 digits and the
+``RecursionError`` of arrays nested a hundred thousand deep.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, TextIO, cast
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One input line: its number (from 1), its text, or why it could not be decoded."""
+
+    number: int
+    text: str | None
+    error: UnicodeDecodeError | None = None
+
+
+def read_lines(stdin: TextIO) -> Iterator[Line]:
+    """The lines of ``stdin``; a UTF-8 byte order mark before the first one is skipped."""
+    buffer = cast("BinaryIO | None", getattr(stdin, "buffer", None))
+    if buffer is None:
+        for number, text in enumerate(stdin, start=1):
+            yield Line(number, text.removeprefix("\ufeff") if number == 1 else text)
+        return
+    for number, raw in enumerate(buffer, start=1):
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            yield Line(number, raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield Line(number, None, exc)
+
+
+class NotJSON(ValueError):
+    """A line that is not JSON: ``msg`` says why, ``pos`` where (when known)."""
+
+    def __init__(self, msg: str, pos: int | None = None) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.pos = pos
+
+
+def parse(text: str) -> object:
+    """The JSON value of a line; NotJSON for anything ``json.loads`` raises."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotJSON(exc.msg, exc.pos) from None
+    except ValueError as exc:  # an integer too long to convert
+        raise NotJSON(str(exc)) from None
+    except RecursionError:
+        raise NotJSON("nested too deeply") from None
+
+
+def dumps(value: object) -> str:
+    """One output line: UTF-8 as it is (``ensure_ascii=False``) when it can be written so, with
+    \\u escapes when the value holds a lone surrogate, which no UTF-8 stream accepts."""
+    line = json.dumps(value, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(value)
+    return line
