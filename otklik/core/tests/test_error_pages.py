@@ -52,3 +52,9 @@ def test_locked_out_page_links_back_to_sign_in(demo: dict[str, Any], settings: A
         r = client.post("/login/", {"username": "curator", "password": "wrong"})
     html = r.content.decode()
     assert "Слишком много неудачных попыток" in html and 'href="/login/"' in html
+
+
+def test_static_files_are_served_with_debug_off(db: None) -> None:
+    client = Client()
+    for path in ("/static/otklik/otklik.css", "/static/django_htmx/htmx-2.min.js", "/static/incidents/editor.js"):
+        assert client.get(path).status_code == 200, path
