@@ -7,7 +7,8 @@ caller's text gives a ``str``.
 
 The tests are deterministic (``derandomize=True``, no example database). Each property runs
 ``OTKLIK_FUZZ_EXAMPLES`` examples (an integer; CI_EXAMPLES when unset), so ``make fuzz`` can run
-many more than CI does; the long-input test runs one example in 100 of that (at least two).
+many more than CI does (the tests carry the ``fuzz`` mark); the long-input test runs one example
+in 100 of that (at least two).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from otklik.texts.normalise_input import normalise
 from otklik.texts.screen_cli import main as screen_main
 from otklik.texts.screening import TOPICS, Screening, screen
 from otklik.texts.screening.locations import extract
+
+pytestmark = pytest.mark.fuzz  # `make fuzz` runs these with OTKLIK_FUZZ_EXAMPLES set higher
 
 CI_EXAMPLES = 300
 EXAMPLES = int(os.environ.get("OTKLIK_FUZZ_EXAMPLES", CI_EXAMPLES))
