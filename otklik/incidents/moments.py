@@ -31,19 +31,19 @@ def moments_check(*, detected_at: datetime, handed_over_at: datetime | None, now
     detected = _utc(detected_at)
     if detected is None:
         raise Invalid("Время обнаружения указано неверно: нужна дата с часовым поясом в пределах календаря.",
-                      field="detected_at")
+                      field="detected_at", rule="moment")
     if detected > now + CLOCK_SKEW:
-        raise Invalid("Время обнаружения в будущем: проверьте дату и часовой пояс.", field="detected_at")
+        raise Invalid("Время обнаружения в будущем: проверьте дату и часовой пояс.", field="detected_at", rule="moment")
     if detected_at.date() < first_day:
         raise Invalid(f"Время обнаружения раньше начала производственного календаря ({first_day:%d.%m.%Y}): "
-                      "такие сроки не считаются.", field="detected_at")
+                      "такие сроки не считаются.", field="detected_at", rule="moment")
     if handed_over_at is None:
         return
     handed = _utc(handed_over_at)
     if handed is None:
         raise Invalid("Время передачи указано неверно: нужна дата с часовым поясом в пределах календаря.",
-                      field="handed_over_at")
+                      field="handed_over_at", rule="moment")
     if handed > now + CLOCK_SKEW:
-        raise Invalid("Время передачи в будущем: проверьте дату и часовой пояс.", field="handed_over_at")
+        raise Invalid("Время передачи в будущем: проверьте дату и часовой пояс.", field="handed_over_at", rule="moment")
     if handed < detected:
-        raise Invalid("Время передачи раньше времени обнаружения.", field="handed_over_at")
+        raise Invalid("Время передачи раньше времени обнаружения.", field="handed_over_at", rule="moment")

@@ -421,7 +421,7 @@ class DraftCheckFailed(Invalid):
     """The answer checks found errors and the sender did not confirm; `findings` says which."""
 
     def __init__(self, message: str, *, findings: list[dict[str, Any]]) -> None:
-        super().__init__(message, field="text")
+        super().__init__(message, field="text", rule="draft_check")
         self.findings = findings
 
 

@@ -79,11 +79,14 @@ class NotFound(TransitionError):
 
 
 class Invalid(TransitionError):
-    """The input is wrong (422); `field` names the input the message is about."""
+    """The input is wrong (422); `field` names the input the message is about, `rule` the kind
+    of rule: "value_error" for a value's own form, or a rule of the regulation a schema cannot
+    state ("moment": a time that cannot be true; "draft_check": the answer checks' errors)."""
 
-    def __init__(self, message: str, *, field: str = "") -> None:
+    def __init__(self, message: str, *, field: str = "", rule: str = "value_error") -> None:
         super().__init__(message)
         self.field = field
+        self.rule = rule
 
 
 def transition_check(action: str, *, current: str, target: str, roles: frozenset[str]) -> Transition:
