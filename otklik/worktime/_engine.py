@@ -430,6 +430,29 @@ class WorkCalendar:
         """Working time from ``a`` to ``b``: ``W(b) - W(a)``, negative when ``b < a``."""
         return timedelta(seconds=self._position(self._epoch(b)) - self._position(self._epoch(a)))
 
+    def subtract(self, end: datetime, duration: timedelta) -> datetime:
+        """The latest moment ``t`` with ``between(t, end) == duration`` (``duration > 0``).
+
+        The working time that must still remain before ``end``: «hand the draft in by t so
+        that forwarding, approval and publication fit». At the boundary of two intervals the
+        result is the start of the later one (14:00 after lunch, not 13:00): the latest moment
+        is what a person needs to know. OutOfCalendar if it falls before the span.
+        """
+        secs = self._seconds(duration)
+        target = self._position(self._epoch(end)) - secs
+        if secs == 0:
+            return end
+        if target < 0:
+            raise OutOfCalendar(
+                f"{secs} s before {end.isoformat()} falls before {self.span_text()}",
+                ru=f"Срок раньше начала производственного календаря ({self.first_day:%d.%m.%Y}).",
+                first_day=self.first_day, last_day=self.last_day, before=True,
+            )
+        j = bisect_left(self._cum_end, target)
+        if self._cum_end[j] == target and j + 1 < self._n:
+            return self._at(self._starts[j + 1])
+        return self._at_end_minus(j, self._cum_end[j] - target)
+
     def add_working_days(self, start: datetime, n: int) -> datetime:
         """ГК РФ ст. 191: the end of the ``n``-th working day after the day of ``start``.
 

@@ -541,3 +541,28 @@ def test_a_working_calendar_stays_inside_years_2_to_9998() -> None:
         ends.add(datetime(9998, 12, 31, 17, tzinfo=ZoneInfo("America/New_York")), 2 * H)
     starts = WorkCalendar(ProductionCalendar([rules_year(2)]), WeeklySchedule("Asia/Tokyo"))
     assert starts.day_hours(date(2, 1, 10)) == ((time(9), time(13)), (time(14), time(18)))
+
+
+def test_subtract_is_the_inverse_of_add() -> None:
+    wc = WorkCalendar(federal_calendar())
+    tz = wc.tz
+    start = datetime(2024, 1, 1, tzinfo=tz)
+
+    @settings(max_examples=300, derandomize=True, deadline=None)
+    @given(minutes=st.integers(min_value=60 * 24 * 20, max_value=60 * 24 * 700),
+           back=st.integers(min_value=1, max_value=60 * 40))
+    def run(minutes: int, back: int) -> None:
+        end = start + timedelta(minutes=minutes)
+        t = wc.subtract(end, timedelta(minutes=back))
+        assert wc.between(t, end) == timedelta(minutes=back)
+        # the latest such moment: a second later leaves less than needed
+        assert wc.between(t + timedelta(seconds=1), end) < timedelta(minutes=back)
+        assert t <= end
+
+    run()
+    # Mon 10:00 minus 2 h of work: Fri 17:00 (Friday 18:00 is the end of the week).
+    assert wc.subtract(datetime(2024, 3, 4, 10, 0, tzinfo=tz), timedelta(hours=2)) == datetime(2024, 3, 1, 17, 0, tzinfo=tz)
+    # A boundary lands at the start of the afternoon: the latest moment that still leaves 1 h.
+    assert wc.subtract(datetime(2024, 3, 5, 15, 0, tzinfo=tz), timedelta(hours=1)) == datetime(2024, 3, 5, 14, 0, tzinfo=tz)
+    with pytest.raises(OutOfCalendar):
+        wc.subtract(datetime(2023, 1, 10, 10, 0, tzinfo=tz), timedelta(hours=100))
