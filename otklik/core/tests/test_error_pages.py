@@ -56,5 +56,5 @@ def test_locked_out_page_links_back_to_sign_in(demo: dict[str, Any], settings: A
 
 def test_static_files_are_served_with_debug_off(db: None) -> None:
     client = Client()
-    for path in ("/static/otklik/otklik.css", "/static/django_htmx/htmx-2.min.js", "/static/incidents/editor.js"):
-        assert client.get(path).status_code == 200, path
+    for url in ("/static/otklik/otklik.css", "/static/django_htmx/htmx-2.min.js", "/static/incidents/editor.js"):
+        assert client.get(url).status_code == 200, url
