@@ -76,5 +76,13 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow")
     pg = context.new_page()
     pg.set_default_timeout(10_000)
+    # «Are you sure?» dialogs are accepted, as a person who means it would; tests read them here.
+    pg.dialogs = []
+
+    def answer(dialog: Any) -> None:
+        pg.dialogs.append(dialog.message)
+        dialog.accept()
+
+    pg.on("dialog", answer)
     yield pg
     context.close()

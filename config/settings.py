@@ -19,6 +19,7 @@ Variables (all optional; defaults give the embedded demo):
                       (default var/history-anchors.jsonl; best on another disk)
   OTKLIK_MAX_BODY_KB  the largest request body without files, in KB (default 1024)
   OTKLIK_MAX_TEXT     the longest message or answer text, in characters (default 20000)
+  OTKLIK_BASE_URL     where people open Otklik, for links in e-mails (default http://127.0.0.1:8000)
 """
 
 from __future__ import annotations
@@ -201,6 +202,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "otklik@localhost")
+# The address people open Otklik at: links in e-mails are absolute.
+OTKLIK_BASE_URL = os.environ.get("OTKLIK_BASE_URL", "http://127.0.0.1:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if email_url := os.environ.get("EMAIL_URL"):
     _e = urlsplit(email_url)

@@ -192,13 +192,19 @@ def _key_role_lost(key: ApiKey, action: str) -> bool:
 
 ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
     "route": (s.RouteIn, lambda a, i, p: services.incident_route(
-        access=a, incident_id=i, unit_ids=p.unit_ids,
+        access=a, incident_id=i, unit_ids=p.unit_ids, consolidator_id=p.consolidator_id,
         executor_ids={int(k): v for k, v in (p.executor_ids or {}).items()}),
         "Направить в подразделения (п. 10, 19)"),
     "not_ours": (s.CommentIn, lambda a, i, p: services.incident_not_ours(
         access=a, incident_id=i, comment=p.comment), "Не наша компетенция (п. 11)"),
     "ask_clarification": (s.QuestionIn, lambda a, i, p: services.incident_ask_clarification(
-        access=a, incident_id=i, question=p.question), "Уточняющий вопрос автору (п. 13)"),
+        access=a, incident_id=i, question=p.question, confirmed_with_errors=p.confirmed_with_errors),
+        "Уточняющий вопрос автору (п. 13): проверяется как проект ответа"),
+    "clarification_posted": (None, lambda a, i, p: services.incident_clarification_posted(
+        access=a, incident_id=i), "Уточняющий вопрос опубликован: срок ответа ждёт автора (п. 13)"),
+    "close_unclarified": (s.CommentIn, lambda a, i, p: services.incident_close_unclarified(
+        access=a, incident_id=i, comment=p.comment),
+        "Закрыть: автор не ответил на уточнение в отведённое время (п. 13)"),
     "clarification_received": (s.ReplyIn, lambda a, i, p: services.incident_clarification_received(
         access=a, incident_id=i, reply=p.reply), "Ответ автора на уточнение получен"),
     "submit_part": (s.TextIn, lambda a, i, p: services.incident_submit_part(

@@ -196,6 +196,8 @@ class RouteIn(Schema):
     unit_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(..., min_length=1, max_length=50)
     # unit id → executor id; JSON keys are strings: digits only, as the schema says.
     executor_ids: ExecutorMap | None = None
+    # п. 19: the consolidating executor may be named at routing (or later).
+    consolidator_id: int | None = Field(None, ge=1, le=2**62)
 
 
 class CommentIn(Schema):
@@ -204,6 +206,8 @@ class CommentIn(Schema):
 
 class QuestionIn(Schema):
     question: Text
+    # The question passes the answer checks; with errors it is refused unless confirmed.
+    confirmed_with_errors: bool = False
 
 
 class ReplyIn(Schema):

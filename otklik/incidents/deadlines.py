@@ -62,6 +62,28 @@ def _timings(incident: Incident, start: datetime) -> dict[str, list[int | str]]:
     return {**policy_overrides_at(incident.municipality_id, start), **(incident.final_timings or {})}
 
 
+# The steps whose clock waits while the author is asked to clarify (п. 13): the answer's total
+# and the units' parts; the drafts within the total follow it.
+PAUSABLE = frozenset({StepKind.ANSWER, StepKind.PART})
+
+
+def steps_resume(*, incident: Incident, paused_at: datetime, now: datetime) -> timedelta:
+    """The author answered: every pausable step not yet due when the wait began gets the waited
+    working time added (kept in `extra_seconds`, so recomputes keep it). Returns the pause.
+    The caller holds the incident's row lock."""
+    wc = work_calendar_for(incident.municipality)
+    paused = max(timedelta(0), wc.between(paused_at, now))
+    extra = int(paused.total_seconds())
+    if extra:
+        for step in IncidentStep.objects.filter(incident=incident, kind__in=PAUSABLE, done_at__isnull=True,
+                                                due_at__gt=paused_at):
+            IncidentStep.objects.filter(pk=step.pk).update(
+                extra_seconds=step.extra_seconds + extra, due_at=wc.add(step.due_at, paused))
+        for step in IncidentStep.objects.filter(incident=incident, kind__in=WITHIN_TOTAL, done_at__isnull=True):
+            IncidentStep.objects.filter(pk=step.pk).update(due_at=_total_due(incident))
+    return paused
+
+
 def final_answer_set_days(*, incident: Incident, days: int) -> None:
     """п. 18: the region's term of the final answer, kept on the incident and applied to the
     open final-answer step. The caller holds the incident's row lock."""
@@ -97,7 +119,7 @@ def steps_recompute(*, incident: Incident, now: datetime | None = None) -> int:
             within_total.append(step)
             continue
         timing = timing_for(step.kind, high=incident.is_high, overrides=_timings(incident, step.started_at))
-        due = _due(wc, step.started_at, timing.seconds, timing.days)
+        due = _due(wc, step.started_at, timing.seconds + step.extra_seconds, timing.days)
         if (due, timing.seconds, timing.days) != (step.due_at, step.seconds, step.days):
             IncidentStep.objects.filter(pk=step.pk).update(due_at=due, seconds=timing.seconds, days=timing.days)
             changed += 1

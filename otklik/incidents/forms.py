@@ -64,6 +64,10 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class IntakeForm(forms.Form):
+    kind = forms.ChoiceField(label="Что это", widget=forms.RadioSelect, initial="publication", required=False, choices=[
+        ("publication", "Публикация, найденная администрацией (согласует начальник общего отдела)"),
+        ("incident", "Инцидент из региональной системы (согласует региональный куратор)"),
+    ])
     municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label="Муниципальное образование")
     network = forms.ChoiceField(choices=Network.choices, label="Соцсеть")
     url = LinkField(label="Ссылка на сообщение")
@@ -76,8 +80,10 @@ class IntakeForm(forms.Form):
     location = forms.CharField(label="Место", max_length=300, required=False)
     attachments = LinksField(label="Вложения")
 
-    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipalities: Any, choose_kind: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not choose_kind:  # the region hands in incidents only
+            del self.fields["kind"]
         field = cast("forms.ModelChoiceField[Municipality]", self.fields["municipality"])
         field.queryset = municipalities
         if municipalities.count() == 1:
@@ -97,15 +103,35 @@ class IntakeForm(forms.Form):
         return data
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        unit = f" — {obj.unit.name}" if getattr(obj, "unit", None) else ""
+        return f"{obj.full_name}{unit}"
+
+
 class RouteForm(forms.Form):
     units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
                                            label="Подразделения", error_messages={
                                                "required": "Выберите хотя бы одно подразделение."})
+    consolidator = PersonChoiceField(queryset=Person.objects.none(), required=False,
+                                     label="Сводный ответ готовит (если подразделений несколько)",
+                                     empty_label="назначу позже",
+                                     help_text="Отсутствующие сотрудники не предлагаются — вместо них замещающие (п. 7.2).")
 
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any = None, people: list[Person] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelMultipleChoiceField[Unit]", self.fields["units"])
         field.queryset = units if units is not None else Unit.objects.none()
+        chosen = cast("forms.ModelChoiceField[Person]", self.fields["consolidator"])
+        chosen.queryset = Person.objects.filter(pk__in=[p.pk for p in people or []]).select_related("unit").order_by(
+            "full_name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, units = data.get("consolidator"), data.get("units")
+        if person is not None and units is not None and person.unit_id not in {u.pk for u in units}:
+            self.add_error("consolidator", "Сводный ответ готовит сотрудник одного из выбранных подразделений.")
+        return data
 
 
 class NotOursForm(forms.Form):
@@ -113,7 +139,14 @@ class NotOursForm(forms.Form):
 
 
 class AskForm(forms.Form):
-    question = TextField(label="Уточняющий вопрос автору", widget=forms.Textarea(attrs={"rows": 3}))
+    question = TextField(label="Уточняющий вопрос автору", widget=forms.Textarea(attrs={"rows": 3}),
+                         help_text="Вопрос проверяется так же, как проект ответа: приветствие, орфография, стиль.")
+    confirm_errors = forms.BooleanField(label="Отправить, несмотря на ошибки проверки", required=False)
+
+
+class CloseUnclarifiedForm(forms.Form):
+    comment = TextField(label="Причина закрытия", widget=forms.Textarea(attrs={"rows": 2}),
+                        initial="Автор не ответил на уточняющий вопрос.")
 
 
 class ClarifiedForm(forms.Form):
@@ -125,16 +158,21 @@ class PartForm(forms.Form):
 
 
 class ConsolidatorForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Готовит сводный ответ")
+    person = PersonChoiceField(queryset=Person.objects.none(), label="Готовит сводный ответ",
+                               help_text="Отсутствующие сотрудники не предлагаются — вместо них замещающие (п. 7.2).")
 
-    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: list[Person] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast("forms.ModelChoiceField[Person]", self.fields["person"])
-        field.queryset = people if people is not None else Person.objects.none()
+        field.queryset = Person.objects.filter(pk__in=[p.pk for p in people or []]).select_related("unit").order_by(
+            "full_name")
 
 
 class MultipleFileInput(forms.FileInput):
+    """A file input shown as a big labelled button with the count of chosen files."""
+
     allow_multiple_selected = True
+    template_name = "incidents/widgets/files.html"
 
 
 class FilesField(forms.Field):
@@ -217,3 +255,33 @@ class FinalTimingsForm(forms.Form):
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(choices=NoAnswerReason.choices, label="Основание (п. 21)")
     comment = TextField(label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FilterForm(forms.Form):
+    """«Все сообщения»: the filters, all optional; bad values are simply not applied."""
+
+    q = forms.CharField(label="Поиск по тексту и автору", required=False, max_length=200)
+    status = forms.ChoiceField(label="Состояние", required=False)
+    unit = forms.TypedChoiceField(label="Подразделение", required=False, coerce=int, empty_value=None)
+    network = forms.ChoiceField(label="Соцсеть", required=False)
+    topic = forms.CharField(label="Тема", required=False, max_length=200)
+    importance = forms.ChoiceField(label="Важность", required=False)
+    overdue = forms.BooleanField(label="Только просроченные", required=False)
+    date_from = forms.DateField(label="Обнаружено с", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="по", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    municipality = forms.ChoiceField(label="МО", required=False)
+
+    def __init__(self, *args: Any, units: Any, municipalities: Any, **kwargs: Any) -> None:
+        from otklik.incidents.models import Status
+
+        super().__init__(*args, **kwargs)
+        any_ = [("", "любое")]
+        cast("forms.ChoiceField", self.fields["status"]).choices = [*any_, *Status.choices]
+        cast("forms.ChoiceField", self.fields["network"]).choices = [("", "любая"), *Network.choices]
+        cast("forms.ChoiceField", self.fields["importance"]).choices = [("", "любая"), *Importance.choices]
+        cast("forms.ChoiceField", self.fields["unit"]).choices = [("", "любое"), *((u.pk, u.name) for u in units)]
+        if municipalities is None:
+            del self.fields["municipality"]
+        else:
+            cast("forms.ChoiceField", self.fields["municipality"]).choices = [
+                ("", "все"), *((m.slug, m.name) for m in municipalities)]

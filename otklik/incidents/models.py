@@ -24,6 +24,10 @@ class Status(models.TextChoices):
     INTERMEDIATE = "intermediate", "Промежуточный ответ опубликован"
     PUBLISHED = "published", "Ответ опубликован"
     CLOSED_NO_ANSWER = "closed_no_answer", "Закрыт без ответа (п. 21)"
+    CLOSED_UNCLARIFIED = "closed_unclarified", "Закрыт: автор не ответил на уточнение (п. 13)"
+
+
+CLOSED_STATUSES = (Status.PUBLISHED, Status.CLOSED_NO_ANSWER, Status.CLOSED_UNCLARIFIED)
 
 
 class Kind(models.TextChoices):
@@ -83,6 +87,9 @@ class Incident(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     intermediate_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # п. 13: the clarifying question, and since when the answer's clock waits for the author.
+    clarification_question = models.TextField(blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
     final_timings = models.JSONField(default=dict, blank=True)  # п. 18: set by the regional curator
     # The hash of the last history entry: anchors the chain, so a removed entry shows.
     history_head = models.CharField(max_length=64, blank=True)
@@ -104,7 +111,7 @@ class Incident(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (Status.PUBLISHED, Status.CLOSED_NO_ANSWER)
+        return self.status not in CLOSED_STATUSES
 
 
 class Assignment(models.Model):
@@ -115,6 +122,8 @@ class Assignment(models.Model):
         NOT_OURS = "not_ours", "Не наша компетенция"
         PART_SUBMITTED = "part_submitted", "Часть ответа направлена"
         WITHDRAWN = "withdrawn", "Снято"
+        DONE = "done", "Ответ опубликован"
+        CLOSED = "closed", "Сообщение закрыто без ответа"
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="assignments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
@@ -180,6 +189,8 @@ class IncidentStep(models.Model):
     actor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     started_at = models.DateTimeField()
     seconds = models.PositiveIntegerField(default=0)  # working seconds allowed
+    # Working seconds added while the clock waited for the author's clarification (п. 13).
+    extra_seconds = models.PositiveIntegerField(default=0)
     days = models.PositiveIntegerField(default=0)  # or working days (ст. 191)
     due_at = models.DateTimeField(db_index=True)
     done_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -334,3 +345,27 @@ class HistoryCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ran_at:%d.%m.%Y %H:%M}: нарушений {len(self.problems)}"
+
+
+class AnswerTemplate(models.Model):
+    """A reusable answer text of a municipality, for a topic, with placeholders that the
+    editor fills for the incident: {имя}, {адрес}, {дата}. Checked when saved (§5)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="answer_templates",
+                                     verbose_name="МО")
+    topic = models.CharField("тема", max_length=200, blank=True, help_text="Пусто — для любой темы.")
+    title = models.CharField("название", max_length=200)
+    text = models.TextField("текст", help_text="Подстановки: {имя} — имя автора, {адрес} — место из сообщения, "
+                                               "{дата} — сегодняшняя дата.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "шаблон ответа"
+        verbose_name_plural = "шаблоны ответов"
+        ordering: ClassVar[list[str]] = ["municipality", "topic", "title"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["municipality", "title"], name="answer_template_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -30,7 +30,9 @@ def _who_acts(step: IncidentStep) -> list[Person]:
 def deadlines_monitor(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"warned": 0, "missed": 0}
-    steps = (IncidentStep.objects.filter(done_at__isnull=True, missed_notified_at__isnull=True)
+    # While the author is asked to clarify (п. 13) the incident's clock stands: no warnings, no misses.
+    steps = (IncidentStep.objects.filter(done_at__isnull=True, missed_notified_at__isnull=True,
+                                         incident__paused_at__isnull=True)
              .select_related("incident", "incident__municipality", "actor"))
     shares_by_municipality: dict[int, tuple[float, ...]] = {}
     for step in steps.iterator():
@@ -66,4 +68,29 @@ def deadlines_monitor(*, now: datetime | None = None) -> dict[str, int]:
                                     f"осталось {duration_text(c.remaining)}"),
                            body=f"{countdown_text(c)}.\n{incident.url}")
                     counts["warned"] += 1
+    counts["clarify_reminded"] = clarify_wait_remind(now=now)
     return counts
+
+
+def clarify_wait_remind(*, now: datetime) -> int:
+    """п. 13: the author has not answered within the waiting time: the curator is told, once
+    per question, that the incident may now be closed with a reason."""
+    from otklik.incidents.letters import link_line
+    from otklik.incidents.models import Incident
+    from otklik.incidents.services import clarify_wait_until
+
+    sent = 0
+    for incident in Incident.objects.filter(paused_at__isnull=False).select_related("municipality"):
+        until = clarify_wait_until(incident)
+        if until is None or now < until:
+            continue
+        assert incident.paused_at is not None  # noqa: S101  (filtered above)
+        created = notify(municipality=incident.municipality, incident_id=incident.pk,
+                         recipients=people_with_role(municipality_id=incident.municipality_id,
+                                                     role=Role.MUNICIPAL_CURATOR),
+                         key=f"inc:{incident.pk}:clarify-wait:{int(incident.paused_at.timestamp())}",
+                         subject=f"Автор не ответил на уточняющий вопрос — сообщение № {incident.pk}",
+                         body=("Время ожидания ответа автора истекло. Если ответа нет, закройте сообщение с "
+                               f"указанием причины или отметьте ответ автора.\n\n{link_line(incident)}"))
+        sent += bool(created)
+    return sent

@@ -19,6 +19,7 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     StepKind.NOT_OURS: (30, "m"),  # п. 11
     StepKind.REROUTE: (30, "m"),  # п. 11
     StepKind.CLARIFY: (60, "m"),  # п. 13
+    StepKind.CLARIFY_POST: (30, "m"),  # п. 13: the curator posts the question; our default
     StepKind.APPROVE: (30, "m"),  # п. 14
     StepKind.REWORK: (60, "m"),  # п. 15
     StepKind.PUBLISH: (30, "m"),  # п. 16
@@ -35,6 +36,7 @@ HALVED_FOR_HIGH = frozenset(
         StepKind.NOT_OURS,
         StepKind.REROUTE,
         StepKind.CLARIFY,
+        StepKind.CLARIFY_POST,
         StepKind.APPROVE,
         StepKind.REWORK,
         StepKind.PUBLISH,
@@ -42,6 +44,9 @@ HALVED_FOR_HIGH = frozenset(
     }
 )
 DEFAULT_WARN_SHARES = (0.5, 0.8)
+# п. 13: how long the curator waits for the author's reply before being reminded and allowed to
+# close the incident (working minutes; the policy key "clarify_wait" overrides it).
+CLARIFY_WAIT_DEFAULT = (8 * 60, "m")
 
 
 @dataclass(frozen=True)

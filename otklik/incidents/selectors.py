@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import F, Min, Q, QuerySet
+from django.utils import timezone
 
 from otklik.incidents.models import Incident, IncidentStep, Status
 from otklik.incidents.steps import StepKind
@@ -69,3 +73,87 @@ def open_steps_for(*, access: Access) -> QuerySet[IncidentStep]:
         .select_related("incident", "incident__municipality", "assignment")
         .order_by("due_at")
     )
+
+
+def my_steps_q(access: Access) -> Q:
+    """The steps this person can act on now: their role's steps in their scope; for executors
+    and unit heads, the steps of their own unit and the steps named for them."""
+    q = Q(pk__in=[])
+    person = access.person
+    for role in (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD):
+        if access.has(role):
+            q |= Q(actor_role=role, incident__municipality_id=person.municipality_id) & (
+                Q(actor__isnull=True) | Q(actor=person))
+    if access.has(Role.REGIONAL_CURATOR):
+        q |= Q(actor_role=Role.REGIONAL_CURATOR, incident__municipality__region_id=person.region_id)
+    if access.has(Role.EXECUTOR, Role.UNIT_HEAD):
+        mine = Q(actor=person)
+        if person.unit_id is not None:
+            mine |= Q(assignment__unit_id=person.unit_id)
+        q |= Q(actor_role=Role.EXECUTOR) & mine
+    return q
+
+
+def steps_for_me(*, access: Access) -> QuerySet[IncidentStep]:
+    """«Ждёт ваших действий»: open steps this person can act on now, soonest deadline first.
+    An incident waiting for its author's clarification (п. 13) waits for nobody here."""
+    return (IncidentStep.objects.filter(done_at__isnull=True, incident__in=incidents_for(access=access),
+                                        incident__paused_at__isnull=True)
+            .exclude(kind=StepKind.ANSWER).filter(my_steps_q(access))
+            .select_related("incident", "incident__municipality", "assignment__unit", "actor")
+            .order_by("due_at", "pk"))
+
+
+def steps_for_others(*, access: Access) -> QuerySet[IncidentStep]:
+    """«Ожидают других»: the open steps of the incidents this person sees that someone else
+    must take (and the incidents waiting for their author)."""
+    return (IncidentStep.objects.filter(done_at__isnull=True, incident__in=incidents_for(access=access))
+            .exclude(kind=StepKind.ANSWER).exclude(my_steps_q(access) & Q(incident__paused_at__isnull=True))
+            .select_related("incident", "incident__municipality", "assignment__unit", "actor")
+            .order_by("due_at", "pk"))
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """The filters of «Все сообщения» and of the API list; empty values filter nothing."""
+
+    status: str = ""
+    unit: int | None = None
+    network: str = ""
+    topic: str = ""
+    importance: str = ""
+    overdue: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    municipality: str = ""  # slug, for the regional curator
+
+
+def incidents_search(*, access: Access, filters: IncidentFilter, now: datetime | None = None) -> QuerySet[Incident]:
+    """The incidents this person sees, filtered, with `next_due` (the nearest open deadline),
+    sorted by it (incidents with none last), then the newest first."""
+    now = now or timezone.now()
+    qs = incidents_for(access=access).annotate(
+        next_due=Min("steps__due_at", filter=Q(steps__done_at__isnull=True)))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit:
+        qs = qs.filter(assignments__unit_id=filters.unit)
+    if filters.network:
+        qs = qs.filter(network=filters.network)
+    if filters.topic:
+        qs = qs.filter(topic__icontains=filters.topic)
+    if filters.importance:
+        qs = qs.filter(importance=filters.importance)
+    if filters.overdue:
+        qs = qs.filter(next_due__lt=now)
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        qs = qs.filter(detected_at__gte=datetime.combine(filters.date_from, time(), tz))
+    if filters.date_to:
+        qs = qs.filter(detected_at__lt=datetime.combine(filters.date_to + timedelta(days=1), time(), tz))
+    if filters.q:
+        qs = qs.filter(Q(text__icontains=filters.q) | Q(author_name__icontains=filters.q))
+    if filters.municipality:
+        qs = qs.filter(municipality__slug=filters.municipality)
+    return qs.distinct().order_by(F("next_due").asc(nulls_last=True), "-detected_at", "-pk")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,12 +18,15 @@ from otklik.core.links import LinkError, link_clean, links_clean
 from otklik.incidents.attachments import attachments_carry, attachments_store
 from otklik.incidents.checks import draft_findings
 from otklik.incidents.deadlines import (
+    duration_text,
     final_answer_set_days,
     step_open,
     steps_close,
     steps_recompute,
+    steps_resume,
 )
 from otklik.incidents.history import event_append
+from otklik.incidents.letters import dispatch_letter, link_line, local_time, message_block
 from otklik.incidents.models import (
     Assignment,
     Draft,
@@ -212,15 +215,19 @@ def _lock(access: Access, incident_id: int) -> Incident:
 
 def _transition(*, access: Access, incident_id: int, action: str, target: str,
                 at: datetime, payload: dict[str, Any] | None = None) -> tuple[Incident, Transition]:
-    """Lock, check the table, move the status, write history. Caller is inside atomic()."""
+    """Lock, check the table, move the status, write history. Caller is inside atomic().
+
+    An action that leaves the status as it was is recorded without a status change (no
+    «Новое → Новое» in the history)."""
     incident = _lock(access, incident_id)
     previous = incident.status
     rule = transition_check(action, current=previous, target=target, roles=access.roles)
-    if previous != target:
+    moved = previous != target
+    if moved:
         Incident.objects.filter(pk=incident.pk).update(status=target)
         incident.status = target
     event_append(incident=incident, at=at, actor=access.person, action=action,
-                 from_status=previous, to_status=target, payload=payload or {})
+                 from_status=previous if moved else "", to_status=target if moved else "", payload=payload or {})
     return incident, rule
 
 
@@ -265,49 +272,60 @@ def _executor_of(unit: Unit) -> Person | None:
     return members[0] if members else head
 
 
+def _present(person: Person, on: Any) -> tuple[Person, str]:
+    """The person who really takes the work on that day (п. 7.2), and the note saying so."""
+    replacement = substitute_for(person=person, on=on)
+    if replacement.substituted and replacement.absence:
+        absence = replacement.absence
+        return replacement.actual, (f"{person.full_name} отсутствует ({absence.get_kind_display().lower()} "
+                                    f"до {absence.ends_on:%d.%m.%Y}) — поручено замещающему "
+                                    f"{replacement.actual.full_name} (п. 7.2)")
+    return person, ""
+
+
 def incident_route(*, access: Access, incident_id: int, unit_ids: list[int],
-                   executor_ids: dict[int, int] | None = None, at: datetime | None = None) -> Incident:
+                   executor_ids: dict[int, int] | None = None, consolidator_id: int | None = None,
+                   at: datetime | None = None) -> Incident:
     """Send to one or several units at once; unit heads are told (п. 10); absent executors are
-    replaced by their substitutes (п. 7.2)."""
+    replaced by their substitutes (п. 7.2). With several units the consolidating executor may
+    be named at once (п. 19) or later."""
     now = _now(at)
     if not unit_ids:
-        raise TransitionError("Выберите хотя бы одно подразделение.")
+        raise Invalid("Выберите хотя бы одно подразделение.", field="unit_ids")
     with transaction.atomic():
-        names = list(Unit.objects.filter(pk__in=unit_ids).order_by("name").values_list("name", flat=True))
-        incident, _ = _transition(access=access, incident_id=incident_id, action="route", target=S.ROUTED,
-                                  at=now, payload={"units": unit_ids, "unit_names": names})
-        units = list(Unit.objects.filter(pk__in=unit_ids, municipality=incident.municipality).select_related("head"))
+        locked = _lock(access, incident_id)
+        units = list(Unit.objects.filter(pk__in=unit_ids, municipality_id=locked.municipality_id)
+                     .select_related("head").order_by("name"))
         if len(units) != len(set(unit_ids)):
             raise TransitionError("Подразделение не найдено в вашем МО.")
+        incident, _ = _transition(access=access, incident_id=incident_id, action="route", target=S.ROUTED,
+                                  at=now, payload={"units": unit_ids, "unit_names": [u.name for u in units]})
         several = len(units) + Assignment.objects.filter(
             incident=incident, state__in=[Assignment.State.ACTIVE, Assignment.State.PART_SUBMITTED]).count() > 1
         for unit in units:
             chosen_id = (executor_ids or {}).get(unit.pk)
             intended = (Person.objects.filter(pk=chosen_id, unit=unit).first() if chosen_id else None) or _executor_of(unit)
-            replacement = substitute_for(person=intended, on=timezone.localdate(now)) if intended else None
-            note = ""
-            if replacement and replacement.substituted and replacement.absence:
-                note = (f"{replacement.intended.full_name} отсутствует ({replacement.absence.get_kind_display().lower()}"
-                        f" до {replacement.absence.ends_on:%d.%m.%Y}) — поручено замещающему "
-                        f"{replacement.actual.full_name} (п. 7.2)")
+            actual, note = _present(intended, timezone.localdate(now)) if intended else (None, "")
             assignment = Assignment.objects.create(
-                incident=incident, unit=unit, executor=replacement.actual if replacement else None,
-                intended_executor=intended, substitution_note=note, dispatched_at=now)
+                incident=incident, unit=unit, executor=actual, intended_executor=intended, substitution_note=note,
+                dispatched_at=now)
             event_append(incident=incident, at=now, actor=access.person, action="dispatch",
-                         from_status=S.ROUTED, to_status=S.ROUTED,
-                         payload={"unit": unit.name, "executor": assignment.executor.full_name if assignment.executor else None,
+                         payload={"unit": unit.name, "executor": actual.full_name if actual else None,
                                   "substitution": note})
             # Several units each send a part in 2 h (п. 19); one unit drafts within the total (п. 12).
-            step_open(incident=incident, kind=StepKind.PART if several else StepKind.DRAFT, start=now,
-                      actor_role=Role.EXECUTOR, actor=assignment.executor, assignment=assignment)
-            recipients = [p for p in (unit.head, assignment.executor) if p is not None]
+            step = step_open(incident=incident, kind=StepKind.PART if several else StepKind.DRAFT, start=now,
+                             actor_role=Role.EXECUTOR, actor=actual, assignment=assignment)
+            recipients = [p for p in (unit.head, actual) if p is not None]
             notify(municipality=incident.municipality, recipients=recipients,
                    key=f"inc:{incident.pk}:dispatch:{assignment.pk}", incident_id=incident.pk,
                    extra_addresses=[unit.email] if unit.email else [],
-                   subject=f"[{MARKER_DISPATCH}] Сообщение № {incident.pk}",
-                   body=(f"Поручение подразделению «{unit.name}».\n{_link(incident)}\nАвтор: {incident.author_name}\n\n"
-                         f"{incident.text}\n\n{note}\nОтветьте на это письмо проектом ответа."))
+                   subject=f"[{MARKER_DISPATCH}] Сообщение № {incident.pk}: "
+                           f"{'часть ответа' if several else 'проект ответа'} до {local_time(incident, step.due_at)}",
+                   body=dispatch_letter(incident=incident, unit=unit, part=several, due_at=step.due_at, note=note,
+                                        consolidator=None))
         steps_close(incident=incident, kinds=[StepKind.ROUTE, StepKind.REROUTE], at=now)
+        if consolidator_id is not None:
+            _name_consolidator(access=access, incident=incident, person_id=consolidator_id, now=now)
     return incident
 
 
@@ -337,8 +355,10 @@ def incident_not_ours(*, access: Access, incident_id: int, comment: str, at: dat
 
 # ---------------------------------------------------------------- clarifying question (п. 13)
 
-def incident_ask_clarification(*, access: Access, incident_id: int, question: str,
+def incident_ask_clarification(*, access: Access, incident_id: int, question: str, confirmed_with_errors: bool = False,
                                at: datetime | None = None) -> Incident:
+    """п. 13: the executor asks the author; the curator must post the question (a step with a
+    deadline). The question passes the answer checks like a draft."""
     now = _now(at)
     if not question.strip():
         raise Invalid("Напишите уточняющий вопрос автору.", field="question")
@@ -346,37 +366,103 @@ def incident_ask_clarification(*, access: Access, incident_id: int, question: st
     with transaction.atomic():
         locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access)
+        transition_check("ask_clarification", current=locked.status, target=S.CLARIFYING, roles=access.roles)
+        findings = _checked(locked, question, 0, confirmed_with_errors, field="question", evidence=False)
         incident, _ = _transition(access=access, incident_id=incident_id, action="ask_clarification",
                                   target=S.CLARIFYING, at=now,
                                   payload={"question": question, "previous": locked.status,
+                                           "errors_confirmed": confirmed_with_errors and any(
+                                               f.get("severity") == "error" for f in findings),
                                            "late": _late(locked, mine.dispatched_at, StepKind.CLARIFY, now)})
+        Incident.objects.filter(pk=incident.pk).update(clarification_question=question)
+        step = step_open(incident=incident, kind=StepKind.CLARIFY_POST, start=now, actor_role=Role.MUNICIPAL_CURATOR)
         notify(municipality=incident.municipality, recipients=_curators(incident),
                key=f"inc:{incident.pk}:clarify:{now.timestamp()}", incident_id=incident.pk,
-               subject=f"Уточняющий вопрос по сообщению № {incident.pk}",
-               body=f"Опубликуйте вопрос автору в {incident.get_network_display()}:\n\n{question}\n\n{_link(incident)}")
+               subject=f"Опубликуйте уточняющий вопрос автору — сообщение № {incident.pk}",
+               body=(f"Опубликуйте вопрос автору в {incident.get_network_display()} до "
+                     f"{local_time(incident, step.due_at)} и отметьте это в «Отклике»:\n\n{question}\n\n"
+                     f"{message_block(incident)}\n\n{link_line(incident)}"))
     return incident
+
+
+def incident_clarification_posted(*, access: Access, incident_id: int, at: datetime | None = None) -> Incident:
+    """The question is out: the answer's clock waits for the author from now."""
+    now = _now(at)
+    with transaction.atomic():
+        locked = _lock(access, incident_id)
+        if locked.paused_at is not None:
+            raise TransitionError("Вопрос уже отмечен опубликованным: ожидаем ответа автора.")
+        incident, _ = _transition(access=access, incident_id=incident_id, action="clarification_posted",
+                                  target=S.CLARIFYING, at=now, payload={"paused_at": now})
+        Incident.objects.filter(pk=incident.pk).update(paused_at=now)
+        steps_close(incident=incident, kinds=[StepKind.CLARIFY_POST], at=now)
+    return incident
+
+
+def clarify_wait_until(incident: Incident) -> datetime | None:
+    """When the curator may give up waiting for the author (policy "clarify_wait")."""
+    from otklik.incidents.policy import CLARIFY_WAIT_DEFAULT, policy_overrides_at
+
+    if incident.paused_at is None:
+        return None
+    amount, unit = policy_overrides_at(incident.municipality_id, incident.paused_at).get(
+        "clarify_wait", list(CLARIFY_WAIT_DEFAULT))
+    wc = work_calendar_for(incident.municipality)
+    if str(unit) == "d":
+        return wc.add_working_days(incident.paused_at, int(amount))
+    return wc.add(incident.paused_at, timedelta(minutes=int(amount)))
 
 
 def incident_clarification_received(*, access: Access, incident_id: int, reply: str,
                                     at: datetime | None = None) -> Incident:
+    """The author answered: the clock runs again, every waiting deadline moved by the pause."""
     now = _now(at)
     if reply:
         text_check(reply, field="reply", what="Ответ автора")
     with transaction.atomic():
         locked = _lock(access, incident_id)
         target = S.CONSOLIDATING if locked.consolidator_id else S.ROUTED
+        paused = steps_resume(incident=locked, paused_at=locked.paused_at, now=now) if locked.paused_at else None
         incident, _ = _transition(access=access, incident_id=incident_id, action="clarification_received",
-                                  target=target, at=now, payload={"reply": reply})
+                                  target=target, at=now,
+                                  payload={"reply": reply, "paused": duration_text(paused) if paused else None})
+        Incident.objects.filter(pk=incident.pk).update(paused_at=None)
+        steps_close(incident=incident, kinds=[StepKind.CLARIFY_POST], at=now)
         executors = [a.executor for a in incident.assignments.filter(state=Assignment.State.ACTIVE) if a.executor]
         notify(municipality=incident.municipality, recipients=executors,
                key=f"inc:{incident.pk}:clarified:{now.timestamp()}", incident_id=incident.pk,
-               subject=f"Автор ответил на уточняющий вопрос — сообщение № {incident.pk}", body=reply)
+               subject=f"Автор ответил на уточняющий вопрос — сообщение № {incident.pk}",
+               body=f"Ответ автора:\n{reply}\n\n{link_line(incident)}")
+    return incident
+
+
+def incident_close_unclarified(*, access: Access, incident_id: int, comment: str,
+                               at: datetime | None = None) -> Incident:
+    """п. 13: the author did not answer within the waiting time; closed with a reason."""
+    now = _now(at)
+    if not comment.strip():
+        raise Invalid("Напишите, почему сообщение закрывается без ответа.", field="comment")
+    text_check(comment, field="comment", what="Причина")
+    with transaction.atomic():
+        locked = _lock(access, incident_id)
+        until = clarify_wait_until(locked)
+        if until is None:
+            raise TransitionError("Сначала отметьте, что уточняющий вопрос опубликован.")
+        if now < until:
+            raise TransitionError(f"Закрыть можно после {local_time(locked, until)}: автор ещё может ответить.")
+        incident, _ = _transition(access=access, incident_id=incident_id, action="close_unclarified",
+                                  target=S.CLOSED_UNCLARIFIED, at=now, payload={"comment": comment})
+        Incident.objects.filter(pk=incident.pk).update(closed_at=now, no_answer_comment=comment)
+        steps_close(incident=incident, kinds=ALL_STEPS, at=now)
+        _assignments_end(incident, Assignment.State.CLOSED)
     return incident
 
 
 # ---------------------------------------------------------------- several units (п. 19)
 
 def incident_submit_part(*, access: Access, incident_id: int, text: str, at: datetime | None = None) -> Incident:
+    """п. 19: a unit's part, accepted until the consolidated draft is submitted, whether or not
+    the consolidator is named yet."""
     now = _now(at)
     if not text.strip():
         raise Invalid("Часть ответа пуста.", field="text")
@@ -384,14 +470,56 @@ def incident_submit_part(*, access: Access, incident_id: int, text: str, at: dat
     with transaction.atomic():
         locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access, active_or="Часть ответа вашего подразделения уже направлена.")
-        incident, _ = _transition(access=access, incident_id=incident_id, action="submit_part", target=S.ROUTED,
+        incident, _ = _transition(access=access, incident_id=incident_id, action="submit_part", target=locked.status,
                                   at=now, payload={"unit": mine.unit.name, "text": text})
         Assignment.objects.filter(pk=mine.pk).update(state=Assignment.State.PART_SUBMITTED, part_text=text, part_at=now)
         steps_close(incident=incident, kinds=[StepKind.PART], at=now, assignment=mine)
-        notify(municipality=incident.municipality, recipients=_curators(incident),
+        recipients = _curators(incident) + ([incident.consolidator] if incident.consolidator else [])
+        notify(municipality=incident.municipality, recipients=recipients,
                key=f"inc:{incident.pk}:part:{mine.pk}", incident_id=incident.pk,
-               subject=f"Часть ответа по сообщению № {incident.pk} от «{mine.unit.name}»", body=text)
+               subject=f"Часть ответа по сообщению № {incident.pk} от «{mine.unit.name}»",
+               body=f"{text}\n\n{link_line(incident)}")
     return incident
+
+
+def consolidator_candidates(incident: Incident, *, on: Any = None, units: list[int] | None = None) -> list[Person]:
+    """Who may be named: executors and heads of the units the incident went to (or `units`),
+    with every absent person replaced by their substitute (п. 7.2): nobody absent is offered."""
+    on = on or timezone.localdate()
+    unit_ids = units if units is not None else list(
+        incident.assignments.exclude(state__in=[Assignment.State.WITHDRAWN, Assignment.State.NOT_OURS])
+        .values_list("unit_id", flat=True))
+    people = (Person.objects.filter(unit_id__in=unit_ids, municipality_id=incident.municipality_id,
+                                    role_grants__role__in=[Role.EXECUTOR, Role.UNIT_HEAD])
+              .distinct().order_by("full_name"))
+    out: dict[int, Person] = {}
+    for person in people:
+        actual, _ = _present(person, on)
+        out.setdefault(actual.pk, actual)
+    return sorted(out.values(), key=lambda p: p.full_name)
+
+
+def _name_consolidator(*, access: Access, incident: Incident, person_id: int, now: datetime) -> Person:
+    """The caller holds the lock and is inside atomic()."""
+    person = Person.objects.filter(pk=person_id, municipality_id=incident.municipality_id,
+                                   unit__assignments__incident=incident).distinct().first()
+    if person is None:
+        raise TransitionError("Ответственный за сводный ответ должен быть из подразделения, получившего сообщение.")
+    actual, note = _present(person, timezone.localdate(now))
+    incident, _ = _transition(access=access, incident_id=incident.pk, action="name_consolidator",
+                              target=S.CONSOLIDATING, at=now,
+                              payload={"consolidator": actual.full_name, "substitution": note})
+    Incident.objects.filter(pk=incident.pk).update(consolidator=actual)
+    incident.consolidator = actual
+    steps_close(incident=incident, kinds=[StepKind.DRAFT], at=now)  # a previous consolidator's
+    step = step_open(incident=incident, kind=StepKind.DRAFT, start=now, actor_role=Role.EXECUTOR, actor=actual)
+    notify(municipality=incident.municipality, recipients=[actual],
+           key=f"inc:{incident.pk}:consolidator:{actual.pk}", incident_id=incident.pk,
+           subject=f"Вы готовите сводный ответ по сообщению № {incident.pk} — до {local_time(incident, step.due_at)}",
+           body=(f"Поручено подготовить сводный проект ответа из частей подразделений до "
+                 f"{local_time(incident, step.due_at)} (время МО). {note}\n\n{message_block(incident)}\n\n"
+                 f"{link_line(incident)}"))
+    return actual
 
 
 def incident_name_consolidator(*, access: Access, incident_id: int, person_id: int,
@@ -399,20 +527,14 @@ def incident_name_consolidator(*, access: Access, incident_id: int, person_id: i
     now = _now(at)
     with transaction.atomic():
         locked = _lock(access, incident_id)
-        person = Person.objects.filter(pk=person_id, municipality_id=locked.municipality_id,
-                                       unit__assignments__incident=locked).distinct().first()
-        if person is None:
-            raise TransitionError("Ответственный за сводный ответ должен быть из подразделения, получившего сообщение.")
-        incident, _ = _transition(access=access, incident_id=incident_id, action="name_consolidator",
-                                  target=S.CONSOLIDATING, at=now, payload={"consolidator": person.full_name})
-        Incident.objects.filter(pk=incident.pk).update(consolidator=person)
-        steps_close(incident=incident, kinds=[StepKind.DRAFT], at=now)  # a previous consolidator's
-        step_open(incident=incident, kind=StepKind.DRAFT, start=now, actor_role=Role.EXECUTOR, actor=person)
-        notify(municipality=incident.municipality, recipients=[person],
-               key=f"inc:{incident.pk}:consolidator:{person.pk}", incident_id=incident.pk,
-               subject=f"Вы готовите сводный ответ по сообщению № {incident.pk}",
-               body="Части ответа от подразделений — на странице сообщения.\n" + _link(incident))
-    return incident
+        _name_consolidator(access=access, incident=locked, person_id=person_id, now=now)
+    return Incident.objects.get(pk=incident_id)
+
+
+def _assignments_end(incident: Incident, state: str) -> None:
+    """The work is over: no unit row stays «В работе»."""
+    Assignment.objects.filter(incident=incident, state__in=[
+        Assignment.State.ACTIVE, Assignment.State.PART_SUBMITTED]).update(state=state)
 
 
 # ---------------------------------------------------------------- drafts (п. 12, 14, 15)
@@ -425,12 +547,18 @@ class DraftCheckFailed(Invalid):
         self.findings = findings
 
 
-def _checked(incident: Incident, text: str, attachments: int, confirmed_with_errors: bool) -> list[dict[str, Any]]:
+def _checked(incident: Incident, text: str, attachments: int, confirmed_with_errors: bool, *,
+             field: str = "text", evidence: bool = True) -> list[dict[str, Any]]:
     """The answer checks, run here for every way a draft arrives: callers pass only input."""
     findings = draft_findings(incident=incident, text=text, attachments=attachments)
+    if not evidence:  # a question promises no work: proof of work is not asked of it
+        findings = [f for f in findings if f.get("code") != "evidence"]
     if any(f.get("severity") == "error" for f in findings) and not confirmed_with_errors:
-        raise DraftCheckFailed("В проекте есть ошибки проверки. Исправьте их или подтвердите отправку.",
-                               findings=findings)
+        where = "вопросе" if field == "question" else "проекте"
+        error = DraftCheckFailed(f"В {where} есть ошибки проверки. Исправьте их или подтвердите отправку.",
+                                 findings=findings)
+        error.field = field
+        raise error
     return findings
 
 
@@ -607,6 +735,7 @@ def incident_publish(*, access: Access, incident_id: int, published_url: str = "
         else:
             steps_close(incident=incident, kinds=ALL_STEPS, at=now)
             Incident.objects.filter(pk=incident.pk).update(published_at=now, published_url=published_url, closed_at=now)
+            _assignments_end(incident, Assignment.State.DONE)
     return incident
 
 
@@ -635,8 +764,10 @@ def incident_close_no_answer(*, access: Access, incident_id: int, reason: str, c
     with transaction.atomic():
         incident, _ = _transition(access=access, incident_id=incident_id, action="close_no_answer",
                                   target=S.CLOSED_NO_ANSWER, at=now, payload={"reason": reason, "comment": comment})
-        Incident.objects.filter(pk=incident.pk).update(no_answer_reason=reason, no_answer_comment=comment, closed_at=now)
+        Incident.objects.filter(pk=incident.pk).update(no_answer_reason=reason, no_answer_comment=comment, closed_at=now,
+                                                       paused_at=None)
         steps_close(incident=incident, kinds=ALL_STEPS, at=now)
+        _assignments_end(incident, Assignment.State.CLOSED)
     return incident
 
 

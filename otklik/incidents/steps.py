@@ -12,6 +12,7 @@ class StepKind(models.TextChoices):
     NOT_OURS = "not_ours", "Сообщение «не наша компетенция» (п. 11)"
     REROUTE = "reroute", "Перенаправление (п. 11)"
     CLARIFY = "clarify", "Уточняющий вопрос (п. 13)"
+    CLARIFY_POST = "clarify_post", "Публикация уточняющего вопроса автору (п. 13)"
     DRAFT = "draft", "Проект ответа исполнителя (в пределах общего срока, п. 12)"
     FORWARD = "forward", "Пересылка проекта в регион (п. 12)"
     APPROVE = "approve", "Согласование региональным куратором (п. 14)"

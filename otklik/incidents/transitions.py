@@ -12,7 +12,7 @@ from otklik.incidents.models import Status
 from otklik.org.roles import Role
 
 S = Status
-OPEN = frozenset(s for s in Status if s not in (S.PUBLISHED, S.CLOSED_NO_ANSWER))
+OPEN = frozenset(s for s in Status if s not in (S.PUBLISHED, S.CLOSED_NO_ANSWER, S.CLOSED_UNCLARIFIED))
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,19 @@ LOCAL_APPROVER: set[str] = {Role.GENERAL_HEAD}  # publications: coordinated by t
 TRANSITIONS: dict[str, Transition] = {
     "route": _t({S.NEW, S.REROUTE, S.ROUTED}, S.ROUTED, CURATOR, "Направить в подразделение"),
     "not_ours": _t({S.ROUTED}, None, EXECUTOR, "Не наша компетенция", {S.ROUTED, S.REROUTE}),
-    "ask_clarification": _t({S.ROUTED, S.CONSOLIDATING}, S.CLARIFYING, EXECUTOR, "Уточняющий вопрос"),
-    "clarification_received": _t({S.CLARIFYING}, None, CURATOR, "Ответ автора на уточнение получен",
+    "ask_clarification": _t({S.ROUTED, S.CONSOLIDATING}, S.CLARIFYING, EXECUTOR, "Задать уточняющий вопрос автору"),
+    "clarification_posted": _t({S.CLARIFYING}, S.CLARIFYING, CURATOR, "Отметить: вопрос опубликован"),
+    "clarification_received": _t({S.CLARIFYING}, None, CURATOR, "Отметить: автор ответил",
                                  {S.ROUTED, S.CONSOLIDATING}),
-    "submit_part": _t({S.ROUTED}, S.ROUTED, EXECUTOR, "Часть ответа для сводного"),
+    "close_unclarified": _t({S.CLARIFYING}, S.CLOSED_UNCLARIFIED, CURATOR,
+                            "Закрыть: автор не ответил на уточнение"),
+    # Parts are accepted until the consolidated draft is submitted, whoever was named when.
+    "submit_part": _t({S.ROUTED, S.CONSOLIDATING}, None, EXECUTOR, "Отправить часть ответа",
+                      {S.ROUTED, S.CONSOLIDATING}),
     "name_consolidator": _t({S.ROUTED, S.CONSOLIDATING}, S.CONSOLIDATING, CURATOR,
                             "Назначить ответственного за сводный ответ"),
     "submit_draft": _t({S.ROUTED, S.CONSOLIDATING, S.RETURNED, S.INTERMEDIATE}, S.DRAFT_SUBMITTED,
-                       EXECUTOR, "Проект ответа"),
+                       EXECUTOR, "Отправить проект ответа"),
     "forward": _t({S.DRAFT_SUBMITTED}, S.AWAITING_APPROVAL, CURATOR, "Направить на согласование в регион"),
     "approve": _t({S.AWAITING_APPROVAL}, S.APPROVED, REGION, "Согласовать"),
     "return": _t({S.AWAITING_APPROVAL}, S.RETURNED, REGION, "Вернуть на доработку"),
@@ -55,10 +60,10 @@ TRANSITIONS: dict[str, Transition] = {
     "return_local": _t({S.DRAFT_SUBMITTED}, S.RETURNED, LOCAL_APPROVER | CURATOR, "Вернуть на доработку"),
     "edit_approved": _t({S.APPROVED}, None, CURATOR, "Изменить согласованный текст",
                         {S.AWAITING_APPROVAL, S.DRAFT_SUBMITTED}),
-    "publish": _t({S.APPROVED}, None, CURATOR, "Опубликовать ответ", {S.PUBLISHED, S.INTERMEDIATE}),
-    "set_final_timings": _t({S.INTERMEDIATE}, S.INTERMEDIATE, REGION, "Сроки итогового ответа (п. 18)"),
+    "publish": _t({S.APPROVED}, None, CURATOR, "Отметить ответ опубликованным", {S.PUBLISHED, S.INTERMEDIATE}),
+    "set_final_timings": _t({S.INTERMEDIATE}, S.INTERMEDIATE, REGION, "Установить срок итогового ответа (п. 18)"),
     "close_no_answer": _t(OPEN, S.CLOSED_NO_ANSWER, CURATOR | REGION, "Закрыть без ответа (п. 21)"),
-    "raise_importance": _t(OPEN, None, CURATOR | REGION, "Повышенная важность", set(OPEN)),
+    "raise_importance": _t(OPEN, None, CURATOR | REGION, "Отметить повышенную важность", set(OPEN)),
 }
 
 
@@ -109,9 +114,29 @@ def actions_available(current: str, roles: frozenset[str]) -> list[str]:
     return [a for a, r in TRANSITIONS.items() if current in r.sources and roles & r.roles]
 
 
-# Labels of history entries: every transition, plus the events that are not transitions.
+# Labels of history entries, in the past tense: what happened, not what to do.
 ACTION_LABELS: dict[str, str] = {
     "intake": "Сообщение принято",
     "dispatch": "Поручено подразделению",
-    **{action: rule.label for action, rule in TRANSITIONS.items()},
+    "route": "Направлено в подразделения",
+    "not_ours": "Подразделение сообщило: не наша компетенция",
+    "ask_clarification": "Исполнитель подготовил уточняющий вопрос",
+    "clarification_posted": "Уточняющий вопрос опубликован, ожидаем ответа автора",
+    "clarification_received": "Автор ответил на уточнение",
+    "close_unclarified": "Закрыто: автор не ответил на уточнение",
+    "submit_part": "Часть ответа направлена",
+    "name_consolidator": "Назначен ответственный за сводный ответ",
+    "submit_draft": "Проект ответа направлен",
+    "forward": "Направлено на согласование в регион",
+    "approve": "Согласовано",
+    "return": "Возвращено на доработку",
+    "approve_local": "Публикация согласована",
+    "return_local": "Возвращено на доработку",
+    "edit_approved": "Согласованный текст изменён, согласование снято",
+    "publish": "Ответ опубликован",
+    "set_final_timings": "Установлен срок итогового ответа (п. 18)",
+    "close_no_answer": "Закрыто без ответа (п. 21)",
+    "raise_importance": "Установлена повышенная важность",
+    "mail": "Отправлено письмо",
 }
+assert set(TRANSITIONS) <= set(ACTION_LABELS)  # noqa: S101  (every action has its past tense)

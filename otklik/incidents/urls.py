@@ -1,11 +1,14 @@
 from django.urls import path
 
-from otklik.incidents import views
+from otklik.incidents import queue_views, template_views, views
 
 app_name = "incidents"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", queue_views.queue, name="queue"),
+    path("all/", queue_views.all_messages, name="all"),
+    path("templates/", template_views.templates, name="templates"),
+    path("templates/<int:pk>/", template_views.template_edit, name="template"),
     path("new/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),

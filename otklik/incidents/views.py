@@ -1,15 +1,14 @@
-"""Incident screens: the queue, hand-in, the incident page and its actions.
+"""Incident screens: hand-in, the incident page and its actions, the live answer checks.
 
 Thin views: parse the input, call one selector or service, render. Scope comes from the
-selectors; the exact role of each action is checked by the service.
+selectors; the exact role of each action is checked by the service. The queue and the list of
+all messages are in queue_views.py; what the pages show is shaped in presenters.py.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, cast
 
 from django import forms as djforms
@@ -17,128 +16,58 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from otklik.core.access import requires
 from otklik.incidents import attachments, services
 from otklik.incidents import forms as f
+from otklik.incidents.answer_templates import templates_for_incident
 from otklik.incidents.checks import draft_findings
-from otklik.incidents.deadlines import WEEKDAYS, Countdown, countdown, duration_text
 from otklik.incidents.integrity import incident_integrity_problems
-from otklik.incidents.models import (
-    Attachment,
-    Draft,
-    Incident,
-    IncidentStep,
-    Kind,
-    ReturnReason,
-    Status,
-)
+from otklik.incidents.models import Attachment, Draft, Incident, Kind, ReturnReason, Status
+from otklik.incidents.presenters import Calendars, history_rows, pause_text
 from otklik.incidents.screening import IncidentScreening, incident_screening
-from otklik.incidents.selectors import incident_get_for, incidents_for, open_steps_for
-from otklik.incidents.steps import StepKind
+from otklik.incidents.selectors import incident_get_for
 from otklik.incidents.transitions import TRANSITIONS, Invalid, TransitionError, actions_available
-from otklik.org.calendars import work_calendar_for
 from otklik.org.lexicon import municipality_words
-from otklik.org.models import Municipality, Person, Unit
-from otklik.org.roles import INTAKE_ROLES, PARTICIPANT_ROLES, Role
+from otklik.org.models import Unit
+from otklik.org.roles import INTAKE_ROLES, PARTICIPANT_ROLES
 from otklik.org.selectors import Access
-from otklik.worktime import OutOfCalendar, WorkCalendar
 
 ACT_ROLES = tuple(sorted({role for rule in TRANSITIONS.values() for role in rule.roles}))
-ALL_MESSAGES = 50
 
-
-# ---------------------------------------------------------------- countdowns
-
-class _Calendars:
-    """One work calendar per municipality per request."""
-
-    def __init__(self) -> None:
-        self._by_id: dict[int, WorkCalendar] = {}
-        self.now = timezone.now()
-
-    def wc(self, municipality: Municipality) -> WorkCalendar:
-        if municipality.pk not in self._by_id:
-            self._by_id[municipality.pk] = work_calendar_for(municipality)
-        return self._by_id[municipality.pk]
-
-    def countdown(self, step: IncidentStep) -> Countdown:
-        return countdown(step, now=self.now, wc=self.wc(step.incident.municipality))
-
-    def provisional(self, step: IncidentStep) -> bool:
-        """The deadline counts days of a year whose calendar is not yet adopted."""
-        try:
-            return self.wc(step.incident.municipality).touches_provisional(step.started_at, step.due_at)
-        except (OutOfCalendar, ValueError):
-            return False
-
-    def explain(self, step: IncidentStep) -> tuple[str, list[str]]:
-        """«Почему срок здесь»: the working intervals counted, or for days (ст. 191 ГК РФ) the days."""
-        wc = self.wc(step.incident.municipality)
-        start = step.started_at.astimezone(wc.tz)
-        try:
-            if step.days:
-                last = step.due_at.astimezone(wc.tz).date()
-                day, days = start.date() + timedelta(days=1), []
-                while day <= last:
-                    if wc.day_hours(day):
-                        days.append(day)
-                    day += timedelta(days=1)
-                head = (f"{step.days} рабочих дней со следующего дня после {start:%d.%m.%Y} (ст. 191 ГК РФ); "
-                        f"срок — конец последнего из них. Засчитаны дни:")
-                return head, [f"{n}. {d:%d.%m.%Y}, {WEEKDAYS[d.weekday()]}" for n, d in enumerate(days, 1)]
-            explanation = wc.explain(step.started_at, timedelta(seconds=step.seconds))
-        except (OutOfCalendar, ValueError):
-            return "", []
-        head = (f"{duration_text(timedelta(seconds=step.seconds))} рабочего времени с {start:%d.%m.%Y %H:%M}. "
-                f"Засчитаны интервалы:")
-        return head, explanation.lines()
-
-
-@dataclass(frozen=True)
-class Row:
-    step: IncidentStep
-    incident: Incident
-    cd: Countdown
-    provisional: bool = False
-
-    @property
-    def step_label(self) -> str:
-        return StepKind(self.step.kind).label
-
-
-@dataclass(frozen=True)
-class StepView:
-    step: IncidentStep
-    label: str
-    cd: Countdown
-    provisional: bool
-    why_head: str
-    why_lines: list[str]
-
-
-def _queue_rows(access: Access) -> list[Row]:
-    cals = _Calendars()
-    steps = list(open_steps_for(access=access))
-    if access.has(Role.DEPUTY_HEAD) and not access.has(Role.MUNICIPAL_CURATOR):
-        # At a glance: everything late or of high importance.
-        steps = [s for s in steps if s.due_at <= cals.now or s.incident.is_high]
-    return [Row(step=s, incident=s.incident, cd=cals.countdown(s), provisional=cals.provisional(s)) for s in steps]
-
-
-@requires(*PARTICIPANT_ROLES)
-def queue(request: HttpRequest, access: Access) -> HttpResponse:
-    rows = _queue_rows(access)
-    if getattr(request, "htmx", False):
-        return render(request, "incidents/queue.html#countdowns", {"rows": rows})
-    latest = list(incidents_for(access=access).order_by("-detected_at")[:ALL_MESSAGES])
-    return render(request, "incidents/queue.html", {
-        "rows": rows, "latest": latest, "can_intake": access.has(*INTAKE_ROLES),
-        "deputy": access.has(Role.DEPUTY_HEAD) and not access.has(Role.MUNICIPAL_CURATOR),
-    })
+# The order of the action forms on the page: what a person does most comes first (the draft
+# form is the first form an executor sees), the irreversible ones last.
+ACTION_ORDER = ("submit_draft", "submit_part", "route", "forward", "approve", "approve_local", "publish",
+                "clarification_posted", "clarification_received", "name_consolidator", "ask_clarification",
+                "edit_approved", "return", "return_local", "set_final_timings", "not_ours", "raise_importance",
+                "close_unclarified", "close_no_answer")
+# Irreversible actions ask «are you sure?» before they go.
+CONFIRM = {
+    "not_ours": "Сообщить, что вопрос не относится к вашему подразделению?",
+    "publish": "Отметить ответ опубликованным? После этого сообщение будет закрыто.",
+    "close_no_answer": "Закрыть сообщение без ответа? Это действие не отменить.",
+    "close_unclarified": "Закрыть сообщение без ответа, потому что автор не ответил? Это действие не отменить.",
+    "raise_importance": "Отметить повышенную важность? Все сроки сократятся вдвое, заместитель главы получит письмо.",
+    "return": "Вернуть проект на доработку?",
+    "return_local": "Вернуть проект на доработку?",
+}
+DANGER = frozenset({"close_no_answer", "close_unclarified", "return", "return_local", "not_ours"})
+DONE = {
+    "route": "Сообщение направлено.",
+    "submit_part": "Часть ответа направлена куратору.",
+    "submit_draft": "Проект ответа направлен.",
+    "forward": "Проект направлен на согласование в регион.",
+    "approve": "Ответ согласован.",
+    "approve_local": "Публикация согласована.",
+    "return": "Проект возвращён на доработку.",
+    "return_local": "Проект возвращён на доработку.",
+    "publish": "Ответ отмечен опубликованным.",
+    "ask_clarification": "Уточняющий вопрос передан куратору для публикации.",
+    "clarification_posted": "Отмечено: вопрос опубликован. Срок ответа ждёт автора.",
+    "clarification_received": "Ответ автора записан, сроки продолжились.",
+}
 
 
 # ---------------------------------------------------------------- intake
@@ -146,10 +75,12 @@ def queue(request: HttpRequest, access: Access) -> HttpResponse:
 @requires(*INTAKE_ROLES)
 def new(request: HttpRequest, access: Access) -> HttpResponse:
     municipalities = access.municipalities().order_by("name")
-    form = f.IntakeForm(request.POST or None, municipalities=municipalities)
+    # The administration registers what it found itself, or an incident; the region hands in incidents.
+    choose_kind = not access.is_regional
+    form = f.IntakeForm(request.POST or None, municipalities=municipalities, choose_kind=choose_kind)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        kind = Kind.INCIDENT if access.is_regional else Kind.PUBLICATION
+        kind = (d.get("kind") or Kind.PUBLICATION) if choose_kind else Kind.INCIDENT
         try:
             incident, _ = services.incident_intake(
                 municipality=d["municipality"], kind=kind, importance=d["importance"], network=d["network"],
@@ -162,7 +93,7 @@ def new(request: HttpRequest, access: Access) -> HttpResponse:
         else:
             messages.success(request, f"Сообщение № {incident.pk} зарегистрировано.")
             return redirect("incidents:detail", pk=incident.pk)
-    title = "Передать инцидент" if access.is_regional else "Зарегистрировать публикацию"
+    title = "Передать инцидент" if access.is_regional else "Зарегистрировать сообщение"
     return render(request, "incidents/new.html", {"form": form, "title": title})
 
 
@@ -186,17 +117,36 @@ def _latest_draft(incident: Incident) -> Draft | None:
     return incident.drafts.order_by("-round", "-pk").first()
 
 
+def _returned_draft(incident: Incident) -> Draft | None:
+    """The draft the approver returned, when the incident waits for its rework (п. 15)."""
+    draft = _latest_draft(incident)
+    if incident.status == Status.RETURNED and draft is not None and draft.decision == Draft.Decision.RETURNED:
+        return draft
+    return None
+
+
+def _checked_text(form: djforms.Form, incident: Incident, action: str) -> None:
+    """Live answer checks on every kind of input: typing, paste, voice, IME, a fix."""
+    form.fields["text"].widget.attrs.update({
+        "hx-post": reverse("incidents:check", args=[incident.pk]),
+        "hx-trigger": "input changed delay:500ms, recheck",
+        "hx-target": "#findings", "hx-swap": "outerHTML", "hx-sync": "this:replace",
+        "hx-include": "#id_attachments, #files-selected",
+        "hx-vals": json.dumps({"check_action": action}), "class": "draft-text",
+        "data-autosave": f"otklik:draft:{incident.pk}:{action}",
+    })
+
+
 def _action_form(action: str, incident: Incident, data: Any = None, *,
                  scr: IncidentScreening | None = None, files: Any = None) -> djforms.Form:
     form: djforms.Form
     if action == "route":
         units = Unit.objects.filter(municipality_id=incident.municipality_id).order_by("name")
         suggested = scr.suggestion.unit.pk if scr is not None and scr.suggestion is not None else None
-        return f.RouteForm(data, units=units, initial={"units": [suggested] if suggested else []})
+        people = services.consolidator_candidates(incident, units=list(units.values_list("pk", flat=True)))
+        return f.RouteForm(data, units=units, people=people, initial={"units": [suggested] if suggested else []})
     if action == "name_consolidator":
-        people = (Person.objects.filter(unit__assignments__incident=incident).distinct()
-                  .order_by("full_name"))
-        return f.ConsolidatorForm(data, people=people)
+        return f.ConsolidatorForm(data, people=services.consolidator_candidates(incident))
     if action in ("approve", "approve_local"):
         draft = _latest_draft(incident)
         return f.ApproveForm(data, initial={"text_hash_seen": draft.text_hash if draft else ""})
@@ -206,15 +156,12 @@ def _action_form(action: str, incident: Incident, data: Any = None, *,
         draft = _latest_draft(incident)
         form = f.EditApprovedForm(data, initial={"text": draft.text if draft else ""})
     elif action == "submit_draft":
-        form = f.DraftForm(data, files)
+        returned = _returned_draft(incident)  # rework starts from the returned text
+        form = f.DraftForm(data, files, initial={"text": returned.text} if returned else None)
     else:
         form = FORMS.get(action, f.EmptyForm)(data)
     if action in CHECK_ACTIONS:
-        form.fields["text"].widget.attrs.update({
-            "hx-post": reverse("incidents:check", args=[incident.pk]),
-            "hx-trigger": "keyup changed delay:600ms, recheck", "hx-target": "#findings", "hx-swap": "outerHTML",
-            "hx-sync": "this:replace", "hx-vals": json.dumps({"check_action": action}), "class": "draft-text",
-        })
+        _checked_text(form, incident, action)
     return form
 
 
@@ -222,6 +169,7 @@ FORMS: dict[str, type[djforms.Form]] = {
     "not_ours": f.NotOursForm,
     "ask_clarification": f.AskForm,
     "clarification_received": f.ClarifiedForm,
+    "close_unclarified": f.CloseUnclarifiedForm,
     "submit_part": f.PartForm,
     "submit_draft": f.DraftForm,
     "return": f.ReturnForm,
@@ -230,42 +178,6 @@ FORMS: dict[str, type[djforms.Form]] = {
     "set_final_timings": f.FinalTimingsForm,
     "close_no_answer": f.CloseForm,
 }
-
-
-# How history payload keys read in Russian; None hides a key (ids shown by name elsewhere).
-PAYLOAD_LABELS: dict[str, str | None] = {
-    "units": None, "unit_names": "подразделения", "unit": "подразделение", "executor": "исполнитель",
-    "substitution": "замещение", "comment": "комментарий", "reasons": "причины", "late": "после срока",
-    "question": "вопрос", "reply": "ответ автора", "text": "текст", "round": "проект №",
-    "intermediate": "промежуточный", "errors_confirmed": "отправлен, несмотря на ошибки проверки",
-    "url": "ссылка", "reason": "основание", "final_answer_days": "срок итогового ответа, раб. дней",
-    "consolidator": "сводный ответ готовит", "kind": "вид", "importance": "важность",
-    "external_id": "номер в региональной системе", "detected_at": "обнаружено", "previous": None,
-}
-
-
-def _summary(payload: dict[str, Any]) -> str:
-    parts = []
-    for key, value in payload.items():
-        label = PAYLOAD_LABELS.get(key, key)
-        if label is None or value in (None, "", [], {}, False):
-            continue
-        if key == "reasons" and isinstance(value, list):
-            value = "; ".join(
-                f"{ReturnReason(r['code']).label if r.get('code') in ReturnReason.values else r.get('code')}"
-                f"{': ' + r['comment'] if r.get('comment') else ''}" for r in value if isinstance(r, dict))
-        elif value is True:
-            value = "да"
-        elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        parts.append(f"{label}: {value}")
-    text = "; ".join(parts)
-    return text if len(text) <= 300 else text[:300] + "…"
-
-
-def _label(status: str) -> str:
-    return Status(status).label if status in Status.values else status
-
 
 # п. 14 reason a finding of the answer checks points to (evidence: none).
 FINDING_REASONS: dict[str, str] = {
@@ -290,36 +202,45 @@ def _draft_rows(draft: Draft | None) -> list[dict[str, Any]]:
     return rows
 
 
+def _reason_rows(draft: Draft) -> list[tuple[str, str]]:
+    return [(ReturnReason(r["code"]).label if r.get("code") in ReturnReason.values else str(r.get("code")),
+             str(r.get("comment", ""))) for r in draft.return_reasons]
+
+
+def _actions(incident: Incident, access: Access) -> list[str]:
+    hidden = _hidden(incident)
+    offered = [a for a in actions_available(incident.status, access.roles) if a not in hidden]
+    if incident.status == Status.CLARIFYING:  # posted once; the pause is running
+        offered = [a for a in offered if a != "clarification_posted" or incident.paused_at is None]
+    return sorted(offered, key=lambda a: ACTION_ORDER.index(a) if a in ACTION_ORDER else len(ACTION_ORDER))
+
+
 def _detail(request: HttpRequest, access: Access, incident: Incident,
             bound: dict[str, djforms.Form] | None = None, check: dict[str, Any] | None = None,
             status: int = 200) -> HttpResponse:
-    cals = _Calendars()
-    steps = []
-    for s in incident.steps.filter(done_at__isnull=True).select_related("incident__municipality", "actor"):
-        head, lines = cals.explain(s)
-        steps.append(StepView(step=s, label=StepKind(s.kind).label, cd=cals.countdown(s),
-                              provisional=cals.provisional(s), why_head=head, why_lines=lines))
-    hidden = _hidden(incident)
-    actions = [a for a in actions_available(incident.status, access.roles) if a not in hidden]
+    cals = Calendars()
+    steps = [cals.row(s, why=True, who=True) for s in incident.steps.filter(done_at__isnull=True)
+             .select_related("incident__municipality", "actor", "assignment__unit").order_by("due_at", "pk")]
+    actions = _actions(incident, access)
     scr = incident_screening(incident=incident, with_suggestion="route" in actions)
-    action_forms = [(a, TRANSITIONS[a].label, (bound or {}).get(a) or _action_form(a, incident, scr=scr))
-                    for a in actions]
-    events = [(e, _label(e.from_status), _label(e.to_status), _summary(e.payload))
-              for e in incident.events.order_by("seq")]
+    action_forms = [(a, TRANSITIONS[a].label, (bound or {}).get(a) or _action_form(a, incident, scr=scr),
+                     CONFIRM.get(a, ""), a in DANGER) for a in actions]
     drafts = list(incident.drafts.select_related("author", "decided_by").prefetch_related("files")
                   .order_by("round", "pk"))
     for d in drafts:
-        rows = [(ReturnReason(r["code"]).label if r.get("code") in ReturnReason.values else r.get("code"),
-                 r.get("comment", "")) for r in d.return_reasons]
-        setattr(d, "reason_rows", rows)  # noqa: B010  (for the template)
+        setattr(d, "reason_rows", _reason_rows(d))  # noqa: B010  (for the template)
     latest = drafts[-1] if drafts else None
+    returned = _returned_draft(incident)
     result = scr.result
     return render(request, "incidents/detail.html", {
-        "incident": incident, "steps": steps, "action_forms": action_forms, "events": events,
+        "incident": incident, "steps": steps, "action_forms": action_forms, "history": history_rows(incident),
         "actions": set(actions),
         "assignments": incident.assignments.select_related("unit", "executor", "intended_executor"),
         "drafts": drafts, "latest_draft": latest, "draft_findings": _draft_rows(latest), "check": check,
-        "scr": scr,
+        "returned_reasons": _reason_rows(returned) if returned else [],
+        "answer_templates": templates_for_incident(incident) if "submit_draft" in actions else [],
+        "scr": scr, "pause": pause_text(incident),
+        "clarify_until": services.clarify_wait_until(incident),
         "no_answer_html": highlight(incident.text, [(x.start, x.end, "flag", x.reason) for x in result.no_answer_spans]),
         "spam_html": highlight(incident.text, [(x.start, x.end, "flag", x.reason) for x in result.spam_spans]),
         "tz": incident.municipality.time_zone,
@@ -384,6 +305,14 @@ def _check_context(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _selected_files(data: Any) -> int:
+    """Photos chosen in the browser but not sent yet count for «no proof» too."""
+    try:
+        return max(0, min(50, int(str(data.get("files_selected") or 0))))
+    except ValueError:
+        return 0
+
+
 def _attachment_count(action: str, incident: Incident, data: Any, files: Any = None) -> int:
     """Links and photos/videos: the `evidence` check wants at least one."""
     if action == "submit_draft":
@@ -395,7 +324,7 @@ def _attachment_count(action: str, incident: Incident, data: Any, files: Any = N
         uploaded = data.get("files") if isinstance(data.get("files"), list) else None
         if uploaded is None:
             uploaded = files.getlist("files") if files is not None else []
-        return links + len(uploaded)
+        return links + max(len(uploaded), _selected_files(data))
     draft = _latest_draft(incident)
     return len(draft.attachments) + draft.files.count() if draft else 0
 
@@ -442,13 +371,17 @@ Handler = Callable[[Access, Incident, dict[str, Any]], Any]
 
 
 HANDLERS: dict[str, Handler] = {
-    "route": lambda a, i, d: services.incident_route(access=a, incident_id=i.pk,
-                                                      unit_ids=[u.pk for u in d["units"]]),
+    "route": lambda a, i, d: services.incident_route(
+        access=a, incident_id=i.pk, unit_ids=[u.pk for u in d["units"]],
+        consolidator_id=d["consolidator"].pk if d.get("consolidator") else None),
     "not_ours": lambda a, i, d: services.incident_not_ours(access=a, incident_id=i.pk, comment=d["comment"]),
     "ask_clarification": lambda a, i, d: services.incident_ask_clarification(
-        access=a, incident_id=i.pk, question=d["question"]),
+        access=a, incident_id=i.pk, question=d["question"], confirmed_with_errors=d["confirm_errors"]),
+    "clarification_posted": lambda a, i, d: services.incident_clarification_posted(access=a, incident_id=i.pk),
     "clarification_received": lambda a, i, d: services.incident_clarification_received(
         access=a, incident_id=i.pk, reply=d["reply"]),
+    "close_unclarified": lambda a, i, d: services.incident_close_unclarified(
+        access=a, incident_id=i.pk, comment=d["comment"]),
     "submit_part": lambda a, i, d: services.incident_submit_part(access=a, incident_id=i.pk, text=d["text"]),
     "name_consolidator": lambda a, i, d: services.incident_name_consolidator(
         access=a, incident_id=i.pk, person_id=d["person"].pk),
@@ -472,17 +405,17 @@ HANDLERS: dict[str, Handler] = {
 HANDLERS["approve_local"] = HANDLERS["approve"]
 HANDLERS["return_local"] = HANDLERS["return"]
 
-DONE = {
-    "route": "Сообщение направлено.",
-    "submit_part": "Часть ответа направлена куратору.",
-    "submit_draft": "Проект ответа направлен.",
-    "forward": "Проект направлен на согласование в регион.",
-    "approve": "Ответ согласован.",
-    "approve_local": "Публикация согласована.",
-    "return": "Проект возвращён на доработку.",
-    "return_local": "Проект возвращён на доработку.",
-    "publish": "Публикация отмечена.",
-}
+
+def _failed(request: HttpRequest, access: Access, pk: int, action: str, form: djforms.Form, message: str,
+            check: dict[str, Any] | None = None) -> HttpResponse:
+    """A failed action keeps what was typed and chosen: with htmx only the error block at the
+    top of the form is replaced (the text and the chosen files stay in the browser); without
+    it the page comes back with the typed text."""
+    if getattr(request, "htmx", False):
+        return render(request, "incidents/detail.html#action-errors",
+                      {"action": action, "message": message, "form": form, "errors_check": check}, status=200)
+    messages.error(request, message)
+    return _detail(request, access, _get(access, pk), bound={action: form}, check=check, status=400)
 
 
 @requires(*ACT_ROLES)
@@ -494,25 +427,27 @@ def act(request: HttpRequest, access: Access, pk: int, action: str) -> HttpRespo
         return redirect("incidents:detail", pk=pk)
     form = _action_form(action, incident, request.POST, files=request.FILES)
     if not form.is_valid():
-        for error in form.non_field_errors():
-            messages.error(request, str(error))
-        return _detail(request, access, incident, bound={action: form}, status=400)
+        message = "; ".join(str(e) for e in form.non_field_errors()) or "Проверьте поля формы."
+        return _failed(request, access, pk, action, form, message)
     data: dict[str, Any] = dict(form.cleaned_data)
     try:
         HANDLERS[action](access, incident, data)
     except services.DraftCheckFailed as exc:  # keep the typed text and show what the checks found
-        messages.error(request, str(exc))
-        return _detail(request, access, _get(access, pk), bound={action: form},
-                       check=_check_context(data["text"], exc.findings), status=400)
+        text = str(data.get("question") or data.get("text") or "")
+        return _failed(request, access, pk, action, form, str(exc), check=_check_context(text, exc.findings))
     except Invalid as exc:
         if exc.field and exc.field in form.fields:
             form.add_error(exc.field, str(exc))
-        else:
-            messages.error(request, str(exc))
-        return _detail(request, access, _get(access, pk), bound={action: form}, status=400)
+        return _failed(request, access, pk, action, form, str(exc))
     except TransitionError as exc:
+        if getattr(request, "htmx", False):
+            return _failed(request, access, pk, action, form, str(exc))
         messages.error(request, str(exc))
         return redirect("incidents:detail", pk=pk)
     messages.success(request, DONE.get(action, f"Выполнено: {TRANSITIONS[action].label}."))
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("incidents:detail", args=[pk])
+        return response
     return redirect("incidents:detail", pk=pk)
 

@@ -58,7 +58,16 @@ def _apikey() -> list[int]:
     return [key.pk]
 
 
+def _template() -> list[int]:
+    from otklik.incidents.models import AnswerTemplate
+    from otklik.org.models import Municipality
+
+    return [AnswerTemplate.objects.create(municipality=Municipality.objects.get(slug="plastunovskoe"),
+                                          title="Проверка", text="Здравствуйте, {имя}!").pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
+    "incidents:template": _template,
     "api-key-revoke": _apikey,
     "org:unit": lambda: list(Unit.objects.filter(municipality__slug="plastunovskoe").values_list("pk", flat=True)[:2]),
     "notifications:mail": _mail,

@@ -22,6 +22,14 @@ def act(page: Any, action: str) -> None:
         page.click(f"#action-{action} button[name=go]")
 
 
+def act_refused(page: Any, action: str) -> str:
+    """An action refused: the page stays, with what was typed; the reason shows above the form."""
+    page.click(f"#action-{action} button[name=go]")
+    errors = page.locator(f"#action-errors-{action} .msg.error").first
+    errors.wait_for()
+    return str(page.locator(f"#action-errors-{action}").inner_text())
+
+
 def status_text(page: Any) -> str:
     return str(page.locator("#status").inner_text())
 
@@ -70,12 +78,12 @@ def test_incident_path_in_browser(live_server: Any, page: Any, settings: Any) ->
         page.goto(detail)
         page.fill("#action-submit_part textarea", part)
         act(page, "submit_part")
-        assert part in page.locator("#assignments").inner_text()
+        assert part in page.locator("#assignments").text_content()
 
     # The curator names the consolidator.
     sign_in(page, base, "curator")
     page.goto(detail)
-    page.select_option("#action-name_consolidator select", label="Коваленко Виктор Николаевич")
+    page.select_option("#action-name_consolidator select", label="Коваленко Виктор Николаевич — МБУ «Благоустройство»")
     act(page, "name_consolidator")
     assert status_text(page) == Status.CONSOLIDATING.label
 
@@ -84,9 +92,9 @@ def test_incident_path_in_browser(live_server: Any, page: Any, settings: Any) ->
     page.goto(detail)
     draft = "Яму на ул. Красной засыплем щебнем до пятницы, мусор у остановки вывезем завтра утром."
     page.fill("#action-submit_draft textarea[name=text]", draft)
-    act(page, "submit_draft")
-    assert "Нет приветствия" in page.locator("#findings").inner_text()
-    assert "В проекте есть ошибки проверки" in page.locator(".msg.error").inner_text()
+    refused = act_refused(page, "submit_draft")
+    assert "Нет приветствия" in refused and "В проекте есть ошибки проверки" in refused
+    assert page.locator("#action-submit_draft textarea[name=text]").input_value() == draft  # nothing lost
     page.check("#action-submit_draft input[name=confirm_errors]")
     act(page, "submit_draft")
     assert status_text(page) == Status.DRAFT_SUBMITTED.label
@@ -104,12 +112,15 @@ def test_incident_path_in_browser(live_server: Any, page: Any, settings: Any) ->
     page.check("#action-return input[name=reason_greeting]")
     page.fill("#action-return input[name=comment_greeting]", "Поздоровайтесь с автором по имени")
     act(page, "return")
+    assert page.dialogs[-1] == "Вернуть проект на доработку?"
     assert status_text(page) == Status.RETURNED.label
 
     # The consolidator reworks it.
     sign_in(page, base, "mbu")
     page.goto(detail)
-    assert "Поздоровайтесь с автором по имени" in page.locator("#drafts").inner_text()
+    # Rework starts from the returned text, with the reasons beside it.
+    assert "Поздоровайтесь с автором по имени" in page.locator("#returned-reasons").inner_text()
+    assert page.locator("#action-submit_draft textarea[name=text]").input_value() == draft
     answer = "Здравствуйте, Анна! Бригада МБУ «Благоустройство» заделает яму до пятницы."
     page.fill("#action-submit_draft textarea[name=text]", answer)
     act(page, "submit_draft")
@@ -131,9 +142,11 @@ def test_incident_path_in_browser(live_server: Any, page: Any, settings: Any) ->
     act(page, "publish")
     assert status_text(page) == Status.PUBLISHED.label
 
-    # The history is complete and in order.
-    rows = page.locator("#history tr.event")
+    # The history is complete and in order, the e-mails that went out beside it.
+    page.click("#history summary")
+    rows = page.locator("#history tr.event:not(.mail)")
     assert rows.count() == incident.events.count()
+    assert page.locator("#history tr.event.mail").count() >= 4
     actions = [rows.nth(i).locator(".event-action").inner_text() for i in range(rows.count())]
     codes = ["intake", "route", "dispatch", "dispatch", "submit_part", "submit_part",
              "name_consolidator", "submit_draft", "forward", "return", "submit_draft", "forward",

@@ -153,7 +153,7 @@ def test_screening_banner_for_an_obscene_message_only(demo: dict[str, Any]) -> N
 
     clean = intake(demo, "Не горит фонарь на ул. Мира", n=2)
     html = curator.get(f"/incidents/{clean.pk}/").content.decode()
-    assert 'id="screening-no-answer"' not in html and 'id="screening"' in html
+    assert 'id="screening-no-answer"' not in html and 'id="screening-details"' in html
     assert "Освещение" in html and "ул. Мира" in html
 
 
@@ -162,8 +162,9 @@ def test_raise_importance_is_suggested(demo: dict[str, Any]) -> None:
     curator = client_for(demo, "curator")
     html = curator.get(f"/incidents/{incident.pk}/").content.decode()
     banner = html.split('id="screening-importance"')[1].split("</div>")[0]
-    assert "Предлагается повысить важность" in banner and "нет воды" in banner
-    assert f'action="/incidents/{incident.pk}/act/raise_importance/"' in banner
+    assert "Предлагается отметить повышенную важность" in banner and "нет воды" in banner
+    assert 'href="#action-raise_importance"' in banner
+    assert f'action="/incidents/{incident.pk}/act/raise_importance/"' in html
     curator.post(f"/incidents/{incident.pk}/act/raise_importance/")
     incident.refresh_from_db()
     assert incident.is_high

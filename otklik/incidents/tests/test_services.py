@@ -123,7 +123,7 @@ def test_p11_not_ours_needs_a_reason(demo: dict[str, Any]) -> None:
 def test_p13_clarifying_question_and_its_window(demo: dict[str, Any]) -> None:
     incident = route(demo, intake(demo))
     svc.incident_ask_clarification(access=acc(demo, "executor"), incident_id=incident.pk,
-                                   question="Уточните номер дома?", at=at(7, 11))
+                                   question="Здравствуйте, Анна! Уточните, пожалуйста, номер дома.", at=at(7, 11))
     assert Incident.objects.get(pk=incident.pk).status == Status.CLARIFYING
     assert IncidentEvent.objects.get(incident=incident, action="ask_clarification").payload["late"] is True  # > 1 h
     svc.incident_clarification_received(access=acc(demo, "curator"), incident_id=incident.pk, reply="Дом 15")

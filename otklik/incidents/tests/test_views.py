@@ -41,7 +41,7 @@ def intake(demo: dict[str, Any], *, detected: datetime | None = None, author: st
 
 
 def route_row(html: str) -> str:
-    rows = html.split('<tr class="queue-row">')[1:]
+    rows = html.split('<li class="queue-row">')[1:]
     found = [r for r in rows if StepKind.ROUTE.label in r]
     assert found, html
     return found[0]
@@ -78,14 +78,14 @@ def test_queue_has_no_n_plus_one(demo: dict[str, Any], django_assert_max_num_que
     client.get("/incidents/")  # warm the work-calendar cache
     with django_assert_max_num_queries(12):
         response = client.get("/incidents/")
-    assert response.content.decode().count('<tr class="queue-row">') == 12  # the route step of each (the total is on the incident)
+    assert response.content.decode().count('<li class="queue-row">') == 12  # the route step of each (the total is on the incident)
 
 
 def test_deputy_sees_late_or_high_only(demo: dict[str, Any]) -> None:
     intake(demo, text="Обычное сообщение")
     intake(demo, text="Важное сообщение", high=True)
     html = client_for(demo, "deputy").get("/incidents/").content.decode()
-    queue = html.split('id="countdowns"')[1].split("</table>")[0]
+    queue = html.split('id="countdowns"')[1].split("</ul>")[0]
     assert "Важное сообщение" in queue and "Обычное сообщение" not in queue
 
 
@@ -95,7 +95,7 @@ def test_regional_curator_sees_drafts_awaiting_approval(demo: dict[str, Any]) ->
     IncidentStep.objects.create(incident=incident, kind=StepKind.APPROVE, actor_role="regional_curator",
                                 started_at=timezone.now(), seconds=3600, due_at=timezone.now() + timedelta(hours=2))
     html = client_for(demo, "region").get("/incidents/").content.decode()
-    assert "Ждёт согласования" in html.split('id="countdowns"')[1].split("</table>")[0]
+    assert "Ждёт согласования" in html.split('id="mine"')[1].split("</ul>")[0]
 
 
 def test_detail_escapes_social_network_text(demo: dict[str, Any]) -> None:

@@ -67,8 +67,10 @@ _BASIS_RE = re.compile(
     r"регламент\w*|норм\w*)",
     re.IGNORECASE,
 )
+# A sum has at most 30 digits, spaces and separators after its first digit: unbounded, a long run
+# of digits was rescanned from each of them (quadratic).
 _AMOUNT_RE = re.compile(
-    r"\d[\d\s.,]*\s*(?:₽|руб|р\.|%|процент|тыс|млн|копе|коп\.)|\b(?:бесплатн\w*|платн\w*|"
+    r"\d[\d\s.,]{0,30}\s*(?:₽|руб|р\.|%|процент|тыс|млн|копе|коп\.)|\b(?:бесплатн\w*|платн\w*|"
     r"безвозмездн\w*|за\s+сч[её]т)\b",
     re.IGNORECASE,
 )

@@ -59,9 +59,11 @@ _ACT_RE = re.compile(
     r"|\b[Аа]дминистративн\w+\s+регламент\w*"
     r")"
 )
+# Up to six parts, items and paragraphs before the article («ч. 2 п. 3 ст. 16»): unbounded, a
+# long run of «п. 1 п. 1 …» was rescanned from each of them (quadratic).
 _ARTICLE_RE = re.compile(
     r"(?:\b(?:ч|п|пп|абз)\.\s*\d+(?:\.\d+)*\s*(?:,\s*\d+\s*)*|"
-    r"\b(?:част\w+|пункт\w*|подпункт\w*|абзац\w*)\s+\d+(?:\.\d+)*\s*)*"
+    r"\b(?:част\w+|пункт\w*|подпункт\w*|абзац\w*)\s+\d+(?:\.\d+)*\s*){0,6}"
     r"\b(?:ст\.|стать\w+)\s*\d+(?:\.\d+)*(?:\s*(?:,|и)\s*\d+(?:\.\d+)*)*"
     r"|\b(?:ч|п|пп)\.\s*\d+(?:\.\d+)*|\b(?:пункт\w*|подпункт\w*|част\w+)\s+\d+(?:\.\d+)*(?=\s+\w)"
 )
