@@ -33,12 +33,13 @@ def _link_or_empty(value: str) -> str:
 
 
 # A message, answer or comment: at least one non-space character, at most MAX_TEXT. The pattern
-# says in OpenAPI what `str.strip()` leaves: Unicode spaces and the separators \x1c–\x1f are blank.
-NOT_BLANK = r"[^\s\x1c-\x1f]"
+# says in OpenAPI what `str.strip()` leaves, spelled out (no \s: JSON Schema's, Rust's and
+# Python's \s differ on U+0085, U+FEFF and \x1c–\x1f).
+NOT_BLANK = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=NOT_BLANK), AfterValidator(_not_blank)]
 OptionalText = Annotated[str, Field(max_length=MAX_TEXT)]
 # The pattern documents in OpenAPI exactly what `link_clean` accepts (a host, then a path).
-LINK_BODY = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f\[\]\\]*)?"
+LINK_BODY = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:[/?#][^\x00-\x20\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\[\]\\]*)?"
 Link = Annotated[str, Field(min_length=1, max_length=1000, pattern=f"^{LINK_BODY}$"), AfterValidator(_link)]
 OptionalLink = Annotated[str, Field(max_length=1000, pattern=f"^(?:{LINK_BODY})?$"), AfterValidator(_link_or_empty)]
 StatusName = Literal["new", "routed", "reroute", "clarifying", "consolidating", "draft_submitted",

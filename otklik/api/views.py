@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from otklik.api.keys import apikey_issue, apikey_revoke, apikeys_for
 from otklik.core.access import requires
+from otklik.core.forms import IdChoiceField
 from otklik.incidents.transitions import Invalid, NotFound
 from otklik.org.models import Person
 from otklik.org.roles import Role
@@ -20,7 +21,7 @@ from otklik.org.selectors import Access
 class KeyForm(forms.Form):
     name = forms.CharField(label="Для чего ключ", max_length=200,
                            help_text="Например: «Региональная система ЦУР» или «бот куратора»")
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="От имени сотрудника",
+    person = IdChoiceField(queryset=Person.objects.none(), required=False, label="От имени сотрудника",
                                     empty_label="Никого: системная интеграция (только передача и чтение)")
     expires_on = forms.DateField(label="Действует до (включительно)", required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from otklik.channels.networks import Network
-from otklik.core.forms import LinkField, TextField
+from otklik.core.forms import IdChoiceField, IdMultipleChoiceField, LinkField, TextField
 from otklik.core.links import LinkError, links_clean
 from otklik.incidents.attachments import files_check
 from otklik.incidents.models import Importance, NoAnswerReason, ReturnReason
@@ -68,7 +68,7 @@ class IntakeForm(forms.Form):
         ("publication", "Публикация, найденная администрацией (согласует начальник общего отдела)"),
         ("incident", "Инцидент из региональной системы (согласует региональный куратор)"),
     ])
-    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label="Муниципальное образование")
+    municipality = IdChoiceField(queryset=Municipality.objects.none(), label="Муниципальное образование")
     network = forms.ChoiceField(choices=Network.choices, label="Соцсеть")
     url = LinkField(label="Ссылка на сообщение")
     author_name = forms.CharField(label="Автор", max_length=300, required=False)
@@ -103,14 +103,14 @@ class IntakeForm(forms.Form):
         return data
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PersonChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         unit = f" — {obj.unit.name}" if getattr(obj, "unit", None) else ""
         return f"{obj.full_name}{unit}"
 
 
 class RouteForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+    units = IdMultipleChoiceField(queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
                                            label="Подразделения", error_messages={
                                                "required": "Выберите хотя бы одно подразделение."})
     consolidator = PersonChoiceField(queryset=Person.objects.none(), required=False,

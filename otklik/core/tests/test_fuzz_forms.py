@@ -28,9 +28,10 @@ EXAMPLES = int(os.environ.get("OTKLIK_FUZZ_EXAMPLES", "25"))
 # Every character but lone surrogates (a browser cannot send them in UTF-8); controls, NUL,
 # combining marks, right-to-left and astral characters included.
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
-VALUE = st.one_of(TEXT, st.sampled_from(["", " ", "0", "-1", "9" * 30, "2026-12-01T10:00", "0001-01-01T00:00",
-                                         "9999-12-31T23:59", "javascript:alert(1)", "https://vk.com/x", "\x00",
-                                         "on", "1", "approved"]))
+VALUE = st.one_of(TEXT, st.integers(min_value=-(2**70), max_value=2**70).map(str),
+                  st.sampled_from(["", " ", "0", "-1", "9" * 30, str(2**63), str(2**63 - 1), "2026-12-01T10:00",
+                                   "0001-01-01T00:00", "9999-12-31T23:59", "javascript:alert(1)", "https://vk.com/x",
+                                   "\x00", "on", "1", "approved"]))
 FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
@@ -61,7 +62,8 @@ def _more_states(demo: dict[str, Any]) -> None:
     now = timezone.now()
     made = {}
     for key, kind, by in [("pub", "publication", "curator"), ("drafted", "incident", "region"),
-                          ("asking", "incident", "region"), ("partial", "incident", "region")]:
+                          ("asking", "incident", "region"), ("waiting", "incident", "region"),
+                          ("partial", "incident", "region")]:
         made[key], _ = svc.incident_intake(municipality=mun, kind=kind, importance="normal", network="vk",
                                            url="https://vk.com/wall-1_1", author_name="Анна", author_url="",
                                            text="Яма на ул. Мира", detected_at=now, by=demo[by])
@@ -69,7 +71,10 @@ def _more_states(demo: dict[str, Any]) -> None:
     for key in ("pub", "drafted", "partial"):
         svc.incident_submit_draft(access=acc("executor"), incident_id=made[key].pk, confirmed_with_errors=True,
                                   text="Здравствуйте, Анна! Яму засыпем завтра.", intermediate=key == "partial")
-    svc.incident_ask_clarification(access=acc("executor"), incident_id=made["asking"].pk, question="Где именно?")
+    for key in ("asking", "waiting"):
+        svc.incident_ask_clarification(access=acc("executor"), incident_id=made[key].pk, question="Где именно?",
+                                       confirmed_with_errors=True)
+    svc.incident_clarification_posted(access=acc("curator"), incident_id=made["waiting"].pk)
     svc.incident_forward(access=acc("curator"), incident_id=made["partial"].pk)
     draft = made["partial"].drafts.get()
     svc.incident_approve(access=acc("region"), incident_id=made["partial"].pk, text_hash_seen=draft.text_hash)
@@ -97,7 +102,8 @@ def _fields(form_class: type[Any]) -> list[str]:
 
 ACTION_LOGIN = {"route": "curator", "name_consolidator": "curator", "forward": "curator", "publish": "curator",
                 "edit_approved": "curator", "close_no_answer": "curator", "raise_importance": "curator",
-                "clarification_received": "curator", "not_ours": "executor", "ask_clarification": "executor",
+                "clarification_received": "curator", "clarification_posted": "curator",
+                "close_unclarified": "curator", "not_ours": "executor", "ask_clarification": "executor",
                 "submit_part": "executor", "submit_draft": "executor", "approve": "region", "return": "region",
                 "set_final_timings": "region", "approve_local": "general", "return_local": "general"}
 
@@ -206,3 +212,16 @@ def test_bodies_that_are_not_utf8_are_no_500(world: dict[str, Any], url: str) ->
                                (b"{}", "application/json")]:
         r = client.generic("POST", url, body, content_type=content_type)
         assert r.status_code < 500, (url, body[:40], r.status_code)
+
+
+@pytest.mark.parametrize("value", [str(2**63), "9" * 30, "-1", "1e5", "0x10", " 7 "])
+def test_ids_the_database_cannot_hold_are_form_errors(world: dict[str, Any], value: str) -> None:
+    """Found by a longer fuzz run: a unit id of 2**63 overflowed the database's integer (500)."""
+    route = _incident_for("route", "curator", world)
+    consolidate = _incident_for("name_consolidator", "curator", world)
+    curator = _client(world, "curator")
+    assert curator.post(f"/incidents/{route.pk}/act/route/", {"units": [value]}).status_code < 500
+    assert curator.post(f"/incidents/{route.pk}/act/route/", {"units": ["1"], "consolidator": value}).status_code < 500
+    assert curator.post(f"/incidents/{consolidate.pk}/act/name_consolidator/", {"person": value}).status_code < 500
+    assert curator.post("/incidents/new/", {"municipality": value, "text": "x"}).status_code < 500
+    assert _client(world, "admin").post("/settings/keys/", {"name": "x", "person": value}).status_code < 500
