@@ -80,12 +80,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "otklik.core.apps_ru.TotpConfig",  # django_otp.plugins.otp_totp, under a Russian name
+    "otklik.core.apps_ru.AxesConfig",  # axes
     "django_htmx",
     "template_partials",
     "django_tasks",
-    "django_tasks_db",
+    "otklik.core.apps_ru.TasksConfig",  # django_tasks_db
     "csp",
     "otklik.core",
     "otklik.org",

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "otklik.api"
     label = "api"
-    verbose_name = "REST API для интеграций"
+    verbose_name = "Ключи для интеграций"

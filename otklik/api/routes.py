@@ -22,7 +22,7 @@ from otklik.api.parser import CleanJSONParser
 from otklik.api.serializers import incident_brief_dict, incident_created_dict, incident_dict
 from otklik.incidents import services
 from otklik.incidents.models import Incident
-from otklik.incidents.selectors import incidents_for
+from otklik.incidents.selectors import IncidentFilter, incidents_filtered, incidents_for
 from otklik.incidents.transitions import TRANSITIONS, Forbidden, Invalid, NotFound, TransitionError
 from otklik.org.models import Municipality
 from otklik.org.roles import Role
@@ -38,7 +38,7 @@ class OtklikAPI(NinjaAPI):
 
 
 api = OtklikAPI(
-    title="Отклик API",
+    title="Отклик — программный интерфейс",
     version="1",
     description=(
         "Передача сообщений и все действия регламента. Авторизация: `Authorization: Bearer <ключ>` "
@@ -132,14 +132,15 @@ def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[
 
 
 @router.get("/incidents", response={200: list[s.IncidentBriefOut], **ERRORS},
-            summary="Сообщения МО ключа", operation_id="incident_list")
-def incident_list(request: HttpRequest, status: s.StatusName | None = None,
-                  limit: int = Query(50, ge=1, le=500)) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+            summary="Сообщения МО ключа: фильтры и поиск, как в «Все сообщения»", operation_id="incident_list")
+def incident_list(request: HttpRequest, filters: Query[s.ListFilters]) -> list[dict[str, Any]]:
     key = key_of(request)
-    qs = _visible(key, access_of(key)).select_related("municipality").order_by("-detected_at", "-pk")
-    if status:
-        qs = qs.filter(status=status)
-    return [incident_brief_dict(i) for i in qs[:limit]]
+    qs = incidents_filtered(_visible(key, access_of(key)), filters=IncidentFilter(
+        status=filters.status or "", unit=filters.unit, network=filters.network or "", topic=filters.topic.strip(),
+        importance=filters.importance or "", overdue=filters.overdue, date_from=filters.date_from,
+        date_to=filters.date_to, q=filters.q.strip()))
+    rows = qs.select_related("municipality")[filters.offset:filters.offset + filters.limit]
+    return [incident_brief_dict(i) for i in rows]
 
 
 @router.get("/incidents/{incident_id}", response={200: s.IncidentOut, **ERRORS}, by_alias=True,

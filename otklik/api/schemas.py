@@ -3,7 +3,7 @@ values with a 422 naming the field, and the OpenAPI document lists the allowed v
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -174,6 +174,27 @@ class IncidentBriefOut(Schema):
     network: str
     detected_at: datetime
     url: str
+    author: str
+    text: str
+    topic: str
+    next_due_at: datetime | None
+    overdue: bool
+
+
+class ListFilters(Schema):
+    """The filters of «Все сообщения»; sorted by the nearest deadline, then the newest."""
+
+    status: StatusName | None = None
+    unit: int | None = Field(None, ge=1, le=2**62, description="id подразделения")
+    network: NetworkName | None = None
+    topic: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
+    importance: ImportanceName | None = None
+    overdue: bool = False
+    date_from: date | None = Field(None, description="обнаружено не раньше (дата МО)")
+    date_to: date | None = Field(None, description="обнаружено не позже (дата МО)")
+    q: str = Field("", max_length=200, pattern=r"^[^\x00]*$", description="поиск в тексте и имени автора")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class ErrorOut(Schema):

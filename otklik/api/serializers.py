@@ -125,12 +125,19 @@ def incident_dict(incident: Incident, access: Access | None) -> dict[str, Any]:
 
 def incident_brief_dict(incident: Incident) -> dict[str, Any]:
     """A row of the list: moments in the municipality's zone, as in the detail."""
+    tz = _tz(incident)
+    next_due = getattr(incident, "next_due", None)
     return {
         "id": incident.pk,
         "status": incident.status,
         "importance": incident.importance,
         "kind": incident.kind,
         "network": incident.network,
-        "detected_at": _local(incident.detected_at, _tz(incident)),
+        "detected_at": _local(incident.detected_at, tz),
         "url": incident.url,
+        "author": incident.author_name,
+        "text": incident.text,
+        "topic": incident.topic,
+        "next_due_at": _local(next_due, tz),
+        "overdue": bool(next_due is not None and next_due < timezone.now()),
     }

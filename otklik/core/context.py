@@ -45,8 +45,11 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
         ),
     ),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
+    ("notifications:sent", "Отправленные письма", (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD, Role.DEPUTY_HEAD)),
+    ("incidents:templates", "Шаблоны ответов", (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)),
     ("api-keys", "Ключи API", (Role.ADMINISTRATOR,)),
     ("integrity", "Целостность истории", (Role.ADMINISTRATOR,)),
-    ("incidents:queue", "Сообщения", PARTICIPANT_ROLES),
+    ("incidents:queue", "Очередь", PARTICIPANT_ROLES),
+    ("incidents:all", "Все сообщения", PARTICIPANT_ROLES),
     ("incidents:new", "Новое сообщение", INTAKE_ROLES),
 ]

@@ -58,43 +58,48 @@ class ReturnReason(models.TextChoices):
 
 
 class Incident(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="incidents")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INCIDENT)
-    importance = models.CharField(max_length=8, choices=Importance.choices, default=Importance.NORMAL)
-    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW, db_index=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="incidents", verbose_name="МО")
+    kind = models.CharField("вид", max_length=16, choices=Kind.choices, default=Kind.INCIDENT)
+    importance = models.CharField("важность", max_length=8, choices=Importance.choices, default=Importance.NORMAL)
+    status = models.CharField("состояние", max_length=24, choices=Status.choices, default=Status.NEW, db_index=True)
     # NULL, not "": many incidents have no regional id, and the unique constraint must ignore them.
-    external_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
-    content_hash = models.CharField(max_length=64, blank=True)
-    network = models.CharField(max_length=16, choices=Network.choices)
-    url = models.URLField(max_length=1000)
-    author_name = models.CharField(max_length=300, blank=True)
-    author_url = models.URLField(max_length=1000, blank=True)
-    text = models.TextField()
-    attachments = models.JSONField(default=list, blank=True)
-    topic = models.CharField(max_length=200, blank=True)
-    location = models.CharField(max_length=300, blank=True)
-    detected_at = models.DateTimeField()
-    handed_over_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    external_id = models.CharField("номер в региональной системе", max_length=200, null=True, blank=True)  # noqa: DJ001
+    content_hash = models.CharField("контрольная сумма передачи", max_length=64, blank=True)
+    network = models.CharField("соцсеть", max_length=16, choices=Network.choices)
+    url = models.URLField("ссылка на сообщение", max_length=1000)
+    author_name = models.CharField("автор", max_length=300, blank=True)
+    author_url = models.URLField("ссылка на автора", max_length=1000, blank=True)
+    text = models.TextField("текст")
+    attachments = models.JSONField("вложения", default=list, blank=True)
+    topic = models.CharField("тема", max_length=200, blank=True)
+    location = models.CharField("место", max_length=300, blank=True)
+    detected_at = models.DateTimeField("обнаружено")
+    handed_over_at = models.DateTimeField("передано")
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="кто передал")
     units: models.ManyToManyField[Unit, Assignment] = models.ManyToManyField(
-        Unit, through="Assignment", related_name="incidents"
+        Unit, through="Assignment", related_name="incidents", verbose_name="подразделения"
     )
-    consolidator = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    no_answer_reason = models.CharField(max_length=16, choices=NoAnswerReason.choices, blank=True)
-    no_answer_comment = models.TextField(blank=True)
-    published_url = models.URLField(max_length=1000, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    intermediate_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    consolidator = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name="готовит сводный ответ")
+    no_answer_reason = models.CharField("основание закрытия без ответа", max_length=16,
+                                        choices=NoAnswerReason.choices, blank=True)
+    no_answer_comment = models.TextField("комментарий к закрытию", blank=True)
+    published_url = models.URLField("ссылка на ответ", max_length=1000, blank=True)
+    published_at = models.DateTimeField("ответ опубликован", null=True, blank=True)
+    intermediate_at = models.DateTimeField("промежуточный ответ опубликован", null=True, blank=True)
+    closed_at = models.DateTimeField("закрыто", null=True, blank=True)
     # п. 13: the clarifying question, and since when the answer's clock waits for the author.
-    clarification_question = models.TextField(blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)
-    final_timings = models.JSONField(default=dict, blank=True)  # п. 18: set by the regional curator
+    clarification_question = models.TextField("уточняющий вопрос", blank=True)
+    paused_at = models.DateTimeField("ожидаем ответа автора с", null=True, blank=True)
+    final_timings = models.JSONField("сроки итогового ответа (п. 18)", default=dict, blank=True)
     # The hash of the last history entry: anchors the chain, so a removed entry shows.
-    history_head = models.CharField(max_length=64, blank=True)
+    history_head = models.CharField("подпись последней записи истории", max_length=64, blank=True)
 
     class Meta:
+        verbose_name = "сообщение"
+        verbose_name_plural = "сообщения"
         ordering: ClassVar[list[str]] = ["-detected_at"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(
@@ -211,19 +216,22 @@ class IncidentStep(models.Model):
 class IncidentEvent(models.Model):
     """Append-only, hash-chained history: who, when, what, from which state to which."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField()
-    at = models.DateTimeField()
-    actor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    actor_label = models.CharField(max_length=300)
-    action = models.CharField(max_length=64)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events", verbose_name="сообщение")
+    seq = models.PositiveIntegerField("№")
+    at = models.DateTimeField("когда")
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name="сотрудник")
+    actor_label = models.CharField("кто", max_length=300)
+    action = models.CharField("действие", max_length=64)
+    from_status = models.CharField("из состояния", max_length=24, blank=True)
+    to_status = models.CharField("в состояние", max_length=24, blank=True)
+    payload = models.JSONField("подробности", default=dict, blank=True)
+    prev_hash = models.CharField("подпись предыдущей записи", max_length=64)
+    hash = models.CharField("подпись", max_length=64)
 
     class Meta:
+        verbose_name = "запись истории"
+        verbose_name_plural = "история сообщений"
         ordering: ClassVar[list[str]] = ["incident", "seq"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["incident", "seq"], name="event_unique_seq"),
@@ -250,12 +258,18 @@ class IncidentEvent(models.Model):
 class DeadlinePolicy(models.Model):
     """Per-municipality step timings from a date; keys of StepKind → [amount, "m"|"d"]."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="deadline_policies")
-    effective_from = models.DateField()
-    timings = models.JSONField(default=dict)
-    warn_shares = models.JSONField(default=list, blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="deadline_policies",
+                                     verbose_name="МО")
+    effective_from = models.DateField("действует с")
+    timings = models.JSONField("сроки шагов", default=dict, help_text=(
+        'Минуты ("m") или рабочие дни ("d"), например {"answer": [540, "m"], "final_answer": [7, "d"], '
+        '"clarify_wait": [480, "m"]}'))
+    warn_shares = models.JSONField("напоминать при доле срока", default=list, blank=True,
+                                   help_text="Например [0.5, 0.8]")
 
     class Meta:
+        verbose_name = "сроки регламента"
+        verbose_name_plural = "сроки регламента"
         ordering: ClassVar[list[str]] = ["municipality", "effective_from"]
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["municipality", "effective_from"], name="policy_unique_from"),
@@ -268,11 +282,14 @@ class DeadlinePolicy(models.Model):
 class TopicRoute(models.Model):
     """Configuration: a topic's unit, for the routing suggestion."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="topic_routes")
-    topic = models.CharField(max_length=200)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="topic_routes",
+                                     verbose_name="МО")
+    topic = models.CharField("тема", max_length=200)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name="подразделение")
 
     class Meta:
+        verbose_name = "подразделение по теме"
+        verbose_name_plural = "подразделения по темам"
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["municipality", "topic"], name="topic_route_unique"),
         ]

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
+from otklik.core.db_functions import Fold, fold
 from otklik.incidents.models import Incident, IncidentStep, Status
 from otklik.incidents.steps import StepKind
 from otklik.org.models import Person
@@ -132,9 +133,15 @@ class IncidentFilter:
 def incidents_search(*, access: Access, filters: IncidentFilter, now: datetime | None = None) -> QuerySet[Incident]:
     """The incidents this person sees, filtered, with `next_due` (the nearest open deadline),
     sorted by it (incidents with none last), then the newest first."""
+    return incidents_filtered(incidents_for(access=access), filters=filters, now=now)
+
+
+def incidents_filtered(qs: QuerySet[Incident], *, filters: IncidentFilter,
+                       now: datetime | None = None) -> QuerySet[Incident]:
+    """`incidents_search` over a queryset already limited to what the caller may see (the API
+    key's municipality, say)."""
     now = now or timezone.now()
-    qs = incidents_for(access=access).annotate(
-        next_due=Min("steps__due_at", filter=Q(steps__done_at__isnull=True)))
+    qs = qs.annotate(next_due=Min("steps__due_at", filter=Q(steps__done_at__isnull=True)))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.unit:
@@ -142,7 +149,7 @@ def incidents_search(*, access: Access, filters: IncidentFilter, now: datetime |
     if filters.network:
         qs = qs.filter(network=filters.network)
     if filters.topic:
-        qs = qs.filter(topic__icontains=filters.topic)
+        qs = qs.annotate(topic_folded=Fold("topic")).filter(topic_folded__contains=fold(filters.topic) or "")
     if filters.importance:
         qs = qs.filter(importance=filters.importance)
     if filters.overdue:
@@ -153,7 +160,9 @@ def incidents_search(*, access: Access, filters: IncidentFilter, now: datetime |
     if filters.date_to:
         qs = qs.filter(detected_at__lt=datetime.combine(filters.date_to + timedelta(days=1), time(), tz))
     if filters.q:
-        qs = qs.filter(Q(text__icontains=filters.q) | Q(author_name__icontains=filters.q))
+        needle = fold(filters.q) or ""
+        qs = qs.annotate(text_folded=Fold("text"), author_folded=Fold("author_name")).filter(
+            Q(text_folded__contains=needle) | Q(author_folded__contains=needle))
     if filters.municipality:
         qs = qs.filter(municipality__slug=filters.municipality)
     return qs.distinct().order_by(F("next_due").asc(nulls_last=True), "-detected_at", "-pk")

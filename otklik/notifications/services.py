@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from email.utils import formataddr
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
@@ -32,16 +34,23 @@ def notify(*, municipality: Municipality, recipients: Iterable[Person], key: str
     enqueued to run after the surrounding transaction commits.
     """
     rows: list[Notification] = []
+    # One e-mail per address: a person with two roles, or a unit whose mailbox is its head's,
+    # gets the letter once.
+    addresses: set[str] = set()
     for person in {p.pk: p for p in recipients}.values():
         rows.append(Notification(key=f"{key}:inapp:{person.pk}", municipality=municipality, recipient=person,
                                  channel=Notification.Channel.INAPP, subject=subject, body=body,
                                  incident_id=incident_id, state=Notification.State.SENT,
                                  sent_at=timezone.now()))
-        if email and person.email:
+        if email and person.email and person.email.strip().lower() not in addresses:
+            addresses.add(person.email.strip().lower())
             rows.append(Notification(key=f"{key}:email:{person.pk}", municipality=municipality, recipient=person,
                                      channel=Notification.Channel.EMAIL, address=person.email,
                                      subject=subject, body=body, incident_id=incident_id))
     for address in extra_addresses:
+        if address.strip().lower() in addresses:
+            continue
+        addresses.add(address.strip().lower())
         rows.append(Notification(key=f"{key}:email:{address}", municipality=municipality,
                                  channel=Notification.Channel.EMAIL, address=address, subject=subject,
                                  body=body, incident_id=incident_id))
@@ -74,7 +83,9 @@ def notification_deliver(*, key: str) -> bool:
         return False
     n = Notification.objects.select_related("municipality").get(key=key)
     try:
-        EmailMessage(subject=n.subject, body=n.body, to=[n.address],
+        # The sender's name is the municipality's: people see who writes, not «otklik@…».
+        sender = formataddr((n.municipality.name, settings.DEFAULT_FROM_EMAIL))
+        EmailMessage(subject=n.subject, body=n.body, to=[n.address], from_email=sender,
                      headers={MUNICIPALITY_HEADER: n.municipality.slug}).send()
     except Exception as exc:  # transient or not, retry with backoff, then give up visibly
         final = n.attempts >= MAX_ATTEMPTS

@@ -41,3 +41,28 @@ def inbox(request: HttpRequest, access: Access) -> HttpResponse:
         return redirect("notifications:inbox")
     items = list(inbox_for(access=access)[:100])
     return render(request, "notifications/inbox.html", {"items": items})
+
+
+SENT_ROLES = (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD, Role.ADMINISTRATOR, Role.DEPUTY_HEAD)
+
+
+def sent_for(*, access: Access) -> QuerySet[Notification]:
+    """The e-mails the municipality's Otklik sent (or is sending), for those answerable (п. 22)."""
+    return (Notification.objects.filter(channel=Notification.Channel.EMAIL, municipality__in=access.municipalities())
+            .select_related("recipient").order_by("-created_at", "-pk"))
+
+
+@requires(*SENT_ROLES)
+def sent(request: HttpRequest, access: Access) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    page = Paginator(sent_for(access=access), 100).get_page(request.GET.get("page"))
+    return render(request, "notifications/sent.html", {"page": page})
+
+
+@requires(*SENT_ROLES)
+def sent_detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    mail = sent_for(access=access).filter(pk=pk).first()
+    if mail is None:
+        raise Http404("Письмо не найдено")
+    return render(request, "notifications/sent_detail.html", {"mail": mail})

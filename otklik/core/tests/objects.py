@@ -66,7 +66,17 @@ def _template() -> list[int]:
                                           title="Проверка", text="Здравствуйте, {имя}!").pk]
 
 
+def _sent() -> list[int]:
+    from otklik.notifications.models import Notification
+    from otklik.org.models import Municipality
+
+    return [Notification.objects.create(key="test:sent", municipality=Municipality.objects.get(slug="plastunovskoe"),
+                                        channel=Notification.Channel.EMAIL, address="a@b.example",
+                                        subject="Проверка", body="текст").pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
+    "notifications:sent-detail": _sent,
     "incidents:template": _template,
     "api-key-revoke": _apikey,
     "org:unit": lambda: list(Unit.objects.filter(municipality__slug="plastunovskoe").values_list("pk", flat=True)[:2]),
