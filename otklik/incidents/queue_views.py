@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -10,7 +11,8 @@ from django.shortcuts import render
 
 from otklik.core.access import requires
 from otklik.incidents import forms as f
-from otklik.incidents.presenters import Calendars, StepRow
+from otklik.incidents.models import IncidentStep
+from otklik.incidents.presenters import Calendars, StepRow, step_who
 from otklik.incidents.selectors import (
     IncidentFilter,
     incidents_search,
@@ -35,11 +37,16 @@ def _rows(access: Access) -> tuple[list[StepRow], list[StepRow]]:
         return [cals.row(s, who=True) for s in steps], []
     mine = [cals.row(s) for s in steps_for_me(access=access)]
     mine_ids = {r.incident.pk for r in mine}
-    others: dict[int, StepRow] = {}
-    for step in steps_for_others(access=access):
-        if step.incident_id not in mine_ids and step.incident_id not in others:
-            others[step.incident_id] = cals.row(step, who=True)
-    return mine, list(others.values())
+    waiting: dict[int, list[IncidentStep]] = {}
+    for step in steps_for_others(access=access):  # soonest first
+        if step.incident_id not in mine_ids:
+            waiting.setdefault(step.incident_id, []).append(step)
+    others = []
+    for steps in waiting.values():
+        row = cals.row(steps[0], who=True)
+        everyone = list(dict.fromkeys(step_who(s) for s in steps))
+        others.append(replace(row, who=", ".join(everyone)))
+    return mine, others
 
 
 @requires(*PARTICIPANT_ROLES)

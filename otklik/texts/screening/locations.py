@@ -67,7 +67,11 @@ _BARE_NAME_RE = re.compile(
 )
 _NOT_STREETS = frozenset({"Москвы", "России", "Кубани", "Динской", "Краснодарской", "Ивановой", "Петровой", "Главой"})
 # «15-й квартал», «квартал 5».
-_QUARTER_RE = re.compile(r"\b(\d{1,3})\s*-?\s*(?:й|ый|ий|ом|м)?\s+квартал\w*|\bквартал\w*\s+(?:№\s*)?(\d{1,3})\b")
+# Written so that each run of spaces has one way to be matched («\s*-?\s*…\s+» had many, and
+# a number before a long run of spaces took cubic time).
+_QUARTER_RE = re.compile(
+    r"\b(\d{1,3})(?:\s*-)?(?:\s*(?:й|ый|ий|ом|м))?\s+квартал\w*|\bквартал\w*\s+(?:№\s*)?(\d{1,3})\b"
+)
 _NEAR_HOUSE_RE = re.compile(
     r"^\s*,?\s*(?:\S+\s+){0,3}?(?:возле|у|около|напротив|рядом\s+с|за|перед|между)\s+"
     r"(?:(?:дом(?:а|ом)?|д\.)\s*№?\s*(\d{1,4}(?:\s?[а-дА-Д](?![а-яё]))?(?:/\d{1,4})?)|"
