@@ -55,8 +55,34 @@ def _intake(i: int, detected: datetime, *, high: bool = False, kind: str = "inci
     return incident
 
 
+TEMPLATES = [
+    ("Яма на дороге", "дороги",
+     "Здравствуйте, {имя}! Спасибо, что сообщили. Яму по адресу {адрес} засыплем щебнем до {дата}, "
+     "после этого пришлём фото."),
+    ("Вывоз мусора", "мусор",
+     "Здравствуйте, {имя}! Мусор по адресу {адрес} вывезут до {дата}. Если контейнеры снова переполнятся, "
+     "напишите нам."),
+    ("Уличное освещение", "освещение",
+     "Здравствуйте, {имя}! Электрик заменит лампу по адресу {адрес} до {дата}. Спасибо за сигнал."),
+]
+
+
+def demo_templates_load() -> int:
+    """Answer templates of the demo municipality (idempotent on the title)."""
+    from otklik.incidents.models import AnswerTemplate
+
+    municipality = Municipality.objects.get(slug=DEMO_SLUG)
+    created = 0
+    for title, topic, text in TEMPLATES:
+        _, made = AnswerTemplate.objects.get_or_create(municipality=municipality, title=title,
+                                                       defaults={"topic": topic, "text": text})
+        created += made
+    return created
+
+
 def demo_incidents_load() -> int:
     """Create the demo incidents once (idempotent on their external ids)."""
+    demo_templates_load()
     if Incident.objects.filter(municipality__slug=DEMO_SLUG, external_id="demo-0").exists():
         return 0
     now = timezone.now()
@@ -100,6 +126,11 @@ def demo_incidents_load() -> int:
     svc.incident_publish(access=curator, incident_id=published.pk,
                          published_url="https://vk.com/wall-100_1005?reply=1")  # published
     _intake(6, now - timedelta(minutes=3), high=True)  # high importance, new
+    asking = _intake(10, now - timedelta(minutes=50))
+    asking_text = "Здравствуйте, Ирина! Уточните, пожалуйста, номер дома, возле которого стоят контейнеры."
+    svc.incident_route(access=curator, incident_id=asking.pk, unit_ids=[zhkh.pk])
+    svc.incident_ask_clarification(access=_acc("executor"), incident_id=asking.pk, question=asking_text)
+    svc.incident_clarification_posted(access=curator, incident_id=asking.pk)  # waiting for the author
     _intake(7, now - timedelta(days=4))  # late: every step past due
     closed, _ = svc.incident_intake(
         municipality=Municipality.objects.get(slug=DEMO_SLUG), kind="incident", importance="normal",
