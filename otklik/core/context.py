@@ -15,7 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     access = request_access(request) if request.user.is_authenticated else None
     if access is None:
         return {"nav": [], "access": None}
-    items: list[tuple[str, str]] = [("Главная", reverse("home"))]
+    # For those who work on incidents the queue is home (the brand links there too).
+    items: list[tuple[str, str]] = [] if access.has(*PARTICIPANT_ROLES) else [("Главная", reverse("home"))]
     for entry in NAV_ENTRIES:
         url_name, label, roles = entry
         if access.has(*roles):
@@ -32,6 +33,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 # (url name, label, roles that see it); apps add their screens here.
 NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
+    ("incidents:queue", "Очередь", PARTICIPANT_ROLES),
+    ("incidents:all", "Все сообщения", PARTICIPANT_ROLES),
+    ("incidents:new", "Новое сообщение", INTAKE_ROLES),
+    ("incidents:templates", "Шаблоны ответов", (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)),
+    ("notifications:sent", "Отправленные письма", (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD, Role.DEPUTY_HEAD)),
     (
         "org:directory",
         "Организация",
@@ -45,11 +51,6 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
         ),
     ),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
-    ("notifications:sent", "Отправленные письма", (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD, Role.DEPUTY_HEAD)),
-    ("incidents:templates", "Шаблоны ответов", (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)),
     ("api-keys", "Ключи API", (Role.ADMINISTRATOR,)),
     ("integrity", "Целостность истории", (Role.ADMINISTRATOR,)),
-    ("incidents:queue", "Очередь", PARTICIPANT_ROLES),
-    ("incidents:all", "Все сообщения", PARTICIPANT_ROLES),
-    ("incidents:new", "Новое сообщение", INTAKE_ROLES),
 ]

@@ -31,7 +31,7 @@ def test_curator_signs_in_with_totp_and_sees_navigation(live_server: Any, page: 
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/incidents/")
     nav = page.locator("nav.nav").inner_text()
-    assert "Главная" in nav and "Организация" in nav and "Профиль" in nav
+    assert "Очередь" in nav and "Организация" in nav and "Профиль" in nav
     assert "Почта" not in nav  # the mailbox is the administrator's
     page.click("nav.nav >> text=Организация")
     assert page.locator("h1").inner_text() == "Организация"
