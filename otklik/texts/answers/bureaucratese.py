@@ -1,18 +1,27 @@
 """``bureaucratese``: канцелярит and press-release voice in an answer meant for a social network.
 
 Stock phrases are matched on lemma sequences, so every word form counts. Each phrase is a
-warning with a plainer wording where there is one; an answer *dominated* by them — at least
-three findings that make 3 or more per 100 words, or at least four in an answer of up to
-150 words — has every finding raised to an error, because that is where the curator returns the
-answer as «not in the social-network voice», while one «в рамках» in a long answer is only
-worth a look.
+warning with a plainer wording where there is one; a stretch *dominated* by them — at least
+three findings that make 3 or more per 100 words of the stretch, or at least four within 150
+words — has its findings raised to errors, because that is where the curator returns the answer
+as «not in the social-network voice», while one «в рамках» in a long answer is only worth a look.
+The stretch runs from the first of those findings to the last (not the whole answer), so a
+finding keeps its severity while plain text is typed before or after it.
+
+The suggestion is a one-tap fix the editor puts in place of the span, so it is made to fit the
+sentence (``_fixes``): «в целях обеспечения надлежащего освещения» → «чтобы обеспечить
+надлежащее освещение», the span covering all it rewrites; a phrase with no grammatical rewrite
+keeps its finding and message with no suggestion.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
+from . import _fixes
 from ._doc import Doc, Tok, all_tags, tag
+from ._fixes import Fix
 from ._phrases import PhraseMatcher
 from .findings import ERROR, WARNING, Finding
 
@@ -22,77 +31,80 @@ MIN_FOR_DENSITY = 3
 SHORT_ANSWER_WORDS = 150
 MIN_IN_SHORT = 4
 
-# (phrase, plainer wording or None, what is wrong with it)
-_STOCK: list[tuple[str, str | None]] = [
-    ("в целях", "чтобы"),
-    ("с целью", "чтобы"),
-    ("в рамках реализации", None),
-    ("в рамках", None),
-    ("являться", "—"),
-    ("в установленном порядке", ""),
-    ("в установленные сроки", "в срок"),
-    ("проводиться ~ работа", None),
-    ("вестись ~ работа", None),
-    ("работа ~ проводиться", None),
-    ("работа ~ вестись", None),
-    ("в настоящее время", "сейчас"),
-    ("на сегодняшний день", "сейчас"),
-    ("на данный момент", "сейчас"),
-    ("на текущий момент", "сейчас"),
-    ("в настоящий момент", "сейчас"),
-    ("в части", None),
-    ("по вопросу", "о"),
-    ("согласно", "по"),
-    ("принять ~ меры", None),
-    ("принимать ~ меры", None),
-    ("информируем вас", "сообщаем"),
-    ("информировать", "сообщить"),
-    ("доводить до ~ сведения", "сообщаем"),
-    ("довести до ~ сведения", "сообщаем"),
-    ("в адрес", None),
-    ("мероприятие по", None),
-    ("в соответствии с", "по"),
-    ("успешно", ""),
-    ("масштабная работа", None),
-    ("планомерная работа", None),
-    ("на постоянной основе", "постоянно"),
-    ("в кратчайшие сроки", "как можно скорее"),
-    ("в плановом порядке", "по плану"),
-    ("в обязательном порядке", "обязательно"),
-    ("в случае если", "если"),
-    ("иметь место", "есть"),
-    ("вышеуказанный", "этот"),
-    ("вышеизложенный", "этот"),
-    ("вышеперечисленный", "эти"),
-    ("нижеследующий", None),
-    ("в надлежащем состоянии", "в порядке"),
-    ("надлежащий", None),
-    ("дополнительно сообщаем", "также"),
-    ("дополнительно информируем", "также"),
-    ("по результатам рассмотрения", None),
-    ("с учетом вышеизложенного", None),
-    ("функционировать", "работать"),
-    ("осуществлять", None),
-    ("осуществить", None),
-    ("осуществляться", None),
-    ("производство работ", "работы"),
-    ("ввиду", "из-за"),
-    ("вследствие", "из-за"),
-    ("в целях обеспечения", "чтобы"),
+# (phrase, plainer wording for the message or None, how the fix is made: a kind of
+# _fixes.REWRITERS that rewrites the phrase with its neighbours, "plain" for a wording that fits
+# as it is (adverbs, prepositions taking the same case), "none" for no fix)
+_STOCK: list[tuple[str, str | None, str]] = [
+    ("в целях", "чтобы", "purpose"),
+    ("с целью", "чтобы", "purpose"),
+    ("в рамках реализации", None, "none"),
+    ("в рамках", None, "none"),
+    ("являться", "—", "copula"),
+    ("в установленном порядке", "", "delete"),
+    ("в установленные сроки", "в срок", "plain"),
+    ("проводиться ~ работа", None, "none"),
+    ("вестись ~ работа", None, "none"),
+    ("работа ~ проводиться", None, "none"),
+    ("работа ~ вестись", None, "none"),
+    ("в настоящее время", "сейчас", "plain"),
+    ("на сегодняшний день", "сейчас", "plain"),
+    ("на данный момент", "сейчас", "plain"),
+    ("на текущий момент", "сейчас", "plain"),
+    ("в настоящий момент", "сейчас", "plain"),
+    ("в данный момент", "сейчас", "plain"),
+    ("в части", None, "none"),
+    ("по вопросу", "о", "about"),
+    ("согласно", "по", "plain"),
+    ("принять ~ меры", None, "none"),
+    ("принимать ~ меры", None, "none"),
+    ("информируем вас", "сообщаем", "inform_you"),
+    ("информировать", "сообщить", "inform"),
+    ("доводить до ~ сведения", "сообщаем", "tell"),
+    ("довести до ~ сведения", "сообщаем", "tell"),
+    ("в адрес", None, "none"),
+    ("мероприятие по", None, "none"),
+    ("в соответствии с", "по", "accordance"),
+    ("успешно", "", "delete"),
+    ("масштабная работа", None, "none"),
+    ("планомерная работа", None, "none"),
+    ("на постоянной основе", "постоянно", "plain"),
+    ("в кратчайшие сроки", "как можно скорее", "plain"),
+    ("в плановом порядке", "по плану", "plain"),
+    ("в обязательном порядке", "обязательно", "plain"),
+    ("в случае если", "если", "plain"),
+    ("иметь место", "есть", "be"),
+    ("вышеуказанный", "этот", "this"),
+    ("вышеизложенный", "этот", "this"),
+    ("вышеперечисленный", "эти", "this"),
+    ("нижеследующий", None, "none"),
+    ("в надлежащем состоянии", "в порядке", "plain"),
+    ("надлежащий", None, "none"),
+    ("дополнительно сообщаем", "также", "also"),
+    ("дополнительно информируем", "также", "also"),
+    ("по результатам рассмотрения", None, "none"),
+    ("с учетом вышеизложенного", None, "none"),
+    ("функционировать", "работать", "work"),
+    ("осуществлять", None, "none"),
+    ("осуществить", None, "none"),
+    ("осуществляться", None, "none"),
+    ("производство работ", "работы", "works"),
+    ("ввиду", "из-за", "plain"),
+    ("вследствие", "из-за", "plain"),
+    ("в целях обеспечения", "чтобы", "purpose"),
     # press-release voice: attention, control and forces instead of what is done
-    ("уделять ~ внимание", None),
-    ("держать ~ на контроле", None),
-    ("находиться ~ на контроле", None),
-    ("взять ~ на контроль", None),
-    ("поставить ~ на контроль", None),
-    ("на контроле", None),
-    ("силами", None),
-    ("население", "жители"),
-    ("в приоритетном порядке", "в первую очередь"),
-    ("с применением", "из"),
-    ("с использованием", "с"),
+    ("уделять ~ внимание", None, "none"),
+    ("держать ~ на контроле", None, "none"),
+    ("находиться ~ на контроле", None, "none"),
+    ("взять ~ на контроль", None, "none"),
+    ("поставить ~ на контроль", None, "none"),
+    ("на контроле", None, "none"),
+    ("силами", None, "none"),
+    ("население", "жители", "population"),
+    ("в приоритетном порядке", "в первую очередь", "plain"),
+    ("с применением", "из", "plain"),
+    ("с использованием", "с", "using"),
 ]
-_MATCHER = PhraseMatcher([p for p, _ in _STOCK])
+_MATCHER = PhraseMatcher([p for p, _, _ in _STOCK])
 
 # «произвести ремонт» → «отремонтировать»: (imperfective, perfective) verb for each noun.
 _NOUN_VERB: dict[str, tuple[str, str]] = {
@@ -218,6 +230,8 @@ def _this(doc: Doc) -> list[tuple[int, str]]:
         if i > 0 and toks[i - 1].lower in ("по", "из", "согласно") and tok.lower in (
                 "данным", "данных", "данные"):
             continue
+        if i > 0 and toks[i - 1].lower in ("в", "на") and nxt.lemma == "момент":
+            continue  # «на данный момент» is a stock phrase: «сейчас», not «на этот момент»
         if any(t.POS == "NOUN" for t in all_tags(tok.text)) and not _agrees(tok, nxt):
             continue  # «данные прежних жильцов»: the noun «данные» (data), not «these»
         fix = _THIS[tok.lower]
@@ -302,45 +316,115 @@ def _passives(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+def _core(suggestion: str) -> str:
+    """The words of a suggestion without the commas and spaces it carries around them."""
+    return suggestion.strip(" ,")
+
+
+def _message(phrase: str, plain: str | None, suggestion: str | None) -> str:
+    if suggestion:
+        return f"Канцелярит «{phrase}»: напишите «{_core(suggestion)}»."
+    if suggestion == "" or plain == "":
+        return f"Канцелярит «{phrase}»: уберите, смысл не изменится."
+    if plain is None:
+        return f"Канцелярит «{phrase}»: скажите проще, как в разговоре."
+    return f"Канцелярит «{phrase}»: напишите «{plain}»."
+
+
+def _light_fix(doc: Doc, first: int, last: int, verb: str | None) -> Fix:
+    """«произвести ремонт участка дороги» → «отремонтировать участок дороги»: the verb with the
+    noun's genitive object in the accusative; no fix when words stand between the two
+    («произвести капитальный ремонт»: «капитальный» would be lost)."""
+    toks = doc.toks
+    if verb is None or last - first != 2:
+        return toks[first].start, toks[last - 1].end, None
+    obj = _fixes.light_verb_object(doc, last - 1)
+    if obj is None:
+        return toks[first].start, toks[last - 1].end, None
+    end, text = obj
+    suggestion = _fixes.capitalised(doc, first, verb + (" " + text if text else ""))
+    return toks[first].start, toks[end - 1].end, suggestion
+
+
+def _last_at_most(values: list[float]) -> Callable[[float], int]:
+    """For a list of numbers, the function giving the largest index whose value is <= x (-1 when
+    there is none), by bisection of the suffix minima (which never decrease)."""
+    suffix = values[:]
+    for k in range(len(suffix) - 2, -1, -1):
+        suffix[k] = min(suffix[k], suffix[k + 1])
+    return lambda x: bisect_right(suffix, x) - 1
+
+
+def _severities(words: list[tuple[int, int]]) -> list[str]:
+    """Error for the findings of a stretch *dominated* by stock phrases — at least
+    MIN_FOR_DENSITY of them making DENSITY_PER_100 or more per 100 words of the stretch, or
+    MIN_IN_SHORT within SHORT_ANSWER_WORDS words — a warning for the others. ``words`` are the
+    first and last word (ordinals) of each finding, in order.
+
+    The stretch runs from the first of those findings to the last, not over the whole answer, so
+    that typing more plain text before or after a finding never turns its error into a warning or
+    back; an answer of up to 100 words is judged as a whole as before. Linear-logarithmic: for
+    each first finding, the furthest last one that still makes the stretch dense."""
+    n = len(words)
+    marks = [0] * (n + 1)  # +1 where a dominated run starts, -1 after it ends
+    # n_ij * 100 / (q_j - p_i + 1) >= D  ⟺  D*(q_j + 1) - 100*j <= D*p_i - 100*i + 100
+    dense = _last_at_most([DENSITY_PER_100 * (q + 1) - 100 * j
+                           for j, (_, q) in enumerate(words)])
+    short = _last_at_most([q for _, q in words])
+    for i, (p, _) in enumerate(words):
+        j = dense(DENSITY_PER_100 * p - 100 * i + 100)
+        if j - i + 1 < MIN_FOR_DENSITY:
+            j = -1
+        k = short(p + SHORT_ANSWER_WORDS - 1)
+        if k - i + 1 >= MIN_IN_SHORT:
+            j = max(j, k)
+        if j >= i:
+            marks[i] += 1
+            marks[j + 1] -= 1
+    out: list[str] = []
+    depth = 0
+    for i in range(n):
+        depth += marks[i]
+        out.append(ERROR if depth > 0 else WARNING)
+    return out
+
+
 def check(doc: Doc) -> list[Finding]:
     toks = doc.toks
-    raw: list[tuple[int, int, str, str | None]] = []
+    raw: list[tuple[int, int, str, str | None, tuple[int, int]]] = []
     taken: set[int] = set()
 
-    def add(first: int, last: int, message: str, suggestion: str | None) -> None:
+    def add(first: int, last: int, message: str, fix: Fix) -> None:
+        """``first``..``last`` are the tokens of the phrase itself, which no other finding may
+        share; the fix may reach further (the object it puts into another case)."""
         if any(k in taken for k in range(first, last)):
             return
         taken.update(range(first, last))
-        raw.append((toks[first].start, toks[last - 1].end, message, suggestion))
+        words = (bisect_left(doc.word_idx, first), bisect_left(doc.word_idx, last) - 1)
+        raw.append((fix[0], fix[1], message, fix[2], words))
 
-    for first, last, fix in _light_verbs(doc):
+    for first, last, verb in _light_verbs(doc):
         phrase = doc.text[toks[first].start:toks[last - 1].end]
-        hint = f"«{fix}»" if fix else "глагол действия"
+        fix = _light_fix(doc, first, last, verb)
+        hint = f"«{_core(fix[2])}»" if fix[2] else f"«{verb}»" if verb else "глагол действия"
         add(first, last, f"Канцелярит «{phrase}»: напишите проще — {hint}.", fix)
-    for i, fix in _this(doc):
-        add(i, i + 1, f"Канцелярит «{toks[i].text}»: напишите «{fix}».", fix)
+    for i, word in _this(doc):
+        add(i, i + 1, f"Канцелярит «{toks[i].text}»: напишите «{word}».",
+            (toks[i].start, toks[i].end, word))
     for m in _MATCHER.find(doc):
         phrase = doc.text[toks[m.first].start:toks[m.last - 1].end]
-        plain = _STOCK[m.key][1]
-        if plain is None:
-            msg = f"Канцелярит «{phrase}»: скажите проще, как в разговоре."
-        elif plain == "":
-            msg = f"Канцелярит «{phrase}»: уберите, смысл не изменится."
-        else:
-            msg = f"Канцелярит «{phrase}»: напишите «{plain}»."
-        if plain and phrase[:1].isupper() and plain[:1].isalpha():
-            plain = plain[:1].upper() + plain[1:]
-        add(m.first, m.last, msg, plain)
+        _, plain, kind = _STOCK[m.key]
+        fix = _fixes.fix(doc, kind, m.first, m.last, plain)
+        add(m.first, m.last, _message(phrase, plain, fix[2]), fix)
     for first, last in _chains(doc):
         add(first, last, "Цепочка существительных в родительном падеже: перестройте фразу с "
-            "глаголом («чтобы отремонтировать дорогу»).", None)
+            "глаголом («чтобы отремонтировать дорогу»).", (toks[first].start, toks[last - 1].end,
+                                                          None))
     for first, last in _passives(doc):
         add(first, last, "Страдательный оборот без того, кто действует: напишите, кто это "
-            "сделал или сделает («мы решили», «подрядчик проведёт работы»).", None)
-    raw.sort()
-    words = max(doc.word_count(), 1)
-    count = len(raw)
-    dominated = (count >= MIN_FOR_DENSITY and count * 100 / words >= DENSITY_PER_100) or (
-        count >= MIN_IN_SHORT and words <= SHORT_ANSWER_WORDS)
-    severity = ERROR if dominated else WARNING
-    return [Finding(CODE, severity, s, e, msg, sug) for s, e, msg, sug in raw]
+            "сделал или сделает («мы решили», «подрядчик проведёт работы»).",
+            (toks[first].start, toks[last - 1].end, None))
+    raw.sort(key=lambda r: (r[4], r[0], r[1]))
+    severities = _severities([r[4] for r in raw])
+    return [Finding(CODE, sev, s, e, msg, sug)
+            for (s, e, msg, sug, _), sev in zip(raw, severities, strict=True)]

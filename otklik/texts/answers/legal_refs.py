@@ -3,7 +3,13 @@
 A citation is an act (a law, a code, a resolution with its number or date, «131-ФЗ») or an
 article reference («ч. 2 ст. 5»); an article directly followed or preceded by its act is one
 citation with it. Citations are counted as written and distinct: the same act cited twice
-counts once, but every mention is marked once the count reaches three.
+counts once.
+
+One problem, one finding: from three citations on, a single error whose message names every
+distinct citation (in the nominative where it starts with a noun phrase: «закону края» →
+«закон края») and whose span is the first citation. Not a span from the first citation to the
+last: an editor that underlines spans shows one mark where they overlap, and such a span would
+hide every other finding between the citations.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import re
 from bisect import bisect_right
 
 from ._doc import Doc
+from ._fixes import nominative
 from .findings import ERROR, Finding
 
 CODE = "legal_refs"
@@ -72,9 +79,13 @@ _ARTICLE_RE = re.compile(
 _STANDALONE_ARTICLE_RE = re.compile(r"\b(?:ст\.|стать\w+)\s*\d", re.IGNORECASE)
 _JOIN_RE = re.compile(r"\A\s{0,3}\Z")  # «ст. 5 ЖК РФ»; a comma separates citations
 _MESSAGE = (
-    "Больше двух ссылок на нормативные акты ({count}): оставьте одну-две самые нужные и объясните "
+    "Ссылок на нормативные акты — {count}: {names}. Оставьте одну-две самые нужные и объясните "
     "суть простыми словами."
 )
+# A citation with a long title is named by its first characters; past _NAMED citations the
+# message only counts the rest.
+_NAME_CHARS = 80
+_NAMED = 10
 
 
 def _spans(text: str) -> list[tuple[int, int, str]]:
@@ -112,11 +123,26 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" ,.")
 
 
+def _name(citation: str) -> str:
+    """How the message names a citation: in the nominative, shortened if long."""
+    name = " ".join(nominative(citation).split()).rstrip(".")
+    if len(name) > _NAME_CHARS:  # cut between words
+        name = name[:_NAME_CHARS].rsplit(" ", 1)[0].rstrip(" ,«(№") + "…"
+    return name
+
+
 def check(doc: Doc) -> list[Finding]:
     text = doc.text
     spans = [(s, _rstrip(text, s, e)) for s, e, _ in _spans(text)]
-    distinct = {_key(text[s:e]) for s, e in spans}
-    if len(distinct) <= LIMIT:
+    first_of: dict[str, tuple[int, int]] = {}
+    for s, e in spans:
+        first_of.setdefault(_key(text[s:e]), (s, e))
+    if len(first_of) <= LIMIT:
         return []
-    message = _MESSAGE.format(count=len(distinct))
-    return [Finding(CODE, ERROR, s, e, message, None) for s, e in spans]
+    firsts = list(first_of.values())
+    names = ", ".join(_name(text[s:e]) for s, e in firsts[:_NAMED])
+    if len(firsts) > _NAMED:
+        names += f" и ещё {len(firsts) - _NAMED}"
+    start, end = spans[0]
+    return [Finding(CODE, ERROR, start, end,
+                    _MESSAGE.format(count=len(first_of), names=names), None)]
