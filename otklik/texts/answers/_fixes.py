@@ -93,6 +93,18 @@ PURPOSE_VERBS: dict[str, tuple[str, bool]] = {
     "рассмотрение": ("рассмотреть", True),
     "укрепление": ("укрепить", True),
     "совершенствование": ("усовершенствовать", True),
+    "проверка": ("проверить", True),
+    "ремонт": ("отремонтировать", True),
+    "уборка": ("убрать", True),
+    "вывоз": ("вывезти", True),
+    "замена": ("заменить", True),
+    "установка": ("установить", True),
+    "строительство": ("построить", True),
+    "очистка": ("очистить", True),
+    "благоустройство": ("благоустроить", True),
+    "восстановление": ("восстановить", True),
+    "осмотр": ("осмотреть", True),
+    "обследование": ("обследовать", True),
     "борьба": ("бороться", False),
     "содействие": ("содействовать", False),
     "помощь": ("помочь", False),
@@ -300,10 +312,12 @@ def _abbreviation(doc: Doc, j: int) -> bool:
         len(t.text) == 1 or t.lower in ABBREVIATIONS)
 
 
-def tail_end(doc: Doc, j: int) -> int | None:
+def tail_end(doc: Doc, j: int, stop: frozenset[str] = frozenset()) -> int | None:
     """The token after the tail starting at j: genitive words, numbers, «№», abbreviations,
     quoted names and prepositional phrases («территории», «от 06.10.2003 № 131-ФЗ», «на улице
     Ленина»). It stops at a mark, a verb, an adverb, a conjunction, a noun in the nominative.
+    «и», «или» with a genitive phrase of the number of the tail's last noun go on with the tail
+    («освещения улиц и дворов»), unless that phrase starts with a lemma in ``stop``.
     None for a tail longer than MAX_TAIL tokens: not read (and a pasted wall of text in one
     «sentence» is not rescanned for every finding in it)."""
     toks = doc.toks
@@ -323,6 +337,15 @@ def tail_end(doc: Doc, j: int) -> int | None:
             if not (t.text[:1].isdigit() or t.text in ("№", "/")
                     or (t.text == "." and j > 0 and _abbreviation(doc, j - 1))):
                 break
+        elif t.lower in _AND and not in_pp and j > 0 and toks[j - 1].is_word:
+            joined = noun_phrase(doc, j + 1, "gent")
+            numbers = {x.number for x in morph.tags(toks[j - 1].text)
+                       if x.POS == "NOUN" and x.case == "gent"}
+            if joined is None or joined.head.number not in numbers \
+                    or toks[j + 1].lemma in stop:
+                break
+            j = joined.end
+            continue
         elif t.lower in _NO_COMMA_BEFORE or t.lower in ("что", "чтобы", "как", "если", "когда"):
             break
         elif (len(t.text) > 1 and t.text.isupper()) or _abbreviation(doc, j):
@@ -342,6 +365,15 @@ def tail_end(doc: Doc, j: int) -> int | None:
                 break
         j += 1
     return None if j == limit < sent_end else j
+
+
+def _participle_after(doc: Doc, j: int, case: str) -> bool:
+    """Whether a participle or adjective in ``case`` follows the comma at token j: «графиком,
+    утверждённым главой», «доводов, изложенных в обращении». It may agree with the rewritten noun
+    and would then have to change too: such phrases are left without a fix."""
+    nxt = _word(doc, j + 1)
+    return j < len(doc.toks) and doc.toks[j].text == "," and nxt is not None \
+        and bool(_case_tags(nxt.text, case, _MODIFIERS))
 
 
 def _joined_to_head(doc: Doc, phrases: list[NounPhrase], end: int, case: str) -> bool:
@@ -389,7 +421,13 @@ def _purpose_clause(doc: Doc, vn: int, repl: dict[int, str]) -> int | None:
     repl[vn] = verb
     end = vn + 1
     nxt = _word(doc, end)
-    if transitive and nxt is not None:
+    if not transitive and nxt is not None:
+        # «содействия развитию спорта» → «содействовать развитию спорта»: the noun's complement
+        # is the verb's, in the same case
+        complement = _oblique_phrase(doc, end)
+        if complement is not None:
+            end = complement
+    elif transitive and nxt is not None:
         phrases = noun_phrases(doc, end, "gent", _PURPOSE_NOUNS)
         if phrases is None:
             if nxt.pos in ("PREP", "NOUN", "ADJF", "PRTF", "NPRO", "NUMR"):
@@ -400,16 +438,63 @@ def _purpose_clause(doc: Doc, vn: int, repl: dict[int, str]) -> int | None:
                 return None
             repl.update(forms)
             end = phrases[-1].end
-            after = tail_end(doc, end)
-            if after is None or (_joined_to_head(doc, phrases, after, "gent")
-                                 and not _verbal_noun(doc, after + 1)):
+            after = tail_end(doc, end, _PURPOSE_NOUNS)
+            if after is None or _participle_after(doc, after, "gent") or (
+                    _joined_to_head(doc, phrases, after, "gent")
+                    and not _verbal_noun(doc, after + 1)):
                 return None
-    after = tail_end(doc, end)
+    after = tail_end(doc, end, _PURPOSE_NOUNS)
     if after is None:
         return None
     if after < len(doc.toks) and doc.toks[after].lower in _AND and _verbal_noun(doc, after + 1):
         return _purpose_clause(doc, after + 1, repl)
     return end
+
+
+def _oblique_phrase(doc: Doc, i: int) -> int | None:
+    """The token after a noun phrase at i in a case other than the nominative and genitive (the
+    genitive is a tail; a form that may be nominative may be the next clause's subject)."""
+    t = _word(doc, i)
+    if t is None:
+        return None
+    tags = [x for x in morph.tags(t.text) if x.POS in _NOMINAL]
+    if not tags or tags[0] is not morph.tags(t.text)[0] or any(x.case == "nomn" for x in tags):
+        return None
+    for case in dict.fromkeys(str(x.case) for x in tags if x.case not in ("nomn", "gent")):
+        np = noun_phrase(doc, i, case)
+        if np is not None:
+            return np.end
+    return None
+
+
+_MAIN_CLAUSE = frozenset({"VERB", "PRTS", "PRED", "ADVB", "INFN", "GRND", "CONJ", "PRCL",
+                          "INTJ", "COMP", "ADJS"})
+
+
+def _clause_end(doc: Doc, j: int) -> tuple[int, bool] | None:
+    """Where a «чтобы» clause whose rewritten words end at token j ends: (the token after it,
+    whether the sentence goes on there — with the main clause, which a comma then separates).
+    Its genitive tail and prepositional phrases belong to it, and so do phrases in the dative or
+    instrumental when only such phrases follow up to a mark («обеспечить жителей питьевой
+    водой.»); when the main clause follows them it is not known where the clause ends («…
+    безопасность подрядчиком будут установлены знаки»: is «подрядчиком» the agent of
+    «установлены»?) and the result is None."""
+    oblique = False
+    for _ in range(MAX_JOINED):
+        stop = tail_end(doc, j)
+        if stop is None:
+            return None
+        word = _word(doc, stop)
+        if word is None or stop in doc.starts:
+            return stop, False
+        further = _oblique_phrase(doc, stop)
+        if further is None:
+            if oblique:
+                return None
+            return stop, True  # a verb, an adverb, a conjunction, a subject: the main clause
+        oblique = True
+        j = further
+    return None
 
 
 def _verbal_noun(doc: Doc, i: int) -> bool:
@@ -435,16 +520,14 @@ def _purpose(doc: Doc, first: int, last: int) -> Fix:
             return _none(doc, first, last)
         comma = ", " if prev.lower not in _NO_COMMA_BEFORE else " "
         return prev.end, toks[last - 1].end, comma + "чтобы"
-    if end is None:
+    ends = _clause_end(doc, end) if end is not None else None
+    if end is None or ends is None:
         if vn == last and nxt is not None and _case_tags(nxt.text, "gent", _NOMINAL):
             return _span(doc, first, last, "для")
         if vn == last - 1:  # «в целях обеспечения …» → «для обеспечения …»
             return _span(doc, first, last, "для " + toks[vn].text)
         return _none(doc, first, last)
-    stop = tail_end(doc, end)
-    if stop is None:
-        return _none(doc, first, last)
-    closing = _word(doc, stop) is not None and stop not in doc.starts
+    stop, closing = ends
     if prev is not None and prev.pos == "PREP":
         return _none(doc, first, last)
     opening = prev is not None and (closing or prev.lower not in _NO_COMMA_BEFORE)
@@ -461,7 +544,11 @@ def _about(doc: Doc, first: int, last: int) -> Fix:
     """«по вопросу(ам) X» → «о X» in the prepositional case after words of telling and asking,
     «по поводу X» (the genitive as it is) anywhere else."""
     nxt = _word(doc, last)
-    if nxt is None or not _case_tags(nxt.text, "gent", _NOMINAL):
+    if nxt is not None and nxt.lower in ("о", "об", "обо"):
+        # «обращение по вопросу о ремонте» → «обращение о ремонте»
+        return _span(doc, first, last + 1, nxt.lower)
+    if nxt is None or morph.tags(nxt.text)[0].POS not in _NOMINAL \
+            or not _case_tags(nxt.text, "gent", _NOMINAL):
         return _none(doc, first, last)
     gov = _prev_word(doc, first)
     phrases = noun_phrases(doc, last, "gent")
@@ -470,7 +557,7 @@ def _about(doc: Doc, first: int, last: int) -> Fix:
         end = phrases[-1].end
         after = tail_end(doc, end)
         if forms is not None and after is not None and not _joined_to_head(
-                doc, phrases, after, "gent"):
+                doc, phrases, after, "gent") and not _participle_after(doc, after, "gent"):
             first_word = forms.get(last, nxt.text).lower()
             prep = "обо" if first_word in _OBO else "об" if first_word[:1] in _VOWELS else "о"
             return _span(doc, first, end, prep + " " + _render(doc, last, end, forms))
@@ -487,11 +574,9 @@ def _case_swap(prep: str, source: str, target: str) -> Callable[[Doc, int, int],
         forms = put_in_case(doc, phrases, target)
         end = phrases[-1].end
         after = tail_end(doc, end)
-        if forms is None or after is None or _joined_to_head(doc, phrases, after, source) or (
-                after < len(doc.toks) and doc.toks[after].text == ","
-                and _word(doc, after + 1) is not None
-                and _case_tags(doc.toks[after + 1].text, source, _MODIFIERS)):
-            return _none(doc, first, last)  # «графиком, утверждённым …»: the participle too
+        if forms is None or after is None or _joined_to_head(doc, phrases, after, source) \
+                or _participle_after(doc, after, source):
+            return _none(doc, first, last)
         word = forms[last].lower()
         p = prep
         if prep == "с" and ((word[:1] in "сзшжщ" and word[1:2] not in "аеёиоуыэюя")
@@ -556,7 +641,8 @@ def _copula(doc: Doc, first: int, last: int) -> Fix:
     forms = put_in_case(doc, phrases, "nomn")
     end = phrases[-1].end
     after = tail_end(doc, end)
-    if forms is None or after is None or _joined_to_head(doc, phrases, after, "ablt"):
+    if forms is None or after is None or _joined_to_head(doc, phrases, after, "ablt") \
+            or _participle_after(doc, after, "ablt"):
         return _none(doc, first, last)
     if after < len(toks) - 1 and (toks[after].lower in _AND or toks[after].text == ","):
         nxt = _word(doc, after + 1)
@@ -619,13 +705,19 @@ def _dative_object(doc: Doc, j: int) -> tuple[int, str] | None:
         word = morph.inflect(t.text, frozenset({"NPRO", "accs"}), frozenset({"datv"}))
         return (j + 1, word) if word is not None else None
     phrases = noun_phrases(doc, j, "accs")
-    if phrases is None:
-        return None
-    forms = put_in_case(doc, phrases, "datv")
-    if forms is None:
+    forms = put_in_case(doc, phrases, "datv") if phrases is not None else None
+    if phrases is None or forms is None or not _stands_alone(doc, phrases, "accs"):
         return None
     end = phrases[-1].end
     return end, _render(doc, j, end, forms)
+
+
+def _stands_alone(doc: Doc, phrases: list[NounPhrase], case: str) -> bool:
+    """Whether nothing after the phrases' tail would have to change with them: no phrase in
+    their case joined to them, no participle agreeing after a comma."""
+    after = tail_end(doc, phrases[-1].end)
+    return after is not None and not _joined_to_head(doc, phrases, after, case) \
+        and not _participle_after(doc, after, case)
 
 
 def _inform(target: str, keep_object: bool) -> Callable[[Doc, int, int], Fix]:
@@ -641,8 +733,7 @@ def _inform(target: str, keep_object: bool) -> Callable[[Doc, int, int], Fix]:
         vtok = toks[verb_at]
         if vtok.lemma == "сообщать":  # «дополнительно сообщаем» → «также сообщаем»
             return _span(doc, first, verb_at, "также")
-        verb = vtok.text.lower() if vtok.lemma == "сообщать" else \
-            _verb_like(vtok, "информировать", "сообщать")
+        verb = _verb_like(vtok, "информировать", "сообщать")
         if verb is None:
             return _none(doc, first, last)
         prefix = "также " if target == "также" else ""
@@ -671,7 +762,7 @@ def _tell(doc: Doc, first: int, last: int) -> Fix:
     phrases = noun_phrases(doc, last, "gent") if last - first == 3 else None
     if phrases is not None:
         forms = put_in_case(doc, phrases, "datv")
-        if forms is None:
+        if forms is None or not _stands_alone(doc, phrases, "gent"):
             return _none(doc, first, last)
         end = phrases[-1].end
         return _span(doc, first, end, verb + " " + _render(doc, last, end, forms))
@@ -754,9 +845,8 @@ def _plural_noun(noun: str) -> Callable[[Doc, int, int], Fix]:
         after = tail_end(doc, last)
         if after is None:
             return _none(doc, first, last)
-        if after < len(toks) - 1 and toks[after].text == "," and _case_tags(
-                toks[after + 1].text, case, _MODIFIERS):
-            return _none(doc, first, last)  # «население, проживающее …»: it would not agree
+        if _participle_after(doc, after, case):
+            return _none(doc, first, last)
         repl[first] = morph.match_case(head.text, new)
         text = _render(doc, mods, first + 1, repl)
         if not _known(*repl.values()):
@@ -842,7 +932,8 @@ def light_verb_object(doc: Doc, noun: int) -> tuple[int, str] | None:
     forms = put_in_case(doc, phrases, "accs")
     end = phrases[-1].end
     after = tail_end(doc, end)
-    if forms is None or after is None or _joined_to_head(doc, phrases, after, "gent"):
+    if forms is None or after is None or _joined_to_head(doc, phrases, after, "gent") \
+            or _participle_after(doc, after, "gent"):
         return None
     return end, _render(doc, noun + 1, end, forms)
 

@@ -168,11 +168,12 @@ def _verb_for(light: Tok, noun: Tok) -> str | None:
     if pair is None or aspect is None:
         return None
     target = pair[aspect]
-    t = tag(light.text)
+    # «осуществим» reads likelier as a short adjective («осуществимый»): the verb parse is meant
+    t = next((x for x in all_tags(light.text) if x.POS in ("VERB", "INFN")), None)
+    if t is None:
+        return None
     if t.POS == "INFN":
         return target
-    if t.POS != "VERB":
-        return None
     from otklik.texts import morph
 
     wanted = {g for g in (t.number, t.person, t.tense, t.mood, t.gender) if g}
