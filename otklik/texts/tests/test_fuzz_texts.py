@@ -76,10 +76,16 @@ WORDS = [
 ]
 ANY_CHAR = st.characters(exclude_categories=())  # every code point, surrogates included
 PIECE = st.one_of(st.sampled_from(WORDS), st.sampled_from(SPECIAL), ANY_CHAR, st.just(" "))
+# A word, a long run of separators, a word: a pattern with «\s*X?\s*» gives such a run many ways
+# to be split (a word before 1 500 spaces once took half a minute).
+SEPARATORS = [" ", "\n", ", ", " ,", "\t", " \n", "-", ".", " - ", "\u00a0"]
+RUN = st.builds(lambda a, sep, k, b: a + sep * k + b, st.sampled_from(WORDS),
+                st.sampled_from(SEPARATORS), st.integers(0, 1500), st.sampled_from(WORDS))
 TEXTS = st.one_of(
     st.text(ANY_CHAR, max_size=80),
     st.lists(PIECE, max_size=40).map("".join),
     st.lists(PIECE, max_size=40).map(" ".join),
+    st.lists(st.one_of(PIECE, RUN), max_size=6).map("".join),
 )
 
 
@@ -357,6 +363,8 @@ LONG_PIECES = [
     "Нет воды на ул. Мира, 5 третий день, дети без воды, прорвало трубу! ",
     "а.Б", "1 ", "a.b.c.", "#a ", ")", "\u200b", "а", "ст. 5 ", "п. 1, ", "www.a.ru ", "@",
     "козлы ", "висит ", "информация ", "не только но ", "а-а-а-", "\U00017b55a", "x\u0301",
+    "на Мира" + " " * 3000, "15" + " " * 2000, "закон от 1.1.2000" + "\n" * 2000, "1" * 3000 + " ",
+    "уличн", "по графику ", "лучше ", "п. 1 ", "сведени ",
 ]
 
 
