@@ -28,8 +28,10 @@ def _check_line(line: str, known: Lexicon) -> dict[str, object]:
     answer = item.get("answer")
     if not isinstance(answer, str):
         return {"error": "нет поля «answer» со строкой ответа"}
-    question = item.get("question") or ""
-    if not isinstance(question, str):
+    question = item.get("question")
+    if question is None:
+        question = ""
+    elif not isinstance(question, str):  # also 0, false, [] — not silently an empty question
         return {"error": "поле «question» должно быть строкой"}
     author = item.get("author")
     if author is not None and not isinstance(author, str):

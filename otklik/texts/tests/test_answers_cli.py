@@ -86,3 +86,13 @@ def test_subprocess_bad_bytes_and_deep_json() -> None:
     assert out[1]["error"].startswith("строка не в кодировке UTF-8")
     assert out[2]["error"].startswith("не JSON")
     assert out[3]["error"].startswith("не JSON")
+
+
+def test_fields_of_the_wrong_type_are_errors_even_when_falsy() -> None:
+    wrong: list[object] = [0, False, [], {}]
+    lines = [json.dumps({"answer": "Здравствуйте!", "question": q}) for q in wrong]
+    lines.append(json.dumps({"answer": "Здравствуйте!", "question": None, "author": None}))
+    code, results = run("\n".join(lines) + "\n")
+    assert code == 1
+    assert [r.get("error") for r in results[:4]] == ["поле «question» должно быть строкой"] * 4
+    assert results[4] == {"findings": []}
