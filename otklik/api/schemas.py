@@ -3,12 +3,21 @@ values with a 422 naming the field, and the OpenAPI document lists the allowed v
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from annotated_types import Ge, Le
 from django.conf import settings
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+)
 
 from otklik.core.links import LinkError, link_clean
 
@@ -181,6 +190,39 @@ class IncidentBriefOut(Schema):
     overdue: bool
 
 
+def _json_int(value: Any) -> Any:
+    """A JSON integer: 5 or 5.0 (JSON Schema counts both), never "5" nor true."""
+    if isinstance(value, bool | str):
+        raise ValueError("Нужно целое число.")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A database id in a body: 1 … 2**62 (the OpenAPI says so, and larger cannot exist).
+DbId = Annotated[int, Ge(1), Le(2**62), BeforeValidator(_json_int)]  # bounds first: they reach the OpenAPI
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic would read «0» as 1970-01-01 (a Unix time)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Нужна дата в формате ГГГГ-ММ-ДД.")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+def _query_bool(value: Any) -> Any:
+    """true/false only: pydantic would also take «1», «yes», «on»."""
+    if isinstance(value, str) and value not in ("true", "false"):
+        raise ValueError("Нужно true или false.")
+    return value
+
+
+QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
+
+
 class ListFilters(Schema):
     """The filters of «Все сообщения»; sorted by the nearest deadline, then the newest."""
 
@@ -189,9 +231,9 @@ class ListFilters(Schema):
     network: NetworkName | None = None
     topic: str = Field("", max_length=200, pattern=r"^[^\x00]*$")
     importance: ImportanceName | None = None
-    overdue: bool = False
-    date_from: date | None = Field(None, description="обнаружено не раньше (дата МО)")
-    date_to: date | None = Field(None, description="обнаружено не позже (дата МО)")
+    overdue: QueryBool = False
+    date_from: IsoDate | None = Field(None, description="обнаружено не раньше (дата МО)")
+    date_to: IsoDate | None = Field(None, description="обнаружено не позже (дата МО)")
     q: str = Field("", max_length=200, pattern=r"^[^\x00]*$", description="поиск в тексте и имени автора")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000)
@@ -208,18 +250,18 @@ class Empty(Schema):
 
 
 ExecutorMap = Annotated[
-    dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")], Annotated[int, Field(ge=1, le=2**62)]],
+    dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")], DbId],
     WithJsonSchema({"type": "object", "additionalProperties": False, "maxProperties": 50,
                     "patternProperties": {r"^[1-9][0-9]{0,17}$": {"type": "integer", "minimum": 1, "maximum": 2**62}}}),
 ]
 
 
 class RouteIn(Schema):
-    unit_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(..., min_length=1, max_length=50)
+    unit_ids: list[DbId] = Field(..., min_length=1, max_length=50)
     # unit id → executor id; JSON keys are strings: digits only, as the schema says.
     executor_ids: ExecutorMap | None = None
     # п. 19: the consolidating executor may be named at routing (or later).
-    consolidator_id: int | None = Field(None, ge=1, le=2**62)
+    consolidator_id: DbId | None = None
 
 
 class CommentIn(Schema):
@@ -229,7 +271,7 @@ class CommentIn(Schema):
 class QuestionIn(Schema):
     question: Text
     # The question passes the answer checks; with errors it is refused unless confirmed.
-    confirmed_with_errors: bool = False
+    confirmed_with_errors: StrictBool = False
 
 
 class ReplyIn(Schema):
@@ -243,19 +285,19 @@ class TextIn(Schema):
 class EditIn(Schema):
     text: Text
     # The answer checks run on the server; with errors the edit is refused unless confirmed.
-    confirmed_with_errors: bool = False
+    confirmed_with_errors: StrictBool = False
 
 
 class PersonIn(Schema):
-    person_id: int = Field(..., ge=1, le=2**62)
+    person_id: DbId
 
 
 class DraftIn(Schema):
     text: Text
-    intermediate: bool = False
+    intermediate: StrictBool = False
     attachments: list[Link] = Field(default_factory=list, max_length=50)
     # The answer checks run on the server; with errors the draft is refused unless confirmed.
-    confirmed_with_errors: bool = False
+    confirmed_with_errors: StrictBool = False
 
 
 class ApproveIn(Schema):
@@ -276,7 +318,7 @@ class PublishIn(Schema):
 
 
 class FinalTimingsIn(Schema):
-    days: int = Field(..., ge=1, le=60)
+    days: Annotated[int, Ge(1), Le(60), BeforeValidator(_json_int)]
 
 
 class CloseNoAnswerIn(Schema):

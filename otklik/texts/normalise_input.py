@@ -44,7 +44,7 @@ from functools import lru_cache
 
 REPLACEMENT = "\ufffd"
 # Past this many characters a suggestion is returned as the engine wrote it (see restore()).
-_RESTORE_LIMIT = 2_000
+_RESTORE_LIMIT = 1_000
 
 # Characters that need no look: none of them changes under the rules above, none is a combining
 # mark or composes with the character before it (tests/test_fuzz_texts.py checks this over all

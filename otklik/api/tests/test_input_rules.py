@@ -208,3 +208,20 @@ def test_the_same_instant_in_another_offset_is_the_same_hand_in(api_as: Api) -> 
     assert api.post("/incidents", incident_body()).status_code == 201
     same = incident_body(detected_at="2026-12-04T13:30:00+00:00", handed_over_at="2026-12-04T14:50:00Z")
     assert api.post("/incidents", same).status_code == 200
+
+
+@pytest.mark.parametrize(("params", "ok"), [({"date_to": "0"}, False), ({"date_to": "1700000000"}, False),
+                                           ({"date_to": "2026-12-01"}, True), ({"overdue": "yes"}, False),
+                                           ({"overdue": "1"}, False), ({"overdue": "true"}, True),
+                                           ({"q": "яма\x00"}, False), ({"limit": "0"}, False)])
+def test_list_filters_take_only_what_the_schema_says(api_as: Api, params: dict[str, str], ok: bool) -> None:
+    """Found by schemathesis: «date_to=0» was read as 1970-01-01 by pydantic's lax parsing."""
+    assert (api_as(None).get("/incidents", **params).status_code == 200) is ok
+
+
+@pytest.mark.parametrize(("value", "ok"), [(5, True), (5.0, True), ("5", False), (True, False), (0, False),
+                                           (2**62 + 1, False), (5.5, False)])
+def test_ids_in_bodies_are_json_integers(api_as: Api, value: Any, ok: bool) -> None:
+    pk = int(api_as(None).post("/incidents", incident_body()).json()["id"])
+    r = api_as("curator").post(f"/incidents/{pk}/actions/name_consolidator", {"person_id": value})
+    assert (r.status_code != 422) is ok, r.content
