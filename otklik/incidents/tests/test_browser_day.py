@@ -211,3 +211,20 @@ def test_the_phone_layout(live_server: Any, phone: Any) -> None:
     phone.goto(f"{live_server.url}/incidents/")
     row = phone.locator(".queue-link").first
     assert _box(row)["height"] >= 44
+
+
+@pytest.mark.usefixtures("ready")
+def test_a_one_tap_fix_writes_correct_russian(live_server: Any, page: Any) -> None:
+    incident = _routed_to_executor()
+    sign_in(page, live_server.url, "executor")
+    page.goto(f"{live_server.url}/incidents/{incident.pk}/")
+    area = page.locator("#action-submit_draft textarea[name=text]")
+    area.fill("Здравствуйте, Анна! В целях обеспечения надлежащего освещения территории осуществляется замена ламп.")
+    fix = page.locator("#findings button.fix[data-original^='В целях']")
+    expect(fix).to_have_count(1, timeout=5000)
+    fix.click()
+    assert area.input_value() == ("Здравствуйте, Анна! Чтобы обеспечить надлежащее освещение территории, "
+                                  "осуществляется замена ламп.")
+    # Checked again: nothing left to fix in the rewritten phrase.
+    expect(page.locator("#findings button.fix[data-original^='В целях']")).to_have_count(0, timeout=5000)
+    expect(page.locator("#findings")).not_to_contain_text("надлежащего", timeout=5000)
