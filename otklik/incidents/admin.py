@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from otklik.core.admin_scope import ScopedAdmin
 from otklik.incidents.models import DeadlinePolicy, Incident, IncidentEvent, TopicRoute
+from otklik.org.admin import RecomputesDeadlines
 
 
 @admin.register(TopicRoute)
@@ -20,31 +20,11 @@ class TopicRouteAdmin(ScopedAdmin):
     list_filter = ["municipality"]
 
 
-def _recompute(municipality_id: int) -> None:
-    from otklik.incidents.deadlines import deadlines_recompute_municipality
-
-    deadlines_recompute_municipality(municipality_id=municipality_id)
-
-
 @admin.register(DeadlinePolicy)
-class DeadlinePolicyAdmin(ScopedAdmin):
+class DeadlinePolicyAdmin(RecomputesDeadlines):
+    """The step timings: a change moves open deadlines not yet due, as a calendar change does."""
+
     list_display = ["municipality", "effective_from"]
-    help_texts = {"timings": 'Например: {"answer": [540, "m"], "final_answer": [7, "d"]}'}
-
-    def save_model(self, request: HttpRequest, obj: DeadlinePolicy, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        _recompute(obj.municipality_id)
-
-    def delete_model(self, request: HttpRequest, obj: DeadlinePolicy) -> None:
-        municipality_id = obj.municipality_id
-        super().delete_model(request, obj)
-        _recompute(municipality_id)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DeadlinePolicy]) -> None:
-        municipalities = set(queryset.values_list("municipality_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for municipality_id in municipalities:
-            _recompute(municipality_id)
 
 
 class ReadOnlyAdmin(ScopedAdmin):
