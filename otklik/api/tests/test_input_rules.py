@@ -225,3 +225,12 @@ def test_ids_in_bodies_are_json_integers(api_as: Api, value: Any, ok: bool) -> N
     pk = int(api_as(None).post("/incidents", incident_body()).json()["id"])
     r = api_as("curator").post(f"/incidents/{pk}/actions/name_consolidator", {"person_id": value})
     assert (r.status_code != 422) is ok, r.content
+
+
+@pytest.mark.parametrize("char", ["\U00017b55", "\u0301", "\u200d", "\u202e", "\x07", "\U0010ffff", "\ufeff"])
+def test_a_draft_with_any_character_is_checked_not_a_500(api_as: Api, char: str) -> None:
+    """Found by a random run: a code point pymorphy3 has no name for, next to a Latin letter."""
+    pk = _routed(api_as)
+    text = f"Здравствуйте, Анна! Яму a{char}b засыпем{char} до пятницы."
+    r = api_as("executor").post(f"/incidents/{pk}/actions/submit_draft", {"text": text})
+    assert r.status_code in (200, 422), r.content
