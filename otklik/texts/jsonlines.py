@@ -4,7 +4,8 @@ Input lines are read as bytes when the stream has them and decoded one by one, s
 that is not UTF-8 is reported and the others go on; a text stream (``io.StringIO`` in the tests)
 is read as it is. JSON is parsed with every error it can raise turned into a message: not only
 ``JSONDecodeError`` but also the ``ValueError`` of an integer of more than 4 300 digits and the
-``RecursionError`` of arrays nested a hundred thousand deep.
+``RecursionError`` of arrays nested a hundred thousand deep. Output lines keep UTF-8 text as it
+is but escape what would split them (see ``dumps``).
 """
 
 from __future__ import annotations
@@ -61,12 +62,19 @@ def parse(text: str) -> object:
         raise NotJSON("nested too deeply") from None
 
 
+# Line breaks to Python's str.splitlines() (and to JavaScript before ES2019) that JSON may leave
+# raw inside strings: escaped, so that a reader splitting the output into lines any way gets one
+# JSON document per line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dumps(value: object) -> str:
     """One output line: UTF-8 as it is (``ensure_ascii=False``) when it can be written so, with
-    \\u escapes when the value holds a lone surrogate, which no UTF-8 stream accepts."""
+    \\u escapes when the value holds a lone surrogate, which no UTF-8 stream accepts; NEL, U+2028
+    and U+2029 always escaped."""
     line = json.dumps(value, ensure_ascii=False)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = json.dumps(value)
-    return line
+        return json.dumps(value)
+    return line.translate(_LINE_BREAKS)

@@ -426,6 +426,20 @@ def _is_blank(line: bytes) -> bool:
         return False
 
 
+def test_command_output_is_one_line_whatever_the_text() -> None:
+    """A fix copies U+2028 from the answer: the output line escapes it (a reader splitting on
+    every line break, as str.splitlines() does, still gets one document per line)."""
+    answer = "Здравствуйте! Мы приедем\u2028однако позже\x85завтра."
+    raw = json.dumps({"answer": answer, "text": answer}).encode() + b"\n"
+    for main_fn in (answers_main, screen_main):
+        _, [out] = _run(main_fn, raw)
+        assert "error" not in out
+    _, [out] = _run(answers_main, raw)
+    findings = out["findings"]
+    assert isinstance(findings, list)
+    assert any("\u2028" in (f["suggestion"] or "") for f in findings)
+
+
 def test_commands_report_bad_lines_clearly() -> None:
     raw = (b'\xef\xbb\xbf{"answer": "\xd0\x97\xd0\xb4\xd1\x80\xd0\xb0\xd0\xb2\xd1\x81\xd1\x82'
            b'\xd0\xb2\xd1\x83\xd0\xb9\xd1\x82\xd0\xb5!", "text": "x"}\n'
