@@ -155,10 +155,14 @@ def incidents_filtered(qs: QuerySet[Incident], *, filters: IncidentFilter,
     if filters.overdue:
         qs = qs.filter(next_due__lt=now)
     tz = timezone.get_current_timezone()
+    # Clamped to years 2…9998: a local midnight of year 1 or 9999 has no UTC moment (found by
+    # schemathesis: date_from=0001-01-01 was a 500). Nothing is detected outside them anyway.
     if filters.date_from:
-        qs = qs.filter(detected_at__gte=datetime.combine(filters.date_from, time(), tz))
+        start = min(max(filters.date_from, date(2, 1, 1)), date(9998, 12, 30))
+        qs = qs.filter(detected_at__gte=datetime.combine(start, time(), tz))
     if filters.date_to:
-        qs = qs.filter(detected_at__lt=datetime.combine(filters.date_to + timedelta(days=1), time(), tz))
+        end = min(max(filters.date_to, date(2, 1, 1)), date(9998, 12, 30))
+        qs = qs.filter(detected_at__lt=datetime.combine(end + timedelta(days=1), time(), tz))
     if filters.q:
         needle = fold(filters.q) or ""
         qs = qs.annotate(text_folded=Fold("text"), author_folded=Fold("author_name")).filter(

@@ -417,7 +417,7 @@ def incident_clarification_received(*, access: Access, incident_id: int, reply: 
                                     at: datetime | None = None) -> Incident:
     """The author answered: the clock runs again, every waiting deadline moved by the pause."""
     now = _now(at)
-    if reply:
+    if reply.strip():  # optional: spaces alone are no reply, not an error
         text_check(reply, field="reply", what="Ответ автора")
     with transaction.atomic():
         locked = _lock(access, incident_id)
@@ -759,7 +759,7 @@ def incident_close_no_answer(*, access: Access, incident_id: int, reason: str, c
     now = _now(at)
     if reason not in {r.value for r in NoAnswerReason}:
         raise Invalid("Выберите основание п. 21: вред, нецензурные слова, оскорбления или угрозы.", field="reason")
-    if comment:
+    if comment.strip():  # optional: spaces alone are no comment, not an error
         text_check(comment, field="comment", what="Комментарий")
     with transaction.atomic():
         incident, _ = _transition(access=access, incident_id=incident_id, action="close_no_answer",

@@ -234,3 +234,26 @@ def test_a_draft_with_any_character_is_checked_not_a_500(api_as: Api, char: str)
     text = f"Здравствуйте, Анна! Яму a{char}b засыпем{char} до пятницы."
     r = api_as("executor").post(f"/incidents/{pk}/actions/submit_draft", {"text": text})
     assert r.status_code in (200, 422), r.content
+
+
+def test_optional_texts_of_spaces_are_empty_not_errors(api_as: Api) -> None:
+    """Found by schemathesis: «reply»: " " is schema-valid, and was refused."""
+    from otklik.incidents.models import Incident, Status
+
+    pk = _routed(api_as)
+    Incident.objects.filter(pk=pk).update(status=Status.CLARIFYING)
+    assert api_as("curator").post(f"/incidents/{pk}/actions/clarification_received", {"reply": " "}).status_code == 200
+    r = api_as("curator").post(f"/incidents/{pk}/actions/close_no_answer", {"reason": "insult", "comment": "  "})
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "0001-12-31", "9999-01-01"])
+def test_list_dates_at_the_ends_of_the_calendar_are_no_500(api_as: Api, demo: dict[str, Any], day: str) -> None:
+    """Found by schemathesis: date_from=0001-01-01 overflowed when turned into a UTC moment."""
+    for param in ("date_from", "date_to"):
+        assert api_as(None).get("/incidents", **{param: day}).status_code == 200
+    from django.test import Client
+
+    client = Client()
+    client.force_login(demo["curator"].user)
+    assert client.get("/incidents/all/", {"date_from": day, "date_to": day}).status_code in (200, 302)
