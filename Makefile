@@ -24,7 +24,7 @@ run: $(RUN_STAMP)
 	$(BIN)/otklik demo load
 	@$(BIN)/otklik demo logins
 	@echo "Отклик: http://127.0.0.1:8000  (Ctrl-C — остановить)"
-	OTKLIK_REQUIRE_2FA=$${OTKLIK_REQUIRE_2FA:-0} $(BIN)/otklik run
+	OTKLIK_REQUIRE_2FA=$${OTKLIK_REQUIRE_2FA:-0} $(BIN)/otklik run --sandbox
 
 services:
 	@bash scripts/services.sh

@@ -20,6 +20,15 @@ Variables (all optional; defaults give the embedded demo):
   OTKLIK_MAX_BODY_KB  the largest request body without files, in KB (default 1024)
   OTKLIK_MAX_TEXT     the longest message or answer text, in characters (default 20000)
   OTKLIK_BASE_URL     where people open Otklik, for links in e-mails (default http://127.0.0.1:8000)
+  OTKLIK_SECRETS_KEY  Fernet key(s) that encrypt the pages' tokens, comma-separated: the first
+                      encrypts, all decrypt (rotation: put a new key first, run
+                      `otklik secrets rotate`, then drop the old one). Default: generated once
+                      into var/secrets_key; keep a copy apart from the database backups.
+  OTKLIK_VK_API_URL, OTKLIK_OK_API_URL, OTKLIK_TELEGRAM_API_URL, OTKLIK_MAX_API_URL
+                      the networks' API addresses (defaults: the real ones; `make run` points
+                      them at the sandbox)
+  OTKLIK_OK_APP_KEY, OTKLIK_OK_APP_SECRET  the installation's Odnoklassniki application
+  OTKLIK_NETWORK_TIMEOUT  seconds one network call may take (default 20)
 """
 
 from __future__ import annotations
@@ -61,6 +70,10 @@ DEBUG = env_bool("OTKLIK_DEBUG", False)
 SECRET_KEY = _generated_secret("SECRET_KEY", "secret_key")
 # Signs the incident history (incidents/history.py); outside the database by design.
 OTKLIK_HISTORY_KEY = _generated_secret("OTKLIK_HISTORY_KEY", "history_key")
+# Encrypts the official pages' tokens (core/vault.py); a list, the first key encrypts.
+OTKLIK_SECRETS_KEYS = [k.strip() for k in os.environ.get("OTKLIK_SECRETS_KEY", "").split(",") if k.strip()]
+OTKLIK_OK_APP_KEY = os.environ.get("OTKLIK_OK_APP_KEY", "")
+OTKLIK_OK_APP_SECRET = os.environ.get("OTKLIK_OK_APP_SECRET", "")
 OTKLIK_HISTORY_ANCHORS = os.environ.get("OTKLIK_HISTORY_ANCHORS") or str(VAR_DIR / "history-anchors.jsonl")
 ALLOWED_HOSTS = [
     h.strip()

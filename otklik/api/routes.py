@@ -20,9 +20,14 @@ from otklik.api.errors import DetailError, RussianJSONRenderer, install_handlers
 from otklik.api.models import ApiKey
 from otklik.api.parser import CleanJSONParser
 from otklik.api.serializers import incident_brief_dict, incident_created_dict, incident_dict
-from otklik.incidents import services
+from otklik.incidents import publishing, services
 from otklik.incidents.models import Incident
-from otklik.incidents.selectors import IncidentFilter, incidents_filtered, incidents_for
+from otklik.incidents.selectors import (
+    IncidentFilter,
+    incident_get_for,
+    incidents_filtered,
+    incidents_for,
+)
 from otklik.incidents.transitions import TRANSITIONS, Forbidden, Invalid, NotFound, TransitionError
 from otklik.org.models import Municipality
 from otklik.org.roles import Role
@@ -55,7 +60,8 @@ router = Router(tags=["Сообщения"])
 
 # The workflow's actions, each at /incidents/{id}/actions/<name> (publications' local approval
 # is reached through approve/return: the service picks it by the incident's kind).
-ACTION_NAMES = [a for a in TRANSITIONS if not a.endswith("_local")]
+# The network publication is `publish` without a link; the other two are the page's buttons.
+ACTION_NAMES = [a for a in TRANSITIONS if not a.endswith("_local") and not a.startswith("publish_network")]
 
 # Every answer the API can give besides success, on every operation.
 ERRORS: dict[int, type[Schema]] = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut,
@@ -226,8 +232,9 @@ ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
     "edit_approved": (s.EditIn, lambda a, i, p: services.incident_edit_approved(
         access=a, incident_id=i, text=p.text, confirmed_with_errors=p.confirmed_with_errors),
         "Изменить согласованный текст (согласование снимается)"),
-    "publish": (s.PublishIn, lambda a, i, p: services.incident_publish(
-        access=a, incident_id=i, published_url=p.published_url), "Ответ опубликован (п. 16)"),
+    "publish": (s.PublishIn, lambda a, i, p: _publish(a, i, p.published_url),
+                "Опубликовать ответ (п. 16): без published_url — через сеть, если страница сообщения "
+                "зарегистрирована (состояние — в publication); с published_url — отметить опубликованным вручную"),
     "set_final_timings": (s.FinalTimingsIn, lambda a, i, p: services.incident_set_final_timings(
         access=a, incident_id=i, days=p.days), "Срок итогового ответа (п. 18)"),
     "close_no_answer": (s.CloseNoAnswerIn, lambda a, i, p: services.incident_close_no_answer(
@@ -235,6 +242,15 @@ ACTIONS: dict[str, tuple[type[Schema] | None, Call, str]] = {
     "raise_importance": (None, lambda a, i, p: services.incident_raise_importance(
         access=a, incident_id=i), "Повышенная важность (п. 17, 24)"),
 }
+
+
+def _publish(access: ScopedAccess, incident_id: int, published_url: str) -> object:
+    """Without a link, through the network where the message's page is registered (п. 16)."""
+    if not published_url:
+        incident = incident_get_for(access=access, pk=incident_id)
+        if publishing.page_for(incident) is not None:
+            return publishing.publication_request(access=access, incident_id=incident_id)
+    return services.incident_publish(access=access, incident_id=incident_id, published_url=published_url)
 
 
 def _register(action: str, schema: type[Schema] | None, call: Call, summary: str) -> None:

@@ -147,6 +147,18 @@ class AssignmentOut(Schema):
     substitution_note: str
 
 
+class PublicationOut(Schema):
+    """The answer's publication through the network (п. 16), when one was asked for."""
+
+    state: str = Field(..., description="pending | sending | unknown | check | done | failed | cancelled")
+    state_label: str
+    network: str
+    page: str
+    url: str
+    error: str
+    attempts: int
+
+
 class IncidentOut(Schema):
     id: int
     municipality: str
@@ -165,6 +177,7 @@ class IncidentOut(Schema):
     detected_at: datetime
     handed_over_at: datetime
     published_url: str
+    publication: PublicationOut | None
     current_steps: list[StepOut]
     must_act: list[ActorOut]
     actions_available: list[str]

@@ -92,6 +92,7 @@ def incident_dict(incident: Incident, access: Access | None) -> dict[str, Any]:
         "detected_at": _local(incident.detected_at, tz),
         "handed_over_at": _local(incident.handed_over_at, tz),
         "published_url": incident.published_url,
+        "publication": _publication(incident),
         "current_steps": [step_dict(s, tz, now) for s in open_steps],
         "must_act": [
             {"role": s.actor_role, "role_label": _label(Role, s.actor_role),
@@ -100,7 +101,8 @@ def incident_dict(incident: Incident, access: Access | None) -> dict[str, Any]:
              "step": s.kind, "due_at": _local(s.due_at, tz)}
             for s in open_steps
         ],
-        "actions_available": actions_available(incident.status, access.roles) if access else [],
+        "actions_available": [a for a in actions_available(incident.status, access.roles)
+                              if a not in API_HIDDEN] if access else [],
         "deadlines": _open_deadlines(steps, tz),
         "steps": [step_dict(s, tz, now) for s in steps],
         "assignments": [
@@ -141,3 +143,17 @@ def incident_brief_dict(incident: Incident) -> dict[str, Any]:
         "next_due_at": _local(next_due, tz),
         "overdue": bool(next_due is not None and next_due < timezone.now()),
     }
+
+
+# The network publication is the API's `publish` without a link; these are the page's buttons.
+API_HIDDEN = frozenset({"publish_network", "publish_network_retry"})
+
+
+def _publication(incident: Incident) -> dict[str, Any] | None:
+    from otklik.incidents.publishing import publication_latest, publication_status_text
+
+    pub = publication_latest(incident)
+    if pub is None:
+        return None
+    return {"state": pub.state, "state_label": publication_status_text(pub), "network": pub.page.network,
+            "page": pub.page.name, "url": pub.url, "error": pub.last_error, "attempts": pub.attempts}

@@ -8,22 +8,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from otklik.channels.sandbox.demo_world import MESSAGES, message_url, page_of
 from otklik.incidents import services as svc
 from otklik.incidents.models import Incident
 from otklik.org.demo import DEMO_SLUG
 from otklik.org.models import Municipality, Person, Unit
 from otklik.org.selectors import Access, access_for
-
-MESSAGES = [
-    ("Анна Петренко", "Здравствуйте! На ул. Красной возле дома 15 огромная яма, вчера машина колесо пробила. Когда засыпят?", "Дороги", "ул. Красная, 15"),
-    ("Сергей Ковальчук", "Третий день не горит фонарь на пер. Школьном, дети из школы идут в темноте.", "Освещение", "пер. Школьный"),
-    ("Ирина Мельниченко", "Контейнеры на ул. Мира не вывозят уже неделю, всё вокруг в мусоре, собаки растаскивают", "Мусор", "ул. Мира"),
-    ("Виктор Гайдамака", "Когда покосят траву в парке у Дома культуры? Уже по пояс, клещи", "Благоустройство", "ст. Пластуновская"),
-    ("Ольга Сидоренко", "Подскажите, где получить справку о составе семьи для субсидии?", "Социальная защита", ""),
-    ("Максим Дорошенко", "Автобус на Краснодар в 7:10 опять не пришёл, люди опаздывают на работу!", "Транспорт", ""),
-    ("Людмила Захарова", "На ул. Ленина 40 нет воды с утра, дома маленький ребёнок, что случилось?", "ЖКХ", "ул. Ленина, 40"),
-    ("Николай Бойко", "Почему не отвечаете? Уже писал про лавочки на остановке — их так и не поставили", "Благоустройство", ""),
-]
 
 
 def _person(login: str) -> Person:
@@ -46,8 +36,8 @@ def _intake(i: int, detected: datetime, *, high: bool = False, kind: str = "inci
     handed = min(detected + timedelta(minutes=10), timezone.now())  # never in the future
     incident, _ = svc.incident_intake(
         municipality=Municipality.objects.get(slug=DEMO_SLUG), kind=kind,
-        importance="high" if high else "normal", network=["vk", "ok", "telegram"][i % 3],
-        url=f"https://vk.com/wall-100_{1000 + i}", author_name=name,
+        importance="high" if high else "normal", network=page_of(i).network,
+        url=message_url(i), author_name=name,
         author_url=f"https://vk.com/id{5000 + i}", text=text, detected_at=detected,
         handed_over_at=handed, topic=topic, location=location,
         external_id=f"demo-{i}", by=_person("region"),
@@ -124,7 +114,7 @@ def demo_incidents_load() -> int:
     svc.incident_forward(access=curator, incident_id=published.pk)
     svc.incident_approve(access=region, incident_id=published.pk, text_hash_seen=d.text_hash)
     svc.incident_publish(access=curator, incident_id=published.pk,
-                         published_url="https://vk.com/wall-100_1005?reply=1")  # published
+                         published_url=message_url(5))  # marked published by hand, with its link
     _intake(6, now - timedelta(minutes=3), high=True)  # high importance, new
     asking = _intake(10, now - timedelta(minutes=50))
     asking_text = "Здравствуйте, Ирина! Уточните, пожалуйста, номер дома, возле которого стоят контейнеры."

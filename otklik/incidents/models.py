@@ -386,3 +386,57 @@ class AnswerTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Publication(models.Model):
+    """An approved answer on its way out through a network (п. 16), one row per attempt series.
+
+    The state machine lives in `incidents/publishing.py`. `text_hash` is the approved text's
+    hash at the request: the worker publishes only if the draft still carries it. After a
+    call whose outcome is unknown (timeout, a worker that died mid-call) the row is `unknown`
+    and the next attempt first looks for the reply in the network (never twice).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Ожидает отправки"
+        SENDING = "sending", "Публикуется"
+        UNKNOWN = "unknown", "Неизвестно, дошёл ли ответ: проверяем"
+        CHECK = "check", "Проверьте в сети вручную"
+        DONE = "done", "Опубликован"
+        FAILED = "failed", "Не опубликован"
+        CANCELLED = "cancelled", "Отменено"
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="publications")
+    draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="publications")
+    page = models.ForeignKey("pages.OfficialPage", on_delete=models.PROTECT, related_name="publications")
+    target_post = models.CharField(max_length=100)
+    target_comment = models.CharField(max_length=100, blank=True)
+    text_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    # Set once a call may have reached the network: every later attempt looks before it sends.
+    maybe_sent = models.BooleanField(default=False)
+    error_kind = models.CharField(max_length=20, blank=True)
+    last_error = models.TextField(blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-requested_at", "-pk"]
+        constraints: ClassVar[list[Any]] = [
+            # One live publication per incident: a double click or two curators cannot send twice.
+            models.UniqueConstraint(fields=["incident"], name="publication_one_live",
+                                    condition=models.Q(state__in=["pending", "sending", "unknown", "check"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"Публикация ответа по сообщению № {self.incident_id}"
+
+    @property
+    def live(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.SENDING, self.State.UNKNOWN, self.State.CHECK)

@@ -173,6 +173,7 @@ PAYLOAD_LABELS: dict[str, str | None] = {
     "external_id": "номер в региональной системе", "detected_at": "обнаружено",
     "handed_over_at_claimed": "передано (по данным региональной системы)", "previous": None,
     "paused_at": "ожидаем ответа автора с", "paused": "срок стоял",
+    "network": "сеть", "page": "страница", "error": "причина", "publication": None, "attempts": "попыток",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "importance": {Importance.NORMAL: "обычная", Importance.HIGH: "повышенная"},

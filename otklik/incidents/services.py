@@ -716,6 +716,9 @@ def incident_edit_approved(*, access: Access, incident_id: int, text: str, confi
 
 def incident_publish(*, access: Access, incident_id: int, published_url: str = "",
                      at: datetime | None = None) -> Incident:
+    """The curator marks the approved answer published by hand, with its link (п. 16)."""
+    from otklik.incidents.models import Publication
+
     now = _now(at)
     published_url = _link_check(published_url, field="published_url", what="Ссылка на ответ", required=False)
     with transaction.atomic():
@@ -723,20 +726,35 @@ def incident_publish(*, access: Access, incident_id: int, published_url: str = "
         draft = _latest_draft(locked)
         if draft.decision != Draft.Decision.APPROVED:
             raise TransitionError("Опубликовать можно только согласованный текст.")
-        intermediate = draft.kind == Draft.Kind.INTERMEDIATE
-        target = S.INTERMEDIATE if intermediate else S.PUBLISHED
-        incident, _ = _transition(access=access, incident_id=incident_id, action="publish", target=target, at=now,
-                                  payload={"url": published_url, "intermediate": intermediate, "round": draft.round})
-        steps_close(incident=incident, kinds=[StepKind.PUBLISH, StepKind.ANSWER], at=now)
-        if intermediate:
-            Incident.objects.filter(pk=incident.pk).update(intermediate_at=now)
-            step_open(incident=incident, kind=StepKind.FINAL_ANSWER, start=now, actor_role=Role.EXECUTOR,
-                      actor=draft.author, overrides=incident.final_timings or None)
-        else:
-            steps_close(incident=incident, kinds=ALL_STEPS, at=now)
-            Incident.objects.filter(pk=incident.pk).update(published_at=now, published_url=published_url, closed_at=now)
-            _assignments_end(incident, Assignment.State.DONE)
+        live = Publication.objects.filter(incident=locked, state__in=[
+            Publication.State.PENDING, Publication.State.SENDING, Publication.State.UNKNOWN]).first()
+        if live is not None:
+            raise TransitionError("Ответ сейчас публикуется через сеть: дождитесь результата, чтобы он не вышел дважды.")
+        incident, _ = _transition(access=access, incident_id=incident_id, action="publish",
+                                  target=S.INTERMEDIATE if draft.kind == Draft.Kind.INTERMEDIATE else S.PUBLISHED,
+                                  at=now, payload={"url": published_url,
+                                                   "intermediate": draft.kind == Draft.Kind.INTERMEDIATE,
+                                                   "round": draft.round})
+        # A curator who looked in the network after an unknown outcome records it here.
+        Publication.objects.filter(incident=incident, state=Publication.State.CHECK).update(
+            state=Publication.State.CANCELLED, last_error="Ссылку на ответ внесли вручную.")
+        publish_apply(incident=incident, draft=draft, published_url=published_url, now=now)
     return incident
+
+
+def publish_apply(*, incident: Incident, draft: Draft, published_url: str, now: datetime) -> None:
+    """What publishing the approved answer changes, by hand or through a network (п. 16, 18).
+    The caller holds the row lock and has written the history entry."""
+    steps_close(incident=incident, kinds=[StepKind.PUBLISH, StepKind.ANSWER], at=now)
+    if draft.kind == Draft.Kind.INTERMEDIATE:
+        Incident.objects.filter(pk=incident.pk).update(intermediate_at=now, status=S.INTERMEDIATE)
+        step_open(incident=incident, kind=StepKind.FINAL_ANSWER, start=now, actor_role=Role.EXECUTOR,
+                  actor=draft.author, overrides=incident.final_timings or None)
+    else:
+        steps_close(incident=incident, kinds=ALL_STEPS, at=now)
+        Incident.objects.filter(pk=incident.pk).update(published_at=now, published_url=published_url, closed_at=now,
+                                                       status=S.PUBLISHED)
+        _assignments_end(incident, Assignment.State.DONE)
 
 
 def incident_set_final_timings(*, access: Access, incident_id: int, days: int | None = None,

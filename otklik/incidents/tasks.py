@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django_tasks import task
+
 from otklik.core.periodic import periodic
 from otklik.incidents.monitor import deadlines_monitor
 
@@ -25,3 +27,18 @@ def history_integrity() -> None:
     from otklik.incidents.integrity import integrity_daily
 
     integrity_daily()
+
+
+@task()
+def publish_answer(publication_id: int) -> str:
+    """One attempt to publish an approved answer through its network (incidents/publishing.py)."""
+    from otklik.incidents.publishing import publication_attempt
+
+    return publication_attempt(publication_id)
+
+
+@periodic("publications-sweep", every=timedelta(seconds=15))
+def publications() -> None:
+    from otklik.incidents.publishing import publications_sweep
+
+    publications_sweep()

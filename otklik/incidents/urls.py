@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
     path("<int:pk>/check/", views.check, name="check"),
+    path("<int:pk>/publication/", views.publication, name="publication"),
     path("<int:pk>/files/<int:aid>/", views.attachment, name="attachment"),
 ]

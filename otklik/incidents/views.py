@@ -20,7 +20,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from otklik.core.access import requires
-from otklik.incidents import attachments, services
+from otklik.incidents import attachments, publishing, services
 from otklik.incidents import forms as f
 from otklik.incidents.answer_templates import templates_for_incident
 from otklik.incidents.checks import draft_findings
@@ -64,6 +64,8 @@ DONE = {
     "return": "Проект возвращён на доработку.",
     "return_local": "Проект возвращён на доработку.",
     "publish": "Ответ отмечен опубликованным.",
+    "publish_network": "Ответ отправлен на публикацию: ссылка появится здесь, как только сеть ответит.",
+    "publish_network_retry": "Ответ отправлен на публикацию снова.",
     "ask_clarification": "Уточняющий вопрос передан куратору для публикации.",
     "clarification_posted": "Отмечено: вопрос опубликован. Срок ответа ждёт автора.",
     "clarification_received": "Ответ автора записан, сроки продолжились.",
@@ -106,11 +108,15 @@ def _get(access: Access, pk: int) -> Incident:
         raise Http404("Сообщение не найдено") from exc
 
 
+# Shown in the publication card, not as forms of their own.
+NETWORK_ACTIONS = frozenset({"publish_network", "publish_network_retry"})
+
+
 def _hidden(incident: Incident) -> set[str]:
-    """Actions of the other kind's path (regional vs local approval)."""
+    """Actions of the other kind's path (regional vs local approval), and the network card's."""
     if incident.kind == Kind.PUBLICATION:
-        return {"forward", "approve", "return", "set_final_timings"}
-    return {"approve_local", "return_local"}
+        return {"forward", "approve", "return", "set_final_timings", *NETWORK_ACTIONS}
+    return {"approve_local", "return_local", *NETWORK_ACTIONS}
 
 
 def _latest_draft(incident: Incident) -> Draft | None:
@@ -245,7 +251,29 @@ def _detail(request: HttpRequest, access: Access, incident: Incident,
         "spam_html": highlight(incident.text, [(x.start, x.end, "flag", x.reason) for x in result.spam_spans]),
         "tz": incident.municipality.time_zone,
         "integrity": incident_integrity_problems(incident),
+        **_publication_context(incident, access),
     }, status=status)
+
+
+def _publication_context(incident: Incident, access: Access) -> dict[str, Any]:
+    """The network card: the page the answer goes to, and the publication's state."""
+    pub = publishing.publication_latest(incident)
+    match = publishing.page_for(incident) if incident.status == Status.APPROVED else None
+    can = access.has(*TRANSITIONS["publish_network"].roles) and incident.status == Status.APPROVED
+    return {"pub": pub, "pub_text": publishing.publication_status_text(pub) if pub else "",
+            "pub_page": match.page if match else None, "pub_can": can,
+            "pub_live": bool(pub and pub.state in publishing.POLLED)}
+
+
+@requires(*PARTICIPANT_ROLES)
+def publication(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    """The publication card alone, polled by htmx while the worker publishes."""
+    incident = _get(access, pk)
+    context = {"incident": incident, **_publication_context(incident, access)}
+    response = render(request, "incidents/detail.html#publication", context)
+    if not context["pub_live"]:  # done or failed: the whole page changes (status, steps, actions)
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @requires(*PARTICIPANT_ROLES)
@@ -401,6 +429,8 @@ HANDLERS: dict[str, Handler] = {
     "close_no_answer": lambda a, i, d: services.incident_close_no_answer(
         access=a, incident_id=i.pk, reason=d["reason"], comment=d["comment"]),
     "raise_importance": lambda a, i, d: services.incident_raise_importance(access=a, incident_id=i.pk),
+    "publish_network": lambda a, i, d: publishing.publication_request(access=a, incident_id=i.pk),
+    "publish_network_retry": lambda a, i, d: publishing.publication_not_found(access=a, incident_id=i.pk),
 }
 HANDLERS["approve_local"] = HANDLERS["approve"]
 HANDLERS["return_local"] = HANDLERS["return"]

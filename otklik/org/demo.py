@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from otklik.channels.networks import Network
+from otklik.channels.sandbox import demo_world as sandbox_pages
+from otklik.core.vault import seal
 from otklik.org.models import Absence, Municipality, Person, PersonRole, Region, Unit
 from otklik.org.roles import Role
 from otklik.pages.models import OfficialPage
@@ -144,13 +146,13 @@ def demo_load() -> bool:
         note="Ежегодный оплачиваемый отпуск",
     )
 
-    for network, name, url in [
-        (Network.VK, "Администрация Пластуновского сельского поселения", "https://vk.com/plastunovskoe_adm"),
-        (Network.OK, "Администрация Пластуновского СП", "https://ok.ru/group/plastunovskoe"),
-        (Network.TELEGRAM, "Пластуновское СП — официально", "https://t.me/plastunovskoe_adm"),
-    ]:
+    # The pages live in the sandbox network (`otklik sandbox`, started by `make run`): the demo
+    # publishes answers there. Their tokens are the sandbox's, sealed like real ones.
+    for spec in sandbox_pages.PAGES:
         page = OfficialPage.objects.create(
-            municipality=municipality, network=network, name=name, url=url, phone="+7 861 620-00-00"
+            municipality=municipality, network=spec.network, name=spec.name, url=spec.url, phone="+7 861 620-00-00",
+            external_id=spec.external_id, discussion_chat_id=spec.discussion_chat_id, token_sealed=seal(spec.token),
+            token_set_at=timezone.now(),
         )
         page.responsible.add(people["editor"], people["general"])
     kdc_page = OfficialPage.objects.create(

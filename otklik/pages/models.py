@@ -27,6 +27,16 @@ class OfficialPage(models.Model):
     responsible = models.ManyToManyField(
         Person, blank=True, related_name="official_pages", verbose_name="ответственные"
     )
+    # The network's own id of the page (VK/OK group id digits, Telegram @channel or -100…,
+    # MAX chat id): incidents' links are matched to the page by it.
+    external_id = models.CharField("идентификатор в сети", max_length=100, blank=True)
+    discussion_chat_id = models.CharField("группа обсуждения (Telegram)", max_length=100, blank=True)
+    # Encrypted with core/vault.py; never shown after entry (the audited reveal is Прил. 1 work).
+    token_sealed = models.TextField("ключ доступа (зашифрован)", blank=True, editable=False)
+    token_set_at = models.DateTimeField("ключ задан", null=True, blank=True, editable=False)
+    checked_at = models.DateTimeField("проверено", null=True, blank=True, editable=False)
+    check_ok = models.BooleanField("ключ работает", null=True, blank=True, editable=False)
+    check_message = models.TextField("результат проверки", blank=True, editable=False)
 
     class Meta:
         verbose_name = "официальная страница"
@@ -34,7 +44,13 @@ class OfficialPage(models.Model):
         ordering = ["municipality", "network", "name"]
         constraints = [
             models.UniqueConstraint(fields=["network", "url"], name="official_page_unique_url"),
+            models.UniqueConstraint(fields=["network", "external_id"], name="official_page_unique_external_id",
+                                    condition=~models.Q(external_id="")),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_network_display()})"
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.token_sealed)

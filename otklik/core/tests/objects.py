@@ -84,6 +84,7 @@ OBJECTS: dict[str, Callable[[], list[int]]] = {
     "incidents:detail": _incident,
     "incidents:act": _incident,
     "incidents:check": _incident,
+    "incidents:publication": _incident,
     "incidents:attachment": _attachment,
 }
 

@@ -1,0 +1,1 @@
+"""MAX (the national messenger): a channel's posts and their comments through the Bot API."""

@@ -1,0 +1,1 @@
+"""Telegram: a channel's posts and the comments in its linked discussion group, via the Bot API."""
