@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from otklik.channels.sandbox.demo_world import PAGES, comment_id, demo_world, message_url, page_of, post_id, sandbox_env
+from otklik.channels.sandbox.demo_world import (
+    PAGES,
+    comment_id,
+    demo_world,
+    message_url,
+    page_of,
+    post_id,
+    sandbox_env,
+)
 from otklik.channels.sandbox.server import running
 from otklik.channels.sandbox.world import World
 from otklik.incidents import publishing
