@@ -36,6 +36,8 @@ def world(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[World]:
             monkeypatch.setenv(name, value)
         settings.OTKLIK_OK_APP_KEY = env["OTKLIK_OK_APP_KEY"]
         settings.OTKLIK_OK_APP_SECRET = env["OTKLIK_OK_APP_SECRET"]
+        monkeypatch.setenv("OTKLIK_NETWORK_TIMEOUT", "1")
+        w.timeout_delay = 1.5
         yield w
 
 
@@ -65,3 +67,78 @@ def test_an_approved_answer_appears_under_the_comment_on_every_network(demo: dic
     incident = Incident.objects.get(pk=incident.pk)
     assert incident.status == Status.PUBLISHED
     assert incident.published_url.startswith(("https://vk.com/", "https://ok.ru/", "https://t.me/", "https://max.ru/"))
+
+
+def _approved_on(demo: dict[str, Any], i: int) -> Incident:
+    incident, _ = svc.incident_intake(
+        municipality=Municipality.objects.get(slug="plastunovskoe"), kind="incident", importance="normal",
+        network=page_of(i).network, url=message_url(i), author_name="Анна", author_url="https://vk.com/id1",
+        text="Яма на ул. Красной, 15", detected_at=at(7, 9), handed_over_at=at(7, 9), by=demo["region"],
+        now=at(7, 9))
+    route(demo, incident)
+    draft = draft_to_approval(demo, incident, text="Здравствуйте, Анна! Яму засыплем до 10 декабря.")
+    svc.incident_approve(access=acc(demo, "region"), incident_id=incident.pk, text_hash_seen=draft.text_hash,
+                         at=at(7, 10, 20))
+    return incident
+
+
+TELEGRAM = next(i for i in range(len(PAGES)) if page_of(i).network == "telegram")
+
+
+def _tg_replies(world: World) -> list[Any]:
+    spec = page_of(TELEGRAM)
+    return [c for c in world.pages[(spec.network, spec.external_id)].comments.values() if c.author_id == "page"]
+
+
+def test_where_the_network_cannot_be_asked_a_person_looks_before_anything_is_sent_again(
+        demo: dict[str, Any], world: World) -> None:
+    """Telegram's Bot API cannot list a chat: after a timeout the curator checks the discussion."""
+    from otklik.channels.sandbox.world import Failure
+
+    incident = _approved_on(demo, TELEGRAM)
+    pub = publishing.publication_request(access=acc(demo, "curator"), incident_id=incident.pk, at=at(7, 10, 30))
+    world.fail(Failure(network="telegram", method="sendMessage", kind="timeout"))
+    assert publishing.publication_attempt(pub.pk, at=at(7, 10, 31)) == Publication.State.UNKNOWN
+    assert publishing.publication_attempt(pub.pk, at=at(7, 10, 32)) == Publication.State.CHECK
+    # Nothing more goes out on its own, however often the worker looks.
+    publishing.publications_sweep(at=at(7, 12))
+    assert _tg_replies(world) == []
+    pub.refresh_from_db()
+    assert pub.state == Publication.State.CHECK and "Откройте обсуждение" in pub.last_error
+    # The curator looked: no reply there. Sent once.
+    publishing.publication_not_found(access=acc(demo, "curator"), incident_id=incident.pk, at=at(7, 12, 1))
+    assert publishing.publication_attempt(pub.pk, at=at(7, 12, 2)) == Publication.State.DONE
+    assert len(_tg_replies(world)) == 1
+    assert Incident.objects.get(pk=incident.pk).status == Status.PUBLISHED
+
+
+def test_in_check_the_curator_may_record_the_link_found_by_hand(demo: dict[str, Any], world: World) -> None:
+    from otklik.channels.sandbox.world import Failure
+
+    incident = _approved_on(demo, TELEGRAM)
+    pub = publishing.publication_request(access=acc(demo, "curator"), incident_id=incident.pk, at=at(7, 10, 30))
+    world.fail(Failure(network="telegram", method="sendMessage", kind="timeout", after_accept=True))
+    publishing.publication_attempt(pub.pk, at=at(7, 10, 31))
+    publishing.publication_attempt(pub.pk, at=at(7, 10, 32))
+    [reply] = _tg_replies(world)
+    link = f"https://t.me/plastunovskoe_adm/{post_id(TELEGRAM)}?comment={reply.id}"
+    svc.incident_publish(access=acc(demo, "curator"), incident_id=incident.pk, published_url=link, at=at(7, 11))
+    pub.refresh_from_db()
+    assert pub.state == Publication.State.CANCELLED
+    incident = Incident.objects.get(pk=incident.pk)
+    assert incident.status == Status.PUBLISHED and incident.published_url == link
+    publishing.publications_sweep(at=at(7, 12))
+    assert len(_tg_replies(world)) == 1
+
+
+def test_a_max_link_is_resolved_by_the_network_and_a_missing_post_is_said_in_russian(
+        demo: dict[str, Any], world: World) -> None:
+    i = next(i for i in range(len(PAGES)) if page_of(i).network == "max")
+    incident = _approved_on(demo, i)
+    spec = page_of(i)
+    del world.pages[(spec.network, spec.external_id)].posts[post_id(i)]  # the post was removed meanwhile
+    pub = publishing.publication_request(access=acc(demo, "curator"), incident_id=incident.pk, at=at(7, 10, 30))
+    assert publishing.publication_attempt(pub.pk, at=at(7, 10, 31)) == Publication.State.FAILED
+    pub.refresh_from_db()
+    assert "не найдена" in pub.last_error
+    assert Incident.objects.get(pk=incident.pk).status == Status.APPROVED
