@@ -43,7 +43,10 @@ def world(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[World]:
 
 @pytest.mark.parametrize("i", range(len(PAGES)), ids=[p.network for p in PAGES])
 def test_an_approved_answer_appears_under_the_comment_on_every_network(demo: dict[str, Any], world: World,
-                                                                        i: int) -> None:
+                                                                        i: int, caplog: Any) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
     spec = page_of(i)
     incident, _ = svc.incident_intake(
         municipality=Municipality.objects.get(slug="plastunovskoe"), kind="incident", importance="normal",
@@ -67,6 +70,8 @@ def test_an_approved_answer_appears_under_the_comment_on_every_network(demo: dic
     incident = Incident.objects.get(pk=incident.pk)
     assert incident.status == Status.PUBLISHED
     assert incident.published_url.startswith(("https://vk.com/", "https://ok.ru/", "https://t.me/", "https://max.ru/"))
+    # The page's token is never logged (Telegram's is part of every URL it calls).
+    assert spec.token not in caplog.text and spec.token.split(":")[-1] not in caplog.text
 
 
 def _approved_on(demo: dict[str, Any], i: int) -> Incident:
