@@ -208,3 +208,48 @@ def test_answer_checks_run_on_the_server(api_as: Api) -> None:
     draft = Draft.objects.get(incident_id=pk)
     assert {"greeting", "punctuation"} <= {f["code"] for f in draft.findings}
     assert draft.confirmed_with_errors
+
+
+def _approved_via_api(api_as: Api, **body: Any) -> int:
+    r = api_as(None).post("/incidents", incident_body(**body))
+    assert r.status_code == 201, r.content
+    pk = int(r.json()["id"])
+    api_as("curator").post(f"/incidents/{pk}/actions/route", {"unit_ids": [_zhkh()]})
+    api_as("executor").post(f"/incidents/{pk}/actions/submit_draft", {"text": ANSWER})
+    api_as("curator").post(f"/incidents/{pk}/actions/forward")
+    r = api_as("region").post(f"/incidents/{pk}/actions/approve", {"text_hash_seen": text_hash(ANSWER)})
+    assert r.json()["status"] == "approved"
+    return pk
+
+
+def test_publish_without_a_link_goes_out_through_the_registered_page(api_as: Api, demo: dict[str, Any],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """п. 16: the API's `publish` with no `published_url` publishes through the network."""
+    from otklik.channels.sandbox.demo_world import comment_id, demo_world, message_url, sandbox_env
+    from otklik.channels.sandbox.server import running
+    from otklik.incidents.publishing import publications_sweep
+
+    with running(demo_world()) as (world, base):
+        for name, value in sandbox_env(base.removeprefix("http://")).items():
+            monkeypatch.setenv(name, value)
+        pk = _approved_via_api(api_as, url=message_url(0))
+        r = api_as("curator").post(f"/incidents/{pk}/actions/publish", {})
+        assert r.status_code == 200, r.content
+        data = r.json()
+        assert data["status"] == "approved"
+        assert data["publication"]["state"] == "pending" and data["publication"]["network"] == "vk"
+        assert "publish_network" not in data["actions_available"]
+        assert api_as("curator").post(f"/incidents/{pk}/actions/publish", {}).status_code == 409  # not twice
+        publications_sweep()  # the worker's turn
+        data = api_as("curator").get(f"/incidents/{pk}").json()
+        assert data["status"] == "published" and data["publication"]["state"] == "done"
+        assert data["published_url"] == data["publication"]["url"] != ""
+        replies = [c for c in world.pages[("vk", "100")].comments.values() if c.author_id == "page"]
+        assert [(c.text, c.reply_to) for c in replies] == [(ANSWER, comment_id(0))]
+
+
+def test_publish_without_a_link_where_no_page_is_registered_marks_it_as_before(api_as: Api) -> None:
+    pk = _approved_via_api(api_as)
+    r = api_as("curator").post(f"/incidents/{pk}/actions/publish", {})
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "published" and r.json()["publication"] is None
