@@ -29,6 +29,7 @@ Variables (all optional; defaults give the embedded demo):
                       them at the sandbox)
   OTKLIK_OK_APP_KEY, OTKLIK_OK_APP_SECRET  the installation's Odnoklassniki application
   OTKLIK_NETWORK_TIMEOUT  seconds one network call may take (default 20)
+  OTKLIK_MAX_CA_BUNDLE  the PEM of the Минцифры root that MAX's certificate chains to
 """
 
 from __future__ import annotations
