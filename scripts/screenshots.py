@@ -4,7 +4,8 @@
 
 Builds a fresh demo database under a temporary directory, serves it on a free loopback port,
 and writes docs/queue-desktop.png (the curator's queue at 1280×900), docs/incident-phone.png
-and docs/draft-phone.png (an executor's incident page and the draft editor at 412×915).
+and docs/draft-phone.png (an executor's incident page and the draft editor at 412×915), and
+docs/sandbox-reply.png (an answer published through the sandbox VK, under the citizen's comment).
 """
 
 from __future__ import annotations
@@ -45,8 +46,13 @@ def main() -> None:
            "OTKLIK_REQUIRE_2FA": "0"}
     _otklik(env, "migrate", "-v0")
     _otklik(env, "demo", "load")
-    server = subprocess.Popen([sys.executable, "-m", "otklik.core.cli", "runserver", f"127.0.0.1:{port}",  # noqa: S603
-                               "--noreload"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from otklik.channels.sandbox.demo_world import sandbox_env
+
+    sandbox = f"127.0.0.1:{_free_port()}"
+    env.update(sandbox_env(sandbox))
+    procs = [subprocess.Popen([sys.executable, "-m", "otklik.core.cli", *args], env=env,  # noqa: S603
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for args in (["runserver", f"127.0.0.1:{port}", "--noreload"], ["worker"], ["sandbox", sandbox])]
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -78,11 +84,33 @@ def main() -> None:
                 page.locator("#findings li").first.wait_for(timeout=10_000)
                 page.locator("#action-submit_draft").scroll_into_view_if_needed()
                 page.locator("#action-submit_draft").screenshot(path=str(DOCS / "draft-phone.png"))
+            _published(desktop.new_page(), base, f"http://{sandbox}", env)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
     print(f"written: {', '.join(sorted(p.name for p in DOCS.glob('*-*.png')))}")
+
+
+def _published(page: Any, base: str, sandbox: str, env: dict[str, str]) -> None:
+    """The approved demo answer (its message is on the VK page) published through the sandbox."""
+    from otklik.channels.sandbox.demo_world import comment_id, page_of, post_id
+
+    found = subprocess.run([sys.executable, "-m", "otklik.core.cli", "shell", "-c",
+                            "from otklik.incidents.models import Incident;"
+                            "print(Incident.objects.get(external_id='demo-4').pk)"],
+                           env=env, check=True, capture_output=True, text=True)
+    pk = found.stdout.strip().splitlines()[-1]
+    page.on("dialog", lambda d: d.accept())
+    _sign_in(page, base, "curator")
+    page.goto(f"{base}/incidents/{pk}/")
+    with page.expect_navigation():
+        page.click("#publish-network")
+    page.locator("#publication a", has_text="ответ в сети").wait_for(timeout=60_000)
+    spec = page_of(4)
+    page.goto(f"{sandbox}/page/{spec.network}/{spec.external_id}#c{comment_id(4)}")
+    page.locator(f"#p{post_id(4)}").screenshot(path=str(DOCS / "sandbox-reply.png"))
 
 
 def _sign_in(page: Any, base: str, login: str) -> None:
