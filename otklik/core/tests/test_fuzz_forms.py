@@ -105,7 +105,8 @@ ACTION_LOGIN = {"route": "curator", "name_consolidator": "curator", "forward": "
                 "clarification_received": "curator", "clarification_posted": "curator",
                 "close_unclarified": "curator", "not_ours": "executor", "ask_clarification": "executor",
                 "submit_part": "executor", "submit_draft": "executor", "approve": "region", "return": "region",
-                "set_final_timings": "region", "approve_local": "general", "return_local": "general"}
+                "set_final_timings": "region", "approve_local": "general", "return_local": "general",
+                "publish_network": "curator", "publish_network_retry": "curator"}
 
 
 def _incident_for(action: str, login: str, demo: dict[str, Any]) -> Incident:
