@@ -137,6 +137,25 @@ class Media:
     kind: str = "photo"  # photo | video
 
 
+@dataclass(frozen=True)
+class Poll:
+    """A poll attached to a post, where the network has polls (VK, OK, Telegram)."""
+
+    question: str
+    options: tuple[str, ...]
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    """What the network says of the page itself (Прил. 1 п. 8: page and comments must be open)."""
+
+    name: str = ""
+    open: bool = True  # the page is public (not closed, not private, not blocked)
+    comments_open: bool = True  # people can comment on its posts
+    detail: str = ""  # in Russian, when something is closed or unknown
+
+
 @dataclass
 class CommentBatch:
     comments: list[Comment] = field(default_factory=list)
@@ -151,7 +170,18 @@ class NetworkClient(Protocol):
 
     def check(self) -> CheckResult: ...
 
-    def publish_post(self, text: str, media: list[Media] | None = None) -> Published: ...
+    def publish_post(self, text: str, media: list[Media] | None = None, poll: Poll | None = None) -> Published: ...
+
+    def edit_post(self, post_id: str, text: str) -> None: ...
+
+    def delete_post(self, post_id: str) -> None: ...
+
+    def find_post(self, text: str) -> Published | None:
+        """The page's own recent post with exactly this text (never twice after a timeout);
+        UNSUPPORTED where the network cannot list a page's posts to us."""
+        ...
+
+    def page_status(self) -> PageStatus: ...
 
     def reply(self, target: Target, text: str) -> Published: ...
 

@@ -28,6 +28,20 @@ Transport
 * Limits: 30 requests a second per bot (MAX's published figure) and at most two messages a
   second into one chat or channel (``POST /messages`` docs); both are enforced here.
 
+Official posts
+--------------
+* No polls: the Bot API schema (0.0.30, and dev.max.ru) has no poll attachment or method, so
+  ``publish_post(..., poll=…)`` raises UNSUPPORTED before anything is sent.
+* ``edit_post``: ``PUT /messages?message_id=`` with a NewMessageBody holding only ``text``
+  (``attachments`` absent = null = "the current attachments won't be changed"); channel posts
+  are editable at any age, at most two edits a second per chat (dev.max.ru PUT /messages).
+* ``delete_post``: ``DELETE /messages?message_id=``.
+* ``find_post``: ``GET /messages?chat_id=…&count=100`` (newest first) and the exact text.
+* ``page_status``: ``GET /chats/{chatId}`` — ``is_public`` and ``status`` ("closed": the chat
+  was closed). Whether comments are switched on in the channel's settings is not in the API
+  (dev.max.ru only says that while they are off a bot sees no new comments): reported as open,
+  with that said in the detail.
+
 Public links
 ------------
 A MAX post link is ``https://max.ru/<channel name>/<post code>`` (the ``url`` field of a
@@ -61,6 +75,8 @@ from otklik.channels.base import (
     Media,
     NetworkError,
     PageAccess,
+    PageStatus,
+    Poll,
     PostState,
     Published,
     Push,
@@ -310,7 +326,11 @@ class Client:
         return CheckResult(ok=True, name=name)
 
     # ------------------------------------------------------------------ posts
-    def publish_post(self, text: str, media: list[Media] | None = None) -> Published:
+    def publish_post(self, text: str, media: list[Media] | None = None, poll: Poll | None = None) -> Published:
+        if poll is not None:
+            raise NetworkError(ErrorKind.UNSUPPORTED, (
+                "в MAX бот не может создать опрос: в Bot API нет ни вложения-опроса, ни метода для него — "
+                "опубликуйте запись без опроса или дайте в тексте ссылку на опрос"))
         body: dict[str, Any] = {"text": self._text(text)}
         attachments = [self._upload(item) for item in media or []]
         if attachments:
@@ -368,6 +388,48 @@ class Client:
             raise
         body = _as_dict(message.get("body"))
         return PostState(id=str(body.get("mid") or post_id), text=str(body.get("text") or ""))
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """PUT /messages?message_id=: only the text; the attachments stay as they are."""
+        self._call("PUT", "messages", params={"message_id": self._mid(post_id)}, body={"text": self._text(text)},
+                   send_into=self.chat_id)
+
+    def delete_post(self, post_id: str) -> None:
+        self._call("DELETE", "messages", params={"message_id": self._mid(post_id)})
+
+    def find_post(self, text: str) -> Published | None:
+        """The channel's newest post (of its last 100) whose text is exactly `text`, or None."""
+        data = _as_dict(self._call("GET", "messages", params={"chat_id": self.chat_id, "count": _PAGE_SIZE}))
+        for message in data.get("messages") or []:
+            message = _as_dict(message)
+            body = _as_dict(message.get("body"))
+            if body.get("mid") and same_text(str(body.get("text") or ""), text):
+                return Published(post_id=str(body["mid"]), comment_id="",
+                                 url=str(message.get("url") or self.page.public_url))
+        return None
+
+    def page_status(self) -> PageStatus:
+        """GET /chats/{chatId}: `is_public` and `status`; comments cannot be told (see module)."""
+        chat = _as_dict(self._call("GET", f"chats/{self.chat_id}"))
+        name = str(chat.get("title") or "")
+        notes: list[str] = []
+        is_open = True
+        if chat.get("status") == "closed":
+            is_open = False
+            notes.append("канал закрыт (статус «closed»)")
+        elif chat.get("status") in ("removed", "left"):
+            notes.append(f"бот больше не состоит в канале (статус «{chat.get('status')}»): публиковать он не "
+                         "сможет — верните бота администратором")
+        if chat.get("is_public") is False:
+            is_open = False
+            notes.append("канал не публичный: его видят только по приглашению — сделайте канал публичным")
+        elif chat.get("is_public") is not True:
+            notes.append("MAX не сообщил, публичный ли канал")
+        if chat.get("type") not in (None, "channel"):
+            notes.append("это не канал MAX: комментарии к записям есть только у каналов")
+        notes.append("открыты ли комментарии, Bot API MAX не сообщает — проверьте в настройках канала, "
+                     "что комментарии включены")
+        return PageStatus(name=name, open=is_open, comments_open=True, detail="; ".join(notes))
 
     def _post_url(self, post_id: str) -> str:
         """The post's public link (Message.url); the channel's link when MAX gives none."""

@@ -4,12 +4,15 @@ Ids: a World post or comment number n is the mid ``"mid.<n as 32 hex digits>"``;
 are milliseconds (the World's seconds × 1000 + the number, so order is stable). The page's
 bot is user 229229229 (the Go client's test stub); its comments are stored as author "page".
 Uploads are stateless: the upload URL names the kind and the token carries the file name.
+Whether a channel is private or closed is sandbox state outside the World (`set_closed`): it
+shows in GET /chats/{chatId} as ``is_public`` and ``status``.
 """
 
 from __future__ import annotations
 
 import base64
 import re
+import weakref
 from typing import Any
 
 from otklik.channels.sandbox.world import (
@@ -26,6 +29,25 @@ NETWORK = "max"
 BOT_ID = 229229229
 _TYPES = {"comment_new": "comment_created", "comment_edit": "comment_edited",
           "comment_delete": "comment_removed"}
+
+
+# World -> chat id -> what is closed there: {"private", "closed"}.
+_closed: weakref.WeakKeyDictionary[World, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+
+
+def set_closed(world: World, page: SbPage, *, private: bool = False, closed: bool = False) -> None:
+    """Make the channel non-public and/or closed; False reopens."""
+    with world.lock:
+        state = _closed.setdefault(world, {}).setdefault(page.external_id, set())
+        for flag, on in (("private", private), ("closed", closed)):
+            if on:
+                state.add(flag)
+            else:
+                state.discard(flag)
+
+
+def _is_closed(world: World, page: SbPage, flag: str) -> bool:
+    return flag in _closed.get(world, {}).get(page.external_id, set())
 
 
 def mid(number: int) -> str:
@@ -131,6 +153,7 @@ def _method_name(verb: str, path: str) -> str | None:
         ("GET", r"chats/-?\d+/members/me", "getMembership"), ("DELETE", r"chats/-?\d+/members", "removeMember"),
         ("POST", r"uploads", "getUploadUrl"), ("POST", r"messages", "sendMessage"),
         ("GET", r"messages", "getMessages"), ("DELETE", r"messages", "deleteMessage"),
+        ("PUT", r"messages", "editMessage"),
         ("GET", r"messages/[\w.\-]+", "getMessageById"), ("GET", r"messages/[\w.\-]+/comments", "getComments"),
         ("GET", r"messages/[\w.\-]+/comments/[\w.\-]+", "getComment"),
         ("POST", r"messages/[\w.\-]+/comments", "sendComment"),
@@ -148,9 +171,12 @@ def _route(world: World, page: SbPage, req: SbRequest, path: str, method: str) -
         if parts[1] != page.external_id:
             return _error(403, "chat.denied", "Bot is not a member of this chat")
         if method == "getChat":
-            return SbResponse.of({"chat_id": int(page.external_id), "type": "channel", "status": "active",
+            public = not _is_closed(world, page, "private")
+            return SbResponse.of({"chat_id": int(page.external_id), "type": "channel",
+                                  "status": "closed" if _is_closed(world, page, "closed") else "active",
                                   "title": page.name, "last_event_time": 0, "participants_count": 3,
-                                  "is_public": True, "link": f"https://max.ru/{page.screen_name}",
+                                  "is_public": public,
+                                  "link": f"https://max.ru/{page.screen_name}" if public else "https://max.ru/join/sb",
                                   "description": None, "icon": None})
         if method == "getMembership":
             return SbResponse.of({**_bot(page), "is_owner": False, "is_admin": True, "join_time": 0,
@@ -170,6 +196,8 @@ def _route(world: World, page: SbPage, req: SbRequest, path: str, method: str) -
     if method == "sendMessage":
         return _send_message(world, page, req)
     if method == "getMessages":
+        if req.arg("chat_id") and req.arg("chat_id") != page.external_id:
+            return _error(403, "chat.denied", "Bot is not a member of this chat")
         posts = sorted((p for p in page.posts.values() if not p.deleted), key=lambda p: -p.id)
         return SbResponse.of({"messages": [_message(page, p) for p in posts[: int(req.arg("count", "50"))]]})
     if method == "deleteMessage":
@@ -178,6 +206,8 @@ def _route(world: World, page: SbPage, req: SbRequest, path: str, method: str) -
             return _error(404, "not.found", "Message not found")
         post.deleted = True
         return SbResponse.of({"success": True})
+    if method == "editMessage":
+        return _edit_message(page, req)
     if method == "getUpdates":
         return _updates(world, page, req)
     if method == "subscribe":
@@ -225,6 +255,24 @@ def _send_message(world: World, page: SbPage, req: SbRequest) -> SbResponse:
     post = page.add_post(text, attachments)
     world.emit(NETWORK, page.external_id, "post_new", post.id)
     return SbResponse.of({"message": _message(page, post)})
+
+
+def _edit_message(page: SbPage, req: SbRequest) -> SbResponse:
+    """PUT /messages?message_id=: NewMessageBody; attachments null = unchanged, [] = removed."""
+    post = page.posts.get(number(req.arg("message_id")))
+    if post is None or post.deleted:
+        return _error(404, "not.found", "Message not found")
+    body = req.json()
+    if not isinstance(body, dict):
+        return _error(400, "proto.payload", "Invalid request body")
+    text = str(body.get("text") or "")
+    if len(text) > 4000:
+        return _error(400, "proto.payload", "text: size must be between 0 and 4000")
+    if isinstance(body.get("attachments"), list):
+        post.attachments = [str((a.get("payload") or {}).get("token") or "") for a in body["attachments"]
+                            if isinstance(a, dict)]
+    post.text = text
+    return SbResponse.of({"success": True})
 
 
 def _send_comment(world: World, page: SbPage, req: SbRequest, post: SbPost) -> SbResponse:

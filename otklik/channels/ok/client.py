@@ -16,6 +16,10 @@ Conventions
   application_secret_key), sig = md5(sorted "name=value" of all parameters but access_token and
   sig + secret_key), both lower-case hex. Parameters travel as a POST form, so neither the token
   nor long texts end up in URLs or logs.
+* Official-pages posts: a poll is one more media block of mediatopic.post; `edit_post` is
+  mediatopic.edit (topic_id, gid, the new attachment) for text-only topics; `delete_post` is
+  mediatopic.deleteTopic (topic_id, gid); `find_post` reads mediatopic.getTopics (gid, the last
+  50); `page_status` reads group.getInfo access_type/private — OK tells nothing of comments.
 * Comments on group topics are never pushed by OK: its only webhook (Bot API,
   `graph/me/subscribe`) carries chat messages. Comments are read by polling `comments()`.
 """
@@ -40,6 +44,8 @@ from otklik.channels.base import (
     Media,
     NetworkError,
     PageAccess,
+    PageStatus,
+    Poll,
     PostState,
     Published,
     Push,
@@ -68,6 +74,14 @@ MAX_PAGES = 50  # a runaway anchor must not hold the worker: 5,000 comments per 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 # OK signs no webhook; the subscribed URL carries our secret and the view passes it on here.
 SECRET_HEADER = "x-otklik-webhook-secret"  # noqa: S105  # a header name, not a secret
+
+FIND_TOPICS = 50  # find_post looks at the group's last 50 topics (mediatopic.getTopics `count`)
+# group.getInfo `access_type` (https://apiok.ru/dev/methods/rest/group/group.getInfo): OPEN,
+# CLOSED or SECRET; only an OPEN group shows its topics to everyone.
+ACCESS_RU = {"CLOSED": "группа закрытая: темы видят только участники",
+             "SECRET": "группа секретная: её не найти и не прочитать без приглашения"}
+COMMENTS_UNKNOWN_RU = ("ОК не сообщает через API, открыты ли комментарии в группе; закрытые "
+                       "комментарии видны только у отдельной темы")
 
 # OK's error codes (https://apiok.ru/dev/errors) → our kinds. OK answers HTTP 200 with
 # {"error_code": N, "error_msg": "...", "error_data": null}; it gives no retry-after of its own.
@@ -372,9 +386,11 @@ class Client:
             raise NetworkError(ErrorKind.RETRY, "ОК не принял фото")
         return str(token)
 
-    def publish_post(self, text: str, media: list[Media] | None = None) -> Published:
+    def publish_post(self, text: str, media: list[Media] | None = None, poll: Poll | None = None) -> Published:
         if len(text) > MAX_TEXT:
             raise NetworkError(ErrorKind.BAD_REQUEST, f"текст длиннее {MAX_TEXT} знаков")
+        if poll is not None:
+            _check_poll(poll)  # before any upload
         blocks: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
         photos: list[dict[str, str]] = []
         for item in media or []:
@@ -384,6 +400,8 @@ class Client:
             photos.append({"id": self._upload_photo(item)})
         if photos:
             blocks.append({"type": "photo", "list": photos})
+        if poll is not None:
+            blocks.append(_poll_block(poll))
         attachment = {"media": blocks, "onBehalfOfGroup": "true"}
         topic = self._call("mediatopic.post", gid=self.gid, type="GROUP_THEME",
                            attachment=json.dumps(attachment, ensure_ascii=False))
@@ -391,6 +409,76 @@ class Client:
         if not topic_id or topic_id in ("0", "None"):
             raise NetworkError(ErrorKind.RETRY, "ОК не вернул идентификатор темы")
         return Published(post_id=topic_id, comment_id="", url=topic_url(self.gid, topic_id))
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """mediatopic.edit takes the whole new attachment, so only a text-only topic is edited:
+        OK gives back photos and polls as references it does not accept in an attachment, and
+        sending text alone would strip them (a poll would lose its votes)."""
+        if len(text) > MAX_TEXT:
+            raise NetworkError(ErrorKind.BAD_REQUEST, f"текст длиннее {MAX_TEXT} знаков")
+        if not text.strip():
+            raise NetworkError(ErrorKind.BAD_REQUEST, "пустой текст темы")
+        topic = self._topic(_topic_id(post_id))
+        if topic is None:
+            raise NetworkError(ErrorKind.NOT_FOUND, f"тема {post_id}")
+        kinds = sorted({str(m.get("type")) for m in topic.get("media") or []
+                        if isinstance(m, dict) and m.get("type") != "text"})
+        if kinds:
+            raise NetworkError(ErrorKind.UNSUPPORTED,
+                               "в теме Одноклассников есть вложения (" + ", ".join(kinds) + "): правка "
+                               "через API заменила бы их, поправьте текст темы на сайте ok.ru")
+        done = self._call("mediatopic.edit", topic_id=post_id, gid=self.gid,
+                          attachment=json.dumps({"media": [{"type": "text", "text": text}]},
+                                                ensure_ascii=False))
+        _require_success(done, "ОК не применил правку темы")
+
+    def delete_post(self, post_id: str) -> None:
+        done = self._call("mediatopic.deleteTopic", topic_id=_topic_id(post_id), gid=self.gid)
+        _require_success(done, "ОК не удалил тему")
+
+    def find_post(self, text: str) -> Published | None:
+        """The group's own topic with exactly this text among its last FIND_TOPICS."""
+        try:
+            data = self._call("mediatopic.getTopics", gid=self.gid, count=str(FIND_TOPICS),
+                              fields="media_topic.*")
+        except NetworkError as exc:
+            if exc.code == 3:  # METHOD: not open to this application
+                raise NetworkError(ErrorKind.UNSUPPORTED, "ОК не даёт приложению список тем группы "
+                                   "(mediatopic.getTopics): проверьте на ok.ru, вышла ли тема",
+                                   code=3) from None
+            raise
+        for topic in _as_list(data, "media_topics"):
+            owner = str(topic.get("owner_ref") or f"group:{self.gid}")
+            if owner == f"group:{self.gid}" and topic.get("id") and same_text(_topic_text(topic), text):
+                topic_id = str(topic["id"])
+                return Published(post_id=topic_id, comment_id="", url=topic_url(self.gid, topic_id))
+        return None
+
+    def page_status(self) -> PageStatus:
+        """group.getInfo `access_type` and `private`; OK exposes no group-wide comment setting."""
+        groups = _as_list(self._call("group.getInfo", uids=self.gid,
+                                     fields="uid,name,access_type,private"), "groups")
+        group = next((g for g in groups if str(g.get("uid")) == self.gid), groups[0] if groups else None)
+        if group is None:
+            raise NetworkError(ErrorKind.NOT_FOUND, f"группа {self.gid}")
+        notes: list[str] = []
+        access = str(group.get("access_type") or "").upper()
+        is_open = True
+        if not access:
+            notes.append("ОК не сообщил, открыта ли группа")
+        elif access != "OPEN":
+            is_open = False
+            notes.append(ACCESS_RU.get(access, f"доступ к группе: {access}"))
+        if group.get("private") in (True, "true") and is_open:
+            is_open = False
+            notes.append("группа частная")
+        notes.append(COMMENTS_UNKNOWN_RU)
+        return PageStatus(name=str(group.get("name") or ""), open=is_open, comments_open=True,
+                          detail="; ".join(notes))
+
+    def _topic(self, topic_id: str) -> dict[str, Any] | None:
+        data = self._call("mediatopic.getByIds", topic_ids=topic_id, fields="media_topic.*")
+        return next((t for t in _as_list(data, "media_topics") if str(t.get("id")) == topic_id), None)
 
     def reply(self, target: Target, text: str) -> Published:
         """discussions.addDiscussionComment as the group (as_admin), under the comment if any."""
@@ -448,13 +536,10 @@ class Client:
         return CommentBatch(comments=fresh, marker=json.dumps({"t": newest, "ids": sorted(ids)}))
 
     def fetch_post(self, post_id: str) -> PostState:
-        data = self._call("mediatopic.getByIds", topic_ids=post_id, fields="media_topic.*")
-        topics = [t for t in _as_list(data, "media_topics") if str(t.get("id")) == post_id]
-        if not topics:
+        topic = self._topic(post_id)
+        if topic is None:
             return PostState(id=post_id, text="", exists=False, comments_open=False)
-        text = "\n".join(str(m.get("text") or "") for m in topics[0].get("media") or []
-                         if isinstance(m, dict) and m.get("type") == "text")
-        return PostState(id=post_id, text=text)
+        return PostState(id=post_id, text=_topic_text(topic))
 
     def fetch_comment(self, target: Target) -> Comment:
         data = self._call("discussions.getComment", discussionId=target.post_id,
@@ -463,6 +548,43 @@ class Client:
         if not isinstance(raw, dict) or not raw.get("id"):
             raise NetworkError(ErrorKind.NOT_FOUND, "комментарий не найден")
         return self._comment(raw, target.post_id)
+
+
+def _topic_text(topic: dict[str, Any]) -> str:
+    return "\n".join(str(m.get("text") or "") for m in topic.get("media") or []
+                     if isinstance(m, dict) and m.get("type") == "text")
+
+
+def _topic_id(post_id: str) -> str:
+    text = str(post_id).strip()
+    if not _DIGITS.match(text):
+        raise NetworkError(ErrorKind.BAD_REQUEST, "тема: ожидался числовой идентификатор ОК")
+    return text
+
+
+def _check_poll(poll: Poll) -> None:
+    if not poll.question.strip():
+        raise NetworkError(ErrorKind.BAD_REQUEST, "у опроса нет вопроса")
+    if not poll.options or any(not o.strip() for o in poll.options):
+        raise NetworkError(ErrorKind.BAD_REQUEST, "в опросе нужны непустые варианты ответа")
+
+
+def _poll_block(poll: Poll) -> dict[str, Any]:
+    """The poll media of mediatopic.post (apiok.ru ui.postMediatopic / mediatopic.post example):
+    {"type": "poll", "question", "answers": [{"text"}], "options": "SingleChoice,…"}; without
+    SingleChoice several answers may be chosen."""
+    block: dict[str, Any] = {"type": "poll", "question": poll.question.strip(),
+                             "answers": [{"text": o.strip()} for o in poll.options]}
+    if not poll.multiple:
+        block["options"] = "SingleChoice"
+    return block
+
+
+def _require_success(answer: Any, problem: str) -> None:
+    """mediatopic.edit/deleteTopic answer {"success": true, …}; some answers are a bare true."""
+    if answer is True or (isinstance(answer, dict) and answer.get("success") in (True, "true")):
+        return
+    raise NetworkError(ErrorKind.BAD_REQUEST, problem)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -13,6 +13,7 @@ import datetime as dt
 import hmac
 import json
 import time
+import weakref
 from typing import Any
 
 from otklik.channels.ok.client import MOSCOW, signature
@@ -31,6 +32,25 @@ APP_KEY = "CBASANDBOXOKAPP"
 APP_SECRET = "sandbox-ok-application-secret"  # noqa: S105  # a fixed stand-in key, not a real one
 ADMIN_UID = "577000000001"
 GROUP = "GROUP_TOPIC"
+
+# What SbPage does not hold, by world: group settings by gid ("access_type" OPEN | CLOSED |
+# SECRET, "private") and the polls of topics by topic id ({"question", "answers", "options"}).
+_groups: weakref.WeakKeyDictionary[World, dict[str, dict[str, Any]]] = weakref.WeakKeyDictionary()
+_polls: weakref.WeakKeyDictionary[World, dict[int, dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def set_group(world: World, gid: str, **values: Any) -> None:
+    """What the group's administrator changed: access_type, private."""
+    with world.lock:
+        _groups.setdefault(world, {}).setdefault(gid, {}).update(values)
+
+
+def group_settings(world: World, gid: str) -> dict[str, Any]:
+    return {"access_type": "OPEN", "private": False, **_groups.get(world, {}).get(gid, {})}
+
+
+def poll_of(world: World, topic_id: int) -> dict[str, Any] | None:
+    return _polls.get(world, {}).get(topic_id)
 
 
 def _error(code: int, message: str) -> SbResponse:
@@ -143,7 +163,14 @@ def _current_user(world: World, page: SbPage, params: dict[str, str], req: SbReq
 
 def _group_info(world: World, page: SbPage, params: dict[str, str], req: SbRequest) -> SbResponse:
     groups = [p for p in world.pages_of(NETWORK) if p.external_id in params.get("uids", "").split(",")]
-    return SbResponse.of([{"uid": p.external_id, "name": p.name} for p in groups])
+    fields = params.get("fields", "").lower().split(",")
+    found = []
+    for group in groups:
+        item: dict[str, Any] = {"uid": group.external_id, "name": group.name}
+        settings = group_settings(world, group.external_id)
+        item.update({k: v for k, v in settings.items() if k in fields})  # only what was asked for
+        found.append(item)
+    return SbResponse.of(found)
 
 
 def _user_groups(world: World, page: SbPage, params: dict[str, str], req: SbRequest) -> SbResponse:
@@ -167,22 +194,79 @@ def _upload_url(world: World, page: SbPage, params: dict[str, str], req: SbReque
                           "ttl_ms": 86_400_000})
 
 
-def _mediatopic_post(world: World, page: SbPage, params: dict[str, str], req: SbRequest) -> SbResponse:
-    if params.get("gid") != page.external_id:
-        raise _Fail(10, "PERMISSION_DENIED : Not allowed for this group")
-    if params.get("type") != "GROUP_THEME":
-        raise _Fail(100, "PARAM : type must be GROUP_THEME with gid")
+def _media(params: dict[str, str]) -> tuple[str, list[str], dict[str, Any] | None]:
+    """mediatopic.post/edit `attachment` → (text, attachments, poll)."""
     try:
         attachment = json.loads(params.get("attachment", ""))
         media = attachment["media"]
+        if not isinstance(media, list) or not all(isinstance(m, dict) for m in media):
+            raise TypeError("media")
     except (ValueError, KeyError, TypeError) as exc:
         raise _Fail(100, "PARAM : attachment is not valid") from exc
     texts = [str(m.get("text", "")) for m in media if m.get("type") == "text"]
-    photos = [f"photo:{str(p.get('id', '')).removeprefix('sbphoto:')}"
-              for m in media if m.get("type") == "photo" for p in m.get("list", [])]
-    post = page.add_post("\n".join(texts), photos)
+    attachments = [f"photo:{str(p.get('id', '')).removeprefix('sbphoto:')}"
+                   for m in media if m.get("type") == "photo" for p in m.get("list", [])]
+    poll = None
+    for block in (m for m in media if m.get("type") == "poll"):
+        answers = block.get("answers")
+        question = str(block.get("question") or "").strip()
+        if not question or not isinstance(answers, list) or not answers \
+                or not all(isinstance(a, dict) and str(a.get("text") or "").strip() for a in answers):
+            raise _Fail(100, "PARAM : poll is not valid")
+        poll = {"question": question, "answers": [str(a["text"]) for a in answers],
+                "options": str(block.get("options") or "")}
+        attachments.append(f"poll:{question}")
+    if not texts and not attachments:
+        raise _Fail(100, "PARAM : attachment is empty")
+    return "\n".join(texts), attachments, poll
+
+
+def _own_group(page: SbPage, params: dict[str, str]) -> None:
+    if params.get("gid") != page.external_id:
+        raise _Fail(10, "PERMISSION_DENIED : Not allowed for this group")
+
+
+def _mediatopic_post(world: World, page: SbPage, params: dict[str, str], req: SbRequest) -> SbResponse:
+    _own_group(page, params)
+    if params.get("type") != "GROUP_THEME":
+        raise _Fail(100, "PARAM : type must be GROUP_THEME with gid")
+    text, attachments, poll = _media(params)
+    post = page.add_post(text, attachments)
+    if poll is not None:
+        _polls.setdefault(world, {})[post.id] = poll
     world.emit(NETWORK, page.external_id, "post_new", post.id)
     return SbResponse.of(str(post.id))  # OK answers the topic id as a bare JSON string
+
+
+def _mediatopic_edit(world: World, page: SbPage, params: dict[str, str], req: SbRequest) -> SbResponse:
+    """The whole topic is replaced by the new attachment."""
+    _own_group(page, params)
+    post = _post(page, params, "topic_id")
+    text, attachments, poll = _media(params)
+    post.text, post.attachments = text, attachments
+    if poll is not None:
+        _polls.setdefault(world, {})[post.id] = poll
+    else:
+        _polls.get(world, {}).pop(post.id, None)
+    return SbResponse.of({"success": True})
+
+
+def _delete_topic(world: World, page: SbPage, params: dict[str, str], req: SbRequest) -> SbResponse:
+    _own_group(page, params)
+    post = _post(page, params, "topic_id")
+    post.deleted = True
+    return SbResponse.of({"success": True, "restore_id": f"r{post.id}"})
+
+
+def _topic_json(page: SbPage, post: SbPost) -> dict[str, Any]:
+    media: list[dict[str, Any]] = [{"type": "text", "text": post.text}] if post.text else []
+    for item in post.attachments:
+        kind, _, name = item.partition(":")
+        media.append({"type": kind, "photo_refs": [f"photo:{name}"]} if kind == "photo"
+                     else {"type": kind, "poll_ref": f"poll:{post.id}"})
+    return {"id": str(post.id), "created_ms": post.date * 1000, "owner_ref": f"group:{page.external_id}",
+            "author_ref": f"group:{page.external_id}", "media": media,
+            "discussion_summary": {"comments_count": len(_live(page, post))}}
 
 
 def _get_by_ids(world: World, page: SbPage, params: dict[str, str], req: SbRequest) -> SbResponse:
@@ -191,11 +275,21 @@ def _get_by_ids(world: World, page: SbPage, params: dict[str, str], req: SbReque
         post = page.posts.get(int(raw)) if raw.isdigit() else None
         if post is None or post.deleted:
             continue
-        topics.append({"id": str(post.id), "created_ms": post.date * 1000,
-                       "owner_ref": f"group:{page.external_id}",
-                       "media": [{"type": "text", "text": post.text}],
-                       "discussion_summary": {"comments_count": len(_live(page, post))}})
+        topics.append(_topic_json(page, post))
     return SbResponse.of({"media_topics": topics,
+                          "entities": {"groups": [{"uid": page.external_id, "name": page.name}]}})
+
+
+def _get_topics(world: World, page: SbPage, params: dict[str, str], req: SbRequest) -> SbResponse:
+    """The group's topics, newest first, paged by an opaque anchor (here: a position)."""
+    _own_group(page, params)
+    posts = sorted((p for p in page.posts.values() if not p.deleted), key=lambda p: p.id, reverse=True)
+    count = max(1, min(int(params.get("count", "20") or 20), 100))
+    anchor = params.get("anchor", "")
+    start = int(anchor) if anchor.isdigit() else 0
+    chunk = posts[start:start + count]
+    return SbResponse.of({"media_topics": [_topic_json(page, p) for p in chunk],
+                          "anchor": str(start + len(chunk)), "has_more": start + len(chunk) < len(posts),
                           "entities": {"groups": [{"uid": page.external_id, "name": page.name}]}})
 
 
@@ -278,6 +372,9 @@ _METHODS = {
     "photosV2.getUploadUrl": _upload_url,
     "mediatopic.post": _mediatopic_post,
     "mediatopic.getByIds": _get_by_ids,
+    "mediatopic.edit": _mediatopic_edit,
+    "mediatopic.deleteTopic": _delete_topic,
+    "mediatopic.getTopics": _get_topics,
     "discussions.getComments": _get_comments,
     "discussions.getComment": _get_comment,
     "discussions.addDiscussionComment": _add_comment,

@@ -28,8 +28,20 @@ Page keys (what `target_from_url` and `parse_webhook` return):
 discussion group's id, since a webhook update from the group may not show the channel).
 
 What the Bot API cannot do (raises UNSUPPORTED, a person must look): list a chat's history
-(so `find_reply` cannot check whether a reply went out after a timeout), fetch one message
-(`fetch_comment`), restore a deleted message (`restore_comment`).
+(so neither `find_reply` nor `find_post` can check whether a reply or a post went out after a
+timeout), fetch one message (`fetch_comment`), restore a deleted message (`restore_comment`).
+
+Official posts (`publish_post`, `edit_post`, `delete_post`, `page_status`):
+- A poll is a message of its own in Telegram (sendPoll), never part of a text message. A post
+  with a poll is therefore the text (or photo/album) message, followed by the poll sent as a
+  reply to it; without text and media the poll alone is the post. Channel polls are always
+  anonymous ("Non-anonymous polls can't be sent or forwarded to channels", TDLib
+  inputMessagePoll), so `is_anonymous` is never sent. The poll's id is kept in
+  `Client.poll_ids` (post id -> poll message id) so `delete_post` removes both.
+- `edit_post` uses editMessageText, or editMessageCaption for a photo/video post.
+- `page_status`: the channel is public when it has a username (getChat); comments are open when
+  a discussion group is linked (`linked_chat_id`) and its members may write
+  (`permissions.can_send_messages` of that group).
 """
 
 from __future__ import annotations
@@ -51,6 +63,8 @@ from otklik.channels.base import (
     Media,
     NetworkError,
     PageAccess,
+    PageStatus,
+    Poll,
     PostState,
     Published,
     Push,
@@ -68,13 +82,18 @@ DEFAULT_API_URL = "https://api.telegram.org"
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_ALBUM = 10  # sendMediaGroup.media: "must include 2-10 items"
+# sendPoll: "question: Poll question, 1-300 characters", "options: A JSON-serialized list of 2-12
+# answer options" (2-10 before Bot API 9.x), InputPollOption.text "1-100 characters".
+MAX_POLL_QUESTION = 300
+MAX_POLL_OPTION = 100
+POLL_OPTIONS = (2, 12)
 
 # Published limits (core.telegram.org/bots/faq, "My bot is hitting limits"): about 30 messages a
 # second overall, no more than one a second in one chat, and 20 a minute to one group.
 OVERALL_PER_SECOND = 30.0
 CHANNEL_PER_SECOND = 1.0
 GROUP_PER_SECOND = 20.0 / 60.0
-SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendVideo", "sendMediaGroup"})
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendVideo", "sendMediaGroup", "sendPoll"})
 
 # The updates `comments()` asks for (Update object fields in the Bot API spec).
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post"]
@@ -96,9 +115,14 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"  # noqa: S105  # a header name
 #                     | message not found", "replied message not found"),       |
 #                     | "… chat not found", "… MESSAGE_ID_INVALID",             |
 #                     | "… user not found", "… PARTICIPANT_ID_INVALID"          |
+#   400               | "… message to edit not found"                           | NOT_FOUND
 #   400               | "… not enough rights …", "… have no rights …",          | FORBIDDEN
 #                     | "… message can't be deleted", "… CHAT_ADMIN_REQUIRED",  |
+#                     | "… message can't be edited",                            |
 #                     | "… need administrator rights in the channel chat"       |
+#   400               | "… message is not modified: …" (edit_post: the post     | (success)
+#                     |  already reads so), "… there is no text in the message  |
+#                     |  to edit" (a photo post: edit its caption instead)      |
 #   400               | anything else ("… message is too long", "… text is      | BAD_REQUEST
 #                     | empty", "… group chat was upgraded to a supergroup")    |
 #   409               | "Conflict: can't use getUpdates method while webhook is | BAD_REQUEST
@@ -111,6 +135,7 @@ NOT_FOUND_MARKERS = (
     "reply message not found",
     "replied message not found",
     "message to forward not found",
+    "message to edit not found",
     "chat not found",
     "message_id_invalid",
     "user not found",
@@ -120,9 +145,12 @@ FORBIDDEN_MARKERS = (
     "not enough rights",
     "have no rights",
     "message can't be deleted",
+    "message can't be edited",
     "chat_admin_required",
     "need administrator rights",
 )
+NOT_MODIFIED = "message is not modified"
+NO_TEXT = "there is no text in the message to edit"
 CONFLICT_RU = ("для этого бота включён webhook, а getUpdates с ним не работает: "
                "получайте комментарии через webhook или удалите его (deleteWebhook)")
 
@@ -442,7 +470,7 @@ class Client:
     max_text = MAX_TEXT
 
     def __init__(self, page: PageAccess, *, base_url: str | None = None, http: httpx.Client | None = None,
-                 thread_ids: dict[str, str] | None = None) -> None:
+                 thread_ids: dict[str, str] | None = None, poll_ids: dict[str, str] | None = None) -> None:
         self.page = page
         self.base_url = (base_url or api_url("OTKLIK_TELEGRAM_API_URL", DEFAULT_API_URL)).rstrip("/")
         self.http = http or httpx.Client(timeout=timeout())
@@ -451,6 +479,9 @@ class Client:
         # so a dict the caller passed in collects what this client learns)
         self.thread_ids: dict[str, str] = thread_ids if thread_ids is not None else {}
         self.post_texts: dict[str, str] = {}  # channel posts seen in updates
+        # post id -> id of the poll message sent with it (mutated in place, like thread_ids)
+        self.poll_ids: dict[str, str] = poll_ids if poll_ids is not None else {}
+        self.media_posts: set[str] = set()  # posts published here with a photo or video
         self._overall = limiter_for(NETWORK, page.token, OVERALL_PER_SECOND)
 
     def close(self) -> None:
@@ -551,10 +582,23 @@ class Client:
         problem = "; ".join(problems) or ("боту не хватает прав" if missing else "")
         return CheckResult(ok=ok, name=name, missing=tuple(missing), problem=problem)
 
-    def publish_post(self, text: str, media: list[Media] | None = None) -> Published:
+    def publish_post(self, text: str, media: list[Media] | None = None, poll: Poll | None = None) -> Published:
+        """The post (text, photo, video or album); a poll follows it as a reply (module docstring).
+
+        A poll alone (no text, no media) is itself the post. When the post went out but its poll
+        did not, the error is TIMEOUT-kind: the post must not be published again.
+        """
         media = media or []
         channel = self.page.external_id
         chat_id = _chat_param(channel)
+        if poll is not None:
+            self._check_poll(poll)
+            if not media and not text.strip():
+                message = self._call("sendPoll", self._poll_params(poll), chat=channel)
+                post_id = self._id_of(message)
+                self.poll_ids[post_id] = post_id
+                self.post_texts[post_id] = ""
+                return Published(post_id=post_id, comment_id="", url=self.post_url(post_id))
         if not media:
             self._check_text(text, MAX_TEXT)
             message = self._call("sendMessage", {"chat_id": chat_id, "text": text}, chat=channel)
@@ -587,7 +631,138 @@ class Client:
                 message = sent[0] if isinstance(sent, list) and sent else None
         post_id = self._id_of(message)
         self.post_texts[post_id] = text
-        return Published(post_id=post_id, comment_id="", url=self.post_url(post_id))
+        if media:
+            self.media_posts.add(post_id)
+        published = Published(post_id=post_id, comment_id="", url=self.post_url(post_id))
+        if poll is not None:
+            try:
+                sent_poll = self._call("sendPoll", {**self._poll_params(poll),
+                                                    "reply_parameters": {"message_id": int(post_id)}},
+                                       chat=channel)
+                self.poll_ids[post_id] = self._id_of(sent_poll)
+            except NetworkError as exc:
+                # The post exists: publishing it again would make a second one (never twice).
+                raise NetworkError(ErrorKind.TIMEOUT, (
+                    f"запись опубликована ({published.url}), но опрос к ней не отправлен: "
+                    f"{exc.message_ru} Не публикуйте запись заново — добавьте опрос в канале вручную "
+                    "или удалите запись"), code=exc.code) from None
+        return published
+
+    def _poll_params(self, poll: Poll) -> dict[str, Any]:
+        params: dict[str, Any] = {"chat_id": _chat_param(self.page.external_id), "question": poll.question,
+                                  "options": [{"text": option} for option in poll.options]}
+        if poll.multiple:
+            params["allows_multiple_answers"] = True
+        # No is_anonymous: channel polls are anonymous (its default), False is refused there.
+        return params
+
+    @staticmethod
+    def _check_poll(poll: Poll) -> None:
+        """The Bot API's poll limits, checked before anything is sent."""
+        question = poll.question.strip()
+        if not question or _utf16_len(question) > MAX_POLL_QUESTION:
+            raise NetworkError(ErrorKind.BAD_REQUEST,
+                               f"вопрос опроса в Telegram — от 1 до {MAX_POLL_QUESTION} символов")
+        low, high = POLL_OPTIONS
+        if not low <= len(poll.options) <= high:
+            raise NetworkError(ErrorKind.BAD_REQUEST, f"в опросе Telegram от {low} до {high} вариантов ответа")
+        if any(not option.strip() or _utf16_len(option) > MAX_POLL_OPTION for option in poll.options):
+            raise NetworkError(ErrorKind.BAD_REQUEST,
+                               f"вариант ответа в опросе Telegram — от 1 до {MAX_POLL_OPTION} символов")
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """New text of a channel post: editMessageText, or editMessageCaption for a photo/video.
+
+        Telegram's "message is not modified" means the post already reads so: success (an edit
+        repeated after a timeout changes nothing).
+        """
+        message_id = self._post_id(post_id)
+        chat_id = _chat_param(self.page.external_id)
+        try:
+            if post_id in self.media_posts:
+                self._edit_caption(chat_id, message_id, text)
+            else:
+                self._check_text(text, MAX_TEXT)
+                try:
+                    self._call("editMessageText", {"chat_id": chat_id, "message_id": message_id, "text": text})
+                except NetworkError as exc:
+                    if NO_TEXT not in exc.detail.lower():
+                        raise
+                    self._edit_caption(chat_id, message_id, text)  # a photo, video or album post
+                    self.media_posts.add(post_id)
+        except NetworkError as exc:
+            if exc.kind is not ErrorKind.BAD_REQUEST or NOT_MODIFIED not in exc.detail.lower():
+                raise
+        self.post_texts[post_id] = text
+
+    def _edit_caption(self, chat_id: int | str, message_id: int, text: str) -> None:
+        if text:
+            self._check_text(text, MAX_CAPTION, caption=True)
+        self._call("editMessageCaption", {"chat_id": chat_id, "message_id": message_id, "caption": text})
+
+    def delete_post(self, post_id: str) -> None:
+        """deleteMessage in the channel, and the post's poll message when this client sent it."""
+        message_id = self._post_id(post_id)
+        chat_id = _chat_param(self.page.external_id)
+        try:
+            self._call("deleteMessage", {"chat_id": chat_id, "message_id": message_id})
+        except NetworkError as exc:
+            if exc.kind is ErrorKind.FORBIDDEN:
+                raise NetworkError(ErrorKind.FORBIDDEN, (
+                    f"{exc.detail}; Telegram даёт боту удалять записи канала только при праве "
+                    "«Удаление сообщений» и, как правило, не позже 48 часов после публикации — "
+                    "удалите запись в канале вручную"), code=exc.code) from None
+            raise
+        poll_id = self.poll_ids.pop(post_id, "")
+        if poll_id and poll_id != post_id:
+            try:
+                self._call("deleteMessage", {"chat_id": chat_id, "message_id": int(poll_id)})
+            except NetworkError as exc:
+                if exc.kind is not ErrorKind.NOT_FOUND:  # already gone is fine
+                    raise
+        self.post_texts.pop(post_id, None)
+        self.media_posts.discard(post_id)
+
+    def find_post(self, text: str) -> Published | None:
+        raise NetworkError(ErrorKind.UNSUPPORTED, (
+            "Bot API не отдаёт историю канала: проверить, вышла ли запись после сбоя связи, "
+            "может только человек — откройте канал в Telegram, прежде чем публиковать снова"))
+
+    def page_status(self) -> PageStatus:
+        """Public = the channel has a username; comments = a linked discussion group where
+        members may write. Failures of the channel itself raise; of the group, say so."""
+        chat = self._call("getChat", {"chat_id": _chat_param(self.page.external_id)})
+        chat = _obj(chat)
+        name = str(chat.get("title") or "")
+        notes: list[str] = []
+        active = chat.get("active_usernames")
+        usernames = [u for u in [chat.get("username"), *(active if isinstance(active, list) else [])]
+                     if isinstance(u, str) and u]
+        is_open = bool(usernames)
+        if not is_open:
+            notes.append("канал частный: у него нет публичного имени (@…), его видят только по "
+                         "пригласительной ссылке — сделайте канал публичным")
+        linked = chat.get("linked_chat_id")
+        comments_open = linked is not None
+        if not comments_open:
+            notes.append("к каналу не привязана группа обсуждения — комментарии под записями закрыты")
+        else:
+            if self.page.discussion_chat_id and str(linked) != self.page.discussion_chat_id.strip():
+                notes.append(f"к каналу привязана другая группа обсуждения ({linked}), "
+                             "не та, что указана в настройках страницы")
+            try:
+                group = _obj(self._call("getChat", {"chat_id": linked}))
+            except NetworkError as exc:
+                if exc.kind in (ErrorKind.RETRY, ErrorKind.RATE_LIMITED, ErrorKind.TIMEOUT):
+                    raise
+                notes.append(f"права участников группы обсуждения проверить не удалось ({exc.message_ru}); "
+                             "открыты ли комментарии, Telegram не сообщил")
+            else:
+                permissions = _obj(group.get("permissions"))
+                if permissions.get("can_send_messages") is False:
+                    comments_open = False
+                    notes.append("в группе обсуждения участникам запрещено писать — комментарии закрыты")
+        return PageStatus(name=name, open=is_open, comments_open=comments_open, detail="; ".join(notes))
 
     def reply(self, target: Target, text: str) -> Published:
         self._check_text(text, MAX_TEXT)
@@ -697,6 +872,13 @@ class Client:
         if _utf16_len(text) > limit:
             what = "подпись к фото или видео" if caption else "текст сообщения"
             raise NetworkError(ErrorKind.BAD_REQUEST, f"{what} в Telegram — не длиннее {limit} символов")
+
+    @staticmethod
+    def _post_id(post_id: str) -> int:
+        value = post_id.strip()
+        if _message_id(value) is None:
+            raise NetworkError(ErrorKind.BAD_REQUEST, "id записи в Telegram — положительное число")
+        return int(value)
 
     @staticmethod
     def _author(author_id: str) -> int:

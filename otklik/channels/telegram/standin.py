@@ -5,6 +5,11 @@ A page is a channel (`SbPage.external_id`, e.g. "@gorod") with a discussion grou
 group gets `SbPost.discussion_id`; comments are SbComments (ids from the page's one counter,
 so they never clash with posts). Like the real Bot API, getUpdates never shows the bot its own
 messages, and deletions produce no update.
+
+A poll (sendPoll) is a channel message of its own: an SbPost without text whose one attachment
+is "poll:<JSON of question, options, multiple>". Whether a channel is private or its comments
+are closed is sandbox state outside the World (`set_closed`): a private channel's getChat has
+no username; closed comments are a discussion group whose members may not write.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +27,26 @@ NETWORK = "telegram"
 PATH = re.compile(r"bot([^/]+)/([A-Za-z]+)")
 UPDATE_STRIDE = 10  # one world update may become two Telegram updates (a post and its copy)
 Action = Callable[[World, SbPage, SbRequest], SbResponse]
+NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the "
+                "same as a current content and reply markup of the message")
+
+# World -> channel external id -> what is closed there: {"page", "comments"}.
+_closed: weakref.WeakKeyDictionary[World, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+
+
+def set_closed(world: World, page: SbPage, *, private: bool = False, comments: bool = False) -> None:
+    """Make the channel private (no username) and/or close its comments; False reopens."""
+    with world.lock:
+        state = _closed.setdefault(world, {}).setdefault(page.external_id, set())
+        for flag, on in (("page", private), ("comments", comments)):
+            if on:
+                state.add(flag)
+            else:
+                state.discard(flag)
+
+
+def _is_closed(world: World, page: SbPage, flag: str) -> bool:
+    return flag in _closed.get(world, {}).get(page.external_id, set())
 
 
 def ok(result: Any) -> SbResponse:
@@ -128,6 +154,13 @@ def comment_message(world: World, page: SbPage, comment: SbComment, nested: bool
 def _content(message: dict[str, Any], text: str, attachments: list[str]) -> None:
     photos = [a for a in attachments if a.startswith("photo:")]
     videos = [a for a in attachments if a.startswith("video:")]
+    polls = [a for a in attachments if a.startswith("poll:")]
+    if polls:
+        data = json.loads(polls[0].removeprefix("poll:"))
+        message["poll"] = {"id": f"sb{abs(hash(polls[0])) % 10**18}", "question": data["question"],
+                           "options": [{"text": o, "voter_count": 0} for o in data["options"]],
+                           "total_voter_count": 0, "is_closed": False, "is_anonymous": True,
+                           "type": "regular", "allows_multiple_answers": bool(data.get("multiple"))}
     if photos:
         message["photo"] = [{"file_id": f"sb-{photos[0]}", "file_unique_id": photos[0], "width": 800,
                              "height": 600, "file_size": 1}]
@@ -179,13 +212,24 @@ def get_me(world: World, page: SbPage, req: SbRequest) -> SbResponse:
 
 def get_chat(world: World, page: SbPage, req: SbRequest) -> SbResponse:
     which = _which(world, page, req.arg("chat_id"))
+    # ChatFullInfo (Bot API 7.3+): accent_color_id and max_reaction_count are always there.
+    full = {"accent_color_id": 0, "max_reaction_count": 11}
     if which == "channel":
-        chat = channel_chat(world, page)
+        chat = {**channel_chat(world, page), **full}
+        if _is_closed(world, page, "page"):
+            chat.pop("username", None)
+        elif "username" in chat:
+            chat["active_usernames"] = [chat["username"]]
         if page.discussion_chat_id:
             chat["linked_chat_id"] = group_id(world, page)
         return ok(chat)
     if which == "group":
-        return ok({**group_chat(world, page), "linked_chat_id": channel_id(world, page)})
+        may_write = not _is_closed(world, page, "comments")
+        return ok({**group_chat(world, page), **full, "linked_chat_id": channel_id(world, page),
+                   "permissions": {"can_send_messages": may_write, "can_send_photos": may_write,
+                                   "can_send_polls": False, "can_add_web_page_previews": may_write,
+                                   "can_change_info": False, "can_invite_users": True,
+                                   "can_pin_messages": False, "can_manage_topics": False}})
     return bad("chat not found")
 
 
@@ -292,6 +336,71 @@ def send_media_group(world: World, page: SbPage, req: SbRequest) -> SbResponse:
     return ok(sent)
 
 
+def send_poll(world: World, page: SbPage, req: SbRequest) -> SbResponse:
+    if _which(world, page, req.arg("chat_id")) != "channel":
+        return bad("chat not found")
+    question = req.arg("question")
+    try:
+        options = json.loads(req.arg("options") or "[]")
+    except ValueError:
+        return bad("can't parse options JSON object")
+    if not question.strip():
+        return bad("poll question must be non-empty")
+    if len(question) > 300:
+        return bad("poll question length must not exceed 300")
+    if not isinstance(options, list) or not 2 <= len(options) <= 12:
+        return bad("poll must have 2-12 options")
+    texts = [str(o.get("text", "")) if isinstance(o, dict) else "" for o in options]
+    if any(not t.strip() or len(t) > 100 for t in texts):
+        return bad("poll options length must not exceed 100")
+    if req.arg("is_anonymous") == "false":  # the sandbox's wording: channel polls are anonymous
+        return bad("non-anonymous polls can't be sent to channel chats")
+    poll = json.dumps({"question": question, "options": texts,
+                       "multiple": req.arg("allows_multiple_answers") == "true"}, ensure_ascii=False)
+    return ok(post_message(world, page, _publish(world, page, "", [f"poll:{poll}"])))
+
+
+def _channel_post(world: World, page: SbPage, req: SbRequest) -> SbPost | SbResponse:
+    if _which(world, page, req.arg("chat_id")) != "channel":
+        return bad("chat not found")
+    post = page.posts.get(_int(req, "message_id") or 0)
+    if post is None or post.deleted:
+        return bad("message to edit not found")
+    return post
+
+
+def edit_message_text(world: World, page: SbPage, req: SbRequest) -> SbResponse:
+    post = _channel_post(world, page, req)
+    if isinstance(post, SbResponse):
+        return post
+    text = req.arg("text")
+    if post.attachments:
+        return bad("there is no text in the message to edit")
+    if not text.strip():
+        return bad("message text is empty")
+    if len(text.encode("utf-16-le")) // 2 > 4096:
+        return bad("message is too long")
+    if text == post.text:
+        return bad(NOT_MODIFIED)
+    post.text = text
+    return ok({**post_message(world, page, post), "edit_date": int(time.time())})
+
+
+def edit_message_caption(world: World, page: SbPage, req: SbRequest) -> SbResponse:
+    post = _channel_post(world, page, req)
+    if isinstance(post, SbResponse):
+        return post
+    caption = req.arg("caption")
+    if not any(a.startswith(("photo:", "video:")) for a in post.attachments):
+        return bad("there is no caption in the message to edit")
+    if len(caption.encode("utf-16-le")) // 2 > 1024:
+        return bad("message caption is too long")
+    if caption == post.text:
+        return bad(NOT_MODIFIED)
+    post.text = caption
+    return ok({**post_message(world, page, post), "edit_date": int(time.time())})
+
+
 def delete_message(world: World, page: SbPage, req: SbRequest) -> SbResponse:
     which = _which(world, page, req.arg("chat_id"))
     message_id = _int(req, "message_id") or 0
@@ -362,6 +471,9 @@ METHODS: dict[str, Action] = {
     "sendPhoto": _send_file("photo"),
     "sendVideo": _send_file("video"),
     "sendMediaGroup": send_media_group,
+    "sendPoll": send_poll,
+    "editMessageText": edit_message_text,
+    "editMessageCaption": edit_message_caption,
     "deleteMessage": delete_message,
     "banChatMember": _ban("user_id", True),
     "unbanChatMember": _ban("user_id", False),

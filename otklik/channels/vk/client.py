@@ -8,13 +8,19 @@ Conventions (what the rest of Otklik stores and passes in):
   id ("789" in ?reply=789). So https://vk.com/wall-123_456?reply=789 → ("123", Target("456", "789")).
 * The token: VK's machine-readable spec (github.com/VKCOM/vk-api-schema, wall/methods.json,
   groups/methods.json, photos/methods.json) lists wall.post, wall.getComment, wall.deleteComment,
-  wall.restoreComment, wall.getById, groups.ban/unban and photos.saveWallPhoto as callable with a
-  *user* token only; a community token gets error 27. So the page's token must be a user token of
+  wall.restoreComment, wall.getById, groups.ban/unban and photos.saveWallPhoto (and, for the
+  official-pages posts, polls.create, wall.edit and wall.delete) as callable with a *user*
+  token only; a community token gets error 27. So the page's token must be a user token of
   a community editor/administrator (scopes wall, photos, video, groups, offline). `check()` says
   so in Russian when it meets a community token.
 * Every method call is POST {base}/{method} with a form body carrying `access_token` and `v`:
   the token never appears in a URL, so it stays out of access logs and exception messages.
 * `comments()` marker: "<Bots Long Poll ts>:<highest comment id already returned>".
+* Official-pages posts: a poll is created first (polls.create, owner_id -123) and attached as
+  "poll-123_<id>"; `edit_post` reads the post (wall.getById) and sends its attachments back with
+  the new text, because wall.edit replaces the whole post; `find_post` reads the wall's last 100
+  own posts (wall.get filter=owner); `page_status` reads groups.getById fields=wall
+  (is_closed, deactivated, wall).
 * Published links: https://vk.com/wall-123_456 (post), …?reply=789 (top-level comment),
   …?reply=790&thread=789 (a reply inside the thread of comment 789) — the form VK itself uses.
 """
@@ -38,6 +44,8 @@ from otklik.channels.base import (
     Media,
     NetworkError,
     PageAccess,
+    PageStatus,
+    Poll,
     PostState,
     Published,
     Push,
@@ -61,6 +69,15 @@ MAX_TEXT = 4096
 # user token (see above), so the user limit holds.
 PER_SECOND = 3.0
 PAGE_SIZE = 100  # wall.getComments' maximum `count`
+FIND_POSTS = 100  # find_post looks at the wall's last 100 own posts (wall.get's maximum `count`)
+POLL_ANSWERS = 10  # polls.create: "There can be from 1 to 10 answers" (polls/methods.json)
+# Attachment kinds wall.edit takes back as "<type><owner_id>_<media_id>[_<access_key>]".
+EDIT_KINDS = frozenset({"photo", "video", "audio", "doc", "poll", "page", "note", "album", "market"})
+# groups.getById field `wall` (groups_group_wall): 0 disabled, 1 open, 2 limited, 3 closed.
+# Open and limited walls take comments from everyone; a closed or disabled one does not.
+WALL_RU = {0: "стена сообщества выключена", 3: "стена сообщества закрыта: комментировать может только сообщество"}
+CLOSED_RU = {1: "сообщество закрытое: записи видят только участники",
+             2: "сообщество частное: записи видят только приглашённые"}
 MAX_PAGES = 20  # at most 2000 comments per listing: a worker must not walk a viral post forever
 
 K = ErrorKind
@@ -432,15 +449,92 @@ class Client:
         return CheckResult(ok=False, name=name, missing=tuple(missing),
                            problem="Указан ключ сообщества, а Отклику нужен ключ администратора сообщества.")
 
-    def publish_post(self, text: str, media: list[Media] | None = None) -> Published:
+    def publish_post(self, text: str, media: list[Media] | None = None, poll: Poll | None = None) -> Published:
         if len(text) > MAX_TEXT:
             raise NetworkError(ErrorKind.BAD_REQUEST, f"текст длиннее {MAX_TEXT} знаков")
+        if poll is not None:
+            _check_poll(poll)  # before any upload: a bad poll must not leave orphan files
         attachments = [self._attach(item) for item in media or []]
+        if poll is not None:
+            attachments.append(self._create_poll(poll))
         params: dict[str, str | int] = {"owner_id": self.owner, "from_group": 1, "message": text}
         if attachments:
             params["attachments"] = ",".join(attachments)
         post_id = str(_int(self._call("wall.post", params).get("post_id")))
         return Published(post_id=post_id, comment_id="", url=post_url(self.group, post_id))
+
+    def _create_poll(self, poll: Poll) -> str:
+        """polls.create on the community's behalf → the attachment "poll<owner_id>_<id>"."""
+        created = self._call("polls.create", {
+            "owner_id": self.owner, "question": poll.question.strip(),
+            "add_answers": json.dumps([o.strip() for o in poll.options], ensure_ascii=False),
+            "is_multiple": int(poll.multiple), "is_anonymous": 0})
+        if not isinstance(created, dict) or _int(created.get("id")) <= 0:
+            raise NetworkError(ErrorKind.RETRY, "ВКонтакте не вернул идентификатор опроса")
+        return f"poll{_int(created.get('owner_id'), -_int(self.group))}_{_int(created['id'])}"
+
+    def edit_post(self, post_id: str, text: str) -> None:
+        """wall.edit replaces the whole post: the attachments it has are sent back unchanged."""
+        if len(text) > MAX_TEXT:
+            raise NetworkError(ErrorKind.BAD_REQUEST, f"текст длиннее {MAX_TEXT} знаков")
+        post = _digits(post_id, "запись")
+        found = self._call("wall.getById", {"posts": f"{self.owner}_{post}"})
+        items = found.get("items") if isinstance(found, dict) else found
+        if not items or not isinstance(items[0], dict) or items[0].get("is_deleted"):
+            raise NetworkError(ErrorKind.NOT_FOUND, f"запись {post}")
+        kept = [ref for ref in (_attachment_ref(a) for a in items[0].get("attachments") or []) if ref]
+        if not text.strip() and not kept:
+            raise NetworkError(ErrorKind.BAD_REQUEST, "пустая запись без вложений")
+        params: dict[str, str | int] = {"owner_id": self.owner, "post_id": post, "message": text}
+        if kept:
+            params["attachments"] = ",".join(kept)
+        self._call("wall.edit", params)
+
+    def delete_post(self, post_id: str) -> None:
+        post = _digits(post_id, "запись")
+        self._call("wall.delete", {"owner_id": self.owner, "post_id": post})
+
+    def find_post(self, text: str) -> Published | None:
+        """The community's own post with exactly this text among the wall's last FIND_POSTS."""
+        found = self._call("wall.get", {"owner_id": self.owner, "count": FIND_POSTS, "filter": "owner"})
+        items = found.get("items") if isinstance(found, dict) else None
+        me = -_int(self.group)
+        for item in items or []:
+            if not isinstance(item, dict) or item.get("is_deleted") or _int(item.get("id")) <= 0:
+                continue
+            if _int(item.get("owner_id"), me) == me and _int(item.get("from_id"), me) == me \
+                    and same_text(str(item.get("text") or ""), text):
+                pid = str(_int(item["id"]))
+                return Published(post_id=pid, comment_id="", url=post_url(self.group, pid))
+        return None
+
+    def page_status(self) -> PageStatus:
+        """groups.getById: `is_closed` and `deactivated` for the page, `wall` for comments."""
+        found = self._call("groups.getById", {"group_id": self.group, "fields": "wall"})
+        groups = found.get("groups") if isinstance(found, dict) else found
+        if not groups or not isinstance(groups[0], dict):
+            raise NetworkError(ErrorKind.NOT_FOUND, f"сообщество {self.group}")
+        group = groups[0]
+        name = str(group.get("name") or "")
+        notes: list[str] = []
+        is_open = True
+        deactivated = str(group.get("deactivated") or "")
+        if deactivated:
+            is_open = False
+            notes.append("сообщество удалено" if deactivated == "deleted" else "сообщество заблокировано ВКонтакте")
+        closed = _int(group.get("is_closed"))
+        if closed:
+            is_open = False
+            notes.append(CLOSED_RU.get(closed, "сообщество закрыто"))
+        comments_open = True
+        if "wall" not in group:
+            notes.append("ВКонтакте не сообщил настройку стены: открыты ли комментарии, неизвестно")
+        else:
+            wall = _int(group.get("wall"), 1)
+            if wall in WALL_RU:
+                comments_open = False
+                notes.append(WALL_RU[wall])
+        return PageStatus(name=name, open=is_open, comments_open=comments_open, detail="; ".join(notes))
 
     def reply(self, target: Target, text: str) -> Published:
         if len(text) > MAX_TEXT:
@@ -620,6 +714,29 @@ class Client:
         if not items:
             raise NetworkError(ErrorKind.NOT_FOUND, f"комментарий {cid}")
         return comment_from_vk(items[0], self.group, target.post_id)
+
+
+def _check_poll(poll: Poll) -> None:
+    if not poll.question.strip():
+        raise NetworkError(ErrorKind.BAD_REQUEST, "у опроса нет вопроса")
+    if not 1 <= len(poll.options) <= POLL_ANSWERS or any(not o.strip() for o in poll.options):
+        raise NetworkError(ErrorKind.BAD_REQUEST, f"в опросе ВКонтакте от 1 до {POLL_ANSWERS} непустых вариантов")
+
+
+def _attachment_ref(attachment: Any) -> str:
+    """A wall_wallpost_attachment as wall.edit's `attachments` takes it back ("" if it cannot)."""
+    if not isinstance(attachment, dict):
+        return ""
+    kind = str(attachment.get("type") or "")
+    obj = attachment.get(kind)
+    if not isinstance(obj, dict):
+        return ""
+    if kind == "link":
+        return str(obj.get("url") or "")
+    if kind not in EDIT_KINDS or "id" not in obj or "owner_id" not in obj:
+        return ""
+    ref = f"{kind}{_int(obj['owner_id'])}_{_int(obj['id'])}"
+    return f"{ref}_{obj['access_key']}" if obj.get("access_key") else ref
 
 
 def _parse_marker(marker: str) -> tuple[str, int]:

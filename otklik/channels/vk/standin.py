@@ -30,8 +30,28 @@ NETWORK = "vk"
 # wall | photos | video | groups | offline: what an admin grants Otklik (account.getAppPermissions).
 APP_PERMISSIONS = 8192 | 4 | 16 | 262144 | 65536
 
-# Uploaded media by world: photo/video id -> "photo:NAME" / "video:NAME" (the World keeps only posts).
+# Uploaded media by world: photo/video/poll id -> "photo:NAME" / "video:NAME" / "poll:QUESTION"
+# (the World keeps only posts).
 _media: weakref.WeakKeyDictionary[World, dict[int, str]] = weakref.WeakKeyDictionary()
+# Polls by world: poll id -> {"question", "answers", "multiple"} as polls.create received them.
+_polls: weakref.WeakKeyDictionary[World, dict[int, dict[str, Any]]] = weakref.WeakKeyDictionary()
+# Community settings by world and group id: "is_closed" (0 open, 1 closed, 2 private), "wall"
+# (0 disabled, 1 open, 2 limited, 3 closed), "deactivated" ("deleted" | "banned"); SbPage has none.
+_settings: weakref.WeakKeyDictionary[World, dict[str, dict[str, Any]]] = weakref.WeakKeyDictionary()
+
+
+def set_community(world: World, group: str, **values: Any) -> None:
+    """What an administrator (or VK) changed in the community: is_closed, wall, deactivated."""
+    with world.lock:
+        _settings.setdefault(world, {}).setdefault(group, {}).update(values)
+
+
+def community(world: World, group: str) -> dict[str, Any]:
+    return {"is_closed": 0, "wall": 1, **_settings.get(world, {}).get(group, {})}
+
+
+def poll_of(world: World, poll_id: int) -> dict[str, Any] | None:
+    return _polls.get(world, {}).get(poll_id)
 
 
 class ApiError(Exception):
@@ -148,12 +168,19 @@ def _comment_obj(page: SbPage, c: SbComment) -> dict[str, Any]:
     return obj
 
 
-def _post_obj(page: SbPage, post: SbPost) -> dict[str, Any]:
+def _post_obj(page: SbPage, post: SbPost, world: World | None = None) -> dict[str, Any]:
     """wall_wallpost_full (wall/objects.json), the fields that matter here."""
     gid = int(page.external_id)
     live = [c for c in page.thread(post.id) if not c.deleted]
-    attachments = [{"type": kind, kind: {"title": name}} for kind, _, name in
-                   (a.partition(":") for a in post.attachments)]
+    known = _media.get(world, {}) if world is not None else {}
+    attachments = []
+    for item in post.attachments:
+        kind, _, name = item.partition(":")
+        obj: dict[str, Any] = {"title": name} if kind != "poll" else {"question": name}
+        media_id = next((mid for mid, value in known.items() if value == item), 0)
+        if media_id:
+            obj.update(id=media_id, owner_id=-gid)
+        attachments.append({"type": kind, kind: obj})
     return {"id": post.id, "owner_id": -gid, "from_id": -gid, "date": post.date, "text": post.text,
             "post_type": "post", "attachments": attachments,
             "comments": {"count": len(live), "can_post": int(post.comments_open), "groups_can_post": True}}
@@ -177,9 +204,15 @@ def groups_get_by_id(world: World, page: SbPage, req: SbRequest) -> Any:
     gid = int(page.external_id)
     if req.arg("group_id") not in (page.external_id, page.screen_name):
         raise ApiError(100, "One of the parameters specified was missing or invalid: group_id is invalid")
-    return {"groups": [{"id": gid, "name": page.name, "screen_name": page.screen_name or f"club{gid}",
-                        "is_closed": 0, "type": "group", "is_admin": 1, "admin_level": 3, "is_member": 1}],
-            "profiles": []}
+    settings = community(world, page.external_id)
+    group: dict[str, Any] = {"id": gid, "name": page.name, "screen_name": page.screen_name or f"club{gid}",
+                             "is_closed": settings["is_closed"], "type": "group", "is_admin": 1,
+                             "admin_level": 3, "is_member": 1}
+    if settings.get("deactivated"):
+        group["deactivated"] = settings["deactivated"]
+    if "wall" in req.arg("fields").split(","):
+        group["wall"] = settings["wall"]
+    return {"groups": [group], "profiles": []}
 
 
 def account_get_app_permissions(world: World, page: SbPage, req: SbRequest) -> Any:
@@ -219,21 +252,77 @@ def video_save(world: World, page: SbPage, req: SbRequest) -> Any:
             "upload_url": f"{req.base}/vk/upload/video/{gid}/{vid}", "video_id": vid}
 
 
-def wall_post(world: World, page: SbPage, req: SbRequest) -> Any:
-    gid = _owner(page, req)
-    text = req.arg("message")
+def _attachments(world: World, gid: int, req: SbRequest) -> list[str]:
     attachments: list[str] = []
     for item in filter(None, req.arg("attachments").split(",")):
         kind, _, ref = item.partition(f"-{gid}_")
         media = _media.get(world, {}).get(int(ref)) if ref.isdigit() else None
-        if kind not in ("photo", "video") or media is None or not media.startswith(kind):
+        if kind not in ("photo", "video", "poll") or media is None or not media.startswith(kind + ":"):
             raise ApiError(100, "One of the parameters specified was missing or invalid: attachments is invalid")
         attachments.append(media)
+    return attachments
+
+
+def wall_post(world: World, page: SbPage, req: SbRequest) -> Any:
+    gid = _owner(page, req)
+    text = req.arg("message")
+    attachments = _attachments(world, gid, req)
     if not text and not attachments:
         raise ApiError(100, "One of the parameters specified was missing or invalid: message is empty")
     post = page.add_post(text, attachments)
     world.emit(NETWORK, page.external_id, "post_new", post.id)
     return {"post_id": post.id}
+
+
+def wall_edit(world: World, page: SbPage, req: SbRequest) -> Any:
+    """wall.edit replaces text and attachments alike: what is not sent back is gone."""
+    gid = _owner(page, req)
+    post = _post(page, req)
+    text = req.arg("message")
+    attachments = _attachments(world, gid, req)
+    if not text and not attachments:
+        raise ApiError(100, "One of the parameters specified was missing or invalid: message is empty")
+    post.text, post.attachments = text, attachments
+    return {"post_id": post.id}  # wall_edit_response
+
+
+def wall_delete(world: World, page: SbPage, req: SbRequest) -> Any:
+    _owner(page, req)
+    post = page.posts.get(_int(req, "post_id"))
+    if post is None or post.deleted:
+        raise ApiError(104, "Not found")
+    post.deleted = True
+    return 1
+
+
+def wall_get(world: World, page: SbPage, req: SbRequest) -> Any:
+    """wall_get_response: {"count", "items"} newest first; every post here is the community's own."""
+    _owner(page, req)
+    posts = sorted((p for p in page.posts.values() if not p.deleted), key=lambda p: p.id, reverse=True)
+    offset, count = _int(req, "offset", required=False), min(_int(req, "count", required=False) or 20, 100)
+    return {"count": len(posts), "items": [_post_obj(page, p, world) for p in posts[offset:offset + count]]}
+
+
+def polls_create(world: World, page: SbPage, req: SbRequest) -> Any:
+    gid = _owner(page, req)
+    question = req.arg("question").strip()
+    try:
+        answers = json.loads(req.arg("add_answers") or "[]")
+    except ValueError:
+        answers = None
+    if not question or not isinstance(answers, list) or not 1 <= len(answers) <= 10 \
+            or not all(isinstance(a, str) and a.strip() for a in answers):
+        raise ApiError(100, "One of the parameters specified was missing or invalid: add_answers is invalid")
+    pid = page.new_id()
+    multiple = req.arg("is_multiple") in ("1", "true")
+    _media.setdefault(world, {})[pid] = f"poll:{question}"
+    _polls.setdefault(world, {})[pid] = {"question": question, "answers": answers, "multiple": multiple}
+    now = int(time.time())
+    return {"id": pid, "owner_id": -gid, "created": now, "question": question, "votes": 0,  # polls_poll
+            "answers": [{"id": pid * 10 + n, "rate": 0, "text": a, "votes": 0} for n, a in enumerate(answers)],
+            "multiple": multiple, "anonymous": req.arg("is_anonymous") in ("1", "true"), "end_date": 0,
+            "closed": False, "is_board": False, "can_edit": True, "can_vote": True, "can_report": False,
+            "can_share": True, "disable_unvote": False, "author_id": -gid}
 
 
 def wall_create_comment(world: World, page: SbPage, req: SbRequest) -> Any:
@@ -293,7 +382,7 @@ def wall_get_by_id(world: World, page: SbPage, req: SbRequest) -> Any:
         owner, _, pid = ref.partition("_")
         post = page.posts.get(int(pid)) if pid.isdigit() and owner == f"-{page.external_id}" else None
         if post is not None and not post.deleted:
-            items.append(_post_obj(page, post))
+            items.append(_post_obj(page, post, world))
     return {"items": items}
 
 
@@ -338,10 +427,14 @@ METHODS: dict[str, Callable[[World, SbPage, SbRequest], Any]] = {
     "groups.getLongPollServer": groups_get_long_poll_server,
     "groups.unban": groups_unban,
     "photos.getWallUploadServer": photos_get_wall_upload_server,
+    "polls.create": polls_create,
     "photos.saveWallPhoto": photos_save_wall_photo,
     "video.save": video_save,
     "wall.createComment": wall_create_comment,
+    "wall.delete": wall_delete,
     "wall.deleteComment": wall_delete_comment,
+    "wall.edit": wall_edit,
+    "wall.get": wall_get,
     "wall.getById": wall_get_by_id,
     "wall.getComment": wall_get_comment,
     "wall.getComments": wall_get_comments,
@@ -405,7 +498,7 @@ def _longpoll(world: World, req: SbRequest, group: str) -> SbResponse:
                 continue
             if update.type == "post_new":
                 post = page.posts.get(update.post_id)
-                obj = _post_obj(page, post) if post else {"id": update.post_id}
+                obj = _post_obj(page, post, world) if post else {"id": update.post_id}
             elif update.type == "comment_delete":
                 comment = page.comments.get(update.comment_id)
                 obj = {"owner_id": -int(group), "id": update.comment_id, "post_id": update.post_id,

@@ -7,6 +7,13 @@ Where the shapes come from (copied, ids kept):
   DELETE /chats/{chatId}/members.
 * TS = github.com/max-messenger/max-bot-api-client-ts (official): modules/comments/types.ts
   (GetCommentsResponse = {messages: CommentMessage[]}, SendCommentResponse = {message}).
+* Official posts: GO schema.yaml — PUT /messages (editMessage: message_id query, NewMessageBody,
+  200 SimpleQueryResult), DELETE /messages (deleteMessage, 403 Forbidden listed), GET /messages
+  (getMessages: chat_id, count 1-100, MessageList newest first; 403 "user suspended bot or it
+  doesn't have access to chat"), GET /chats/{chatId} (Chat: is_public, status active | removed |
+  left | closed | suspended); DOCS PUT /messages (channel posts editable at any age, ≤ 2 edits a
+  second per chat). The schema has no poll attachment (Attachment mapping: image, video, audio,
+  file, sticker, contact, inline_keyboard, reply_keyboard, share, location, data).
 """
 
 from __future__ import annotations
@@ -15,13 +22,14 @@ import copy
 import json
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 import respx
 
-from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Target
+from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Poll, Published, Target
 from otklik.channels.max import client as max_client
 from otklik.channels.max.client import Client, parse_webhook, target_from_url
 
@@ -461,3 +469,94 @@ def test_webhook_malformed(body: bytes) -> None:
     with pytest.raises(NetworkError) as caught:
         parse_webhook({"X-Max-Bot-Api-Secret": "s3cret"}, body, "s3cret")
     assert caught.value.kind is ErrorKind.BAD_REQUEST
+
+
+# ---------------------------------------------------------------- official posts
+def test_polls_are_unsupported_before_anything_is_sent(api: Any, client: Client) -> None:
+    route = api.post("/messages").respond(json={"message": POST_MESSAGE})
+    with pytest.raises(NetworkError) as caught:
+        client.publish_post("Субботник", poll=Poll("Придёте?", ("Да", "Нет")))
+    assert caught.value.kind is ErrorKind.UNSUPPORTED and "опрос" in caught.value.message_ru
+    assert route.call_count == 0
+
+
+def test_edit_post(api: Any, client: Client, token: str) -> None:
+    route = api.put("/messages").respond(json=OK)
+    client.edit_post(POST, "Ремонт дороги на Лесной перенесён")
+    request = _sent(route)
+    _auth_ok(request, token)
+    assert request.url.params["message_id"] == POST
+    # text only: attachments absent (null) keeps the post's photo
+    assert json.loads(request.content) == {"text": "Ремонт дороги на Лесной перенесён"}
+    with pytest.raises(NetworkError) as caught:
+        client.edit_post(POST, "я" * 4001)
+    assert caught.value.kind is ErrorKind.BAD_REQUEST and route.call_count == 1
+
+
+@pytest.mark.parametrize(("status", "body", "kind"), [
+    (404, {"code": "not.found", "message": "Message not found"}, ErrorKind.NOT_FOUND),
+    (403, {"code": "chat.denied", "message": "Key: error.dialog.suspended, args: [228532008,]."}, ErrorKind.FORBIDDEN),
+    (401, {"code": "verify.token", "message": "Invalid access_token"}, ErrorKind.TOKEN_INVALID),
+    (429, {"code": "too.many.requests", "message": "Too many requests"}, ErrorKind.RATE_LIMITED),
+    (500, {"code": "internal.error", "message": "Internal error"}, ErrorKind.RETRY),
+    (200, {"success": False, "message": "Can't edit message"}, ErrorKind.BAD_REQUEST),
+])
+def test_edit_and_delete_post_errors(api: Any, client: Client, status: int, body: dict[str, Any],
+                                     kind: ErrorKind) -> None:
+    api.put("/messages").respond(status, json=body)
+    api.delete("/messages").respond(status, json=body)
+    actions: list[Callable[[], object]] = [lambda: client.edit_post(POST, "Текст"), lambda: client.delete_post(POST)]
+    for action in actions:
+        with pytest.raises(NetworkError) as caught:
+            action()
+        assert caught.value.kind is kind
+
+
+def test_delete_post(api: Any, client: Client) -> None:
+    route = api.delete("/messages").respond(json=OK)
+    client.delete_post(POST)
+    assert dict(_sent(route).url.params) == {"message_id": POST}
+    with pytest.raises(NetworkError) as caught:
+        client.delete_post("mid.bad/../x")
+    assert caught.value.kind is ErrorKind.BAD_REQUEST and route.call_count == 1
+
+
+def test_find_post(api: Any, client: Client) -> None:
+    older = {**POST_MESSAGE, "timestamp": 1775053155737, "url": "https://max.ru/gorod/AaApSIDNYGA",
+             "body": {**POST_MESSAGE["body"], "mid": "mid.ffffbdb48e6c3775019d496b34394b00", "text": "Субботник"}}
+    private = {**older, "url": None, "body": {**older["body"], "mid": "mid.ffffbdb48e6c3775019d496b34394b01",
+                                              "text": "Без ссылки"}}
+    route = api.get("/messages").respond(json={"messages": [POST_MESSAGE, older, private]})  # schema MessageList
+    assert client.find_post("Субботник\r\n") == Published(
+        "mid.ffffbdb48e6c3775019d496b34394b00", "", "https://max.ru/gorod/AaApSIDNYGA")
+    params = _sent(route).url.params
+    assert (params["chat_id"], params["count"]) == (CHAT, "100")
+    assert client.find_post("Субботник завтра") is None
+    assert client.find_post("Без ссылки") == Published(  # a non-public channel's post: the page's link
+        "mid.ffffbdb48e6c3775019d496b34394b01", "", "https://max.ru/gorod")
+    api.get("/messages").respond(403, json={"code": "chat.denied", "message": "Bot is not a member of this chat"})
+    with pytest.raises(NetworkError) as caught:
+        client.find_post("Субботник")
+    assert caught.value.kind is ErrorKind.FORBIDDEN
+
+
+def test_page_status(api: Any, client: Client) -> None:
+    public = {**CHANNEL, "is_public": True, "link": "https://max.ru/gorod"}
+    route = api.get(f"/chats/{CHAT}").respond(json=public)
+    status = client.page_status()
+    assert (status.name, status.open, status.comments_open) == ("Администрация города", True, True)
+    assert "комментарии" in status.detail and "не сообщает" in status.detail  # unknown, and said
+    assert _sent(route).headers["Authorization"]
+    api.get(f"/chats/{CHAT}").respond(json=CHANNEL)  # the recorded chat is not public
+    status = client.page_status()
+    assert status.open is False and "не публичный" in status.detail
+    api.get(f"/chats/{CHAT}").respond(json={**public, "status": "closed"})
+    status = client.page_status()
+    assert status.open is False and "закрыт" in status.detail
+    api.get(f"/chats/{CHAT}").respond(json={**public, "status": "removed"})
+    status = client.page_status()
+    assert status.open is True and "не состоит" in status.detail
+    api.get(f"/chats/{CHAT}").respond(503, json={"code": "service.unavailable", "message": "Service unavailable"})
+    with pytest.raises(NetworkError) as caught:
+        client.page_status()
+    assert caught.value.kind is ErrorKind.RETRY

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Target
+from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Poll, Target
 from otklik.channels.max.client import Client
-from otklik.channels.max.standin import number
+from otklik.channels.max.standin import number, set_closed
 from otklik.channels.sandbox.server import api_urls, running
 from otklik.channels.sandbox.world import Failure, SbPage, World
 
@@ -125,3 +125,81 @@ def test_wrong_token(sandbox: tuple[World, Client]) -> None:
     result = stranger.check()
     assert not result.ok and "Ключ доступа" in result.problem
     assert client.check().ok
+
+
+# ---------------------------------------------------------------- official posts
+def test_poll_edit_delete(sandbox: tuple[World, Client]) -> None:
+    world, client = sandbox
+    page = world.page("max", CHAT)
+    assert page is not None
+    with pytest.raises(NetworkError) as caught:
+        client.publish_post("Субботник", poll=Poll("Придёте?", ("Да", "Нет")))
+    assert caught.value.kind is ErrorKind.UNSUPPORTED and page.posts == {}
+    published = client.publish_post("Ремонт дороги", [Media(name="road.jpg", content=b"jpeg")])
+    client.edit_post(published.post_id, "Ремонт дороги перенесён")
+    post = page.posts[number(published.post_id)]
+    assert (post.text, post.attachments) == ("Ремонт дороги перенесён", ["photo:road.jpg"])
+    client.delete_post(published.post_id)
+    assert post.deleted
+    actions: list[Callable[[], object]] = [lambda: client.delete_post(published.post_id),
+                                           lambda: client.edit_post(published.post_id, "Ещё раз")]
+    for action in actions:
+        with pytest.raises(NetworkError) as gone:
+            action()
+        assert gone.value.kind is ErrorKind.NOT_FOUND
+
+
+def test_find_post_after_timeout_after_accept(sandbox: tuple[World, Client]) -> None:
+    world, client = sandbox
+    client.publish_post("Другая запись")
+    world.fail(Failure(network="max", method="sendMessage", kind="timeout", after_accept=True))
+    with pytest.raises(NetworkError) as caught:
+        client.publish_post("Собрание жителей в четверг")
+    assert caught.value.kind is ErrorKind.TIMEOUT
+    found = client.find_post("Собрание жителей в четверг")  # look before any retry
+    page = world.page("max", CHAT)
+    assert page is not None and found is not None
+    made = [p for p in page.posts.values() if p.text == "Собрание жителей в четверг"]
+    assert len(made) == 1 and found.post_id == f"mid.{made[0].id:032x}"
+    assert found.url.startswith("https://max.ru/gorod/")
+    assert client.find_post("Такой записи нет") is None
+
+
+def test_injected_failures_on_new_methods(sandbox: tuple[World, Client]) -> None:
+    world, client = sandbox
+    post_id, n = _post(world, client)
+    world.fail(Failure(network="max", method="editMessage", kind="rate_limit"))
+    with pytest.raises(NetworkError) as caught:
+        client.edit_post(post_id, "Новый текст")
+    assert caught.value.kind is ErrorKind.RATE_LIMITED
+    world.fail(Failure(network="max", method="deleteMessage", kind="server_error"))
+    with pytest.raises(NetworkError) as caught:
+        client.delete_post(post_id)
+    assert caught.value.kind is ErrorKind.RETRY
+    world.fail(Failure(network="max", method="getMessages", kind="token_invalid"))
+    with pytest.raises(NetworkError) as caught:
+        client.find_post("Ремонт дороги")
+    assert caught.value.kind is ErrorKind.TOKEN_INVALID
+    world.fail(Failure(network="max", method="getChat", kind="timeout"))
+    with pytest.raises(NetworkError) as caught:
+        client.page_status()
+    assert caught.value.kind is ErrorKind.TIMEOUT
+    page = world.page("max", CHAT)
+    assert page is not None and page.posts[n].text == "Ремонт дороги" and not page.posts[n].deleted
+
+
+def test_page_status_open_and_closed(sandbox: tuple[World, Client]) -> None:
+    world, client = sandbox
+    page = world.page("max", CHAT)
+    assert page is not None
+    status = client.page_status()
+    assert (status.name, status.open, status.comments_open) == ("Администрация", True, True)
+    assert "не сообщает" in status.detail  # comments cannot be told through the Bot API
+    set_closed(world, page, private=True)
+    status = client.page_status()
+    assert status.open is False and "не публичный" in status.detail
+    set_closed(world, page, closed=True)
+    status = client.page_status()
+    assert status.open is False and "закрыт" in status.detail
+    set_closed(world, page)
+    assert client.page_status().open is True

@@ -16,6 +16,22 @@ Where each shape comes from:
   "discussion_summary": {"comments_count"}}], "entities": …} as read by published OK tools.
 * group.getInfo — https://apiok.ru/dev/methods/rest/group/group.getInfo ({"groups": [...]};
   older answers are a bare array, both are read); group.getUserGroupsByIds — its page's type.
+* Poll media of mediatopic.post — https://apiok.ru/en/dev/sdk/js/ui.postMediatopic (the same
+  attachment format as mediatopic.post): {"type": "poll", "question", "answers": [{"text"}],
+  "options": "SingleChoice,AnonymousVoting"}.
+* mediatopic.edit / mediatopic.deleteTopic — no page in apiok/documentation; the names,
+  parameters (topic_id, gid, attachment) and the {"success": true} answer as called by the C#
+  client Oland.Odnoklassniki.Rest (ApiClients/MediaTopics/MediaTopicsApiClient.cs: edit →
+  CompletionStatusResponse.Success, deleteTopic → DeleteTopicResponse.Success) and by published
+  Python posters (topic_id + gid; `result is True or result.get("success")`); the deleteTopic
+  answer {"restore_id", "success"} as recorded in tonyyang0504/platform-mcp
+  (catalog/social/odnoklassniki.json and its wire test).
+* mediatopic.getTopics — gid + count, answer {"media_topics": [{"id", "owner_ref",
+  "author_ref", "created_ms", "media": [{"type": "text", "text"}]}]} as read by
+  Unbewohnte/SNGCNOTIFIERbot (internal ok client, getGroupFeed).
+* group.getInfo access_type — https://apiok.ru/dev/methods/rest/group/group.getInfo ("access_type":
+  CLOSED | OPEN | SECRET); `private` (boolean) and the bare-array answer as parsed by a client
+  mimicking OK's Android app (social_media/mimic/ok/requests/group/info.py, GroupInfoItem).
 * Bot API webhook — apiok/documentation docs/method/ru/graph.user/graph.user.subscribe/post.md.
 """
 
@@ -32,7 +48,15 @@ import httpx
 import pytest
 import respx
 
-from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, RateLimiter, Target
+from otklik.channels.base import (
+    ErrorKind,
+    Media,
+    NetworkError,
+    PageAccess,
+    Poll,
+    RateLimiter,
+    Target,
+)
 from otklik.channels.ok import client as ok
 from otklik.channels.ok.client import Client, parse_webhook, target_from_url
 
@@ -134,6 +158,152 @@ def test_publish_post_with_photo(client: Client, token: str) -> None:
         "media": [{"type": "text", "text": "Объявление о ремонте"},
                   {"type": "photo", "list": [{"id": "photoTokenXYZ=="}]}],
         "onBehalfOfGroup": "true"}
+
+
+@respx.mock
+def test_publish_post_with_poll(client: Client, token: str) -> None:
+    route = respx.post(API).mock(return_value=httpx.Response(200, json="70102413183763"))
+    client.publish_post("Голосование", poll=Poll("Где сквер?", ("У школы", "У реки")))
+    client.publish_post("", poll=Poll("Какие дни?", ("Сб", "Вс"), multiple=True))
+    single, multiple = sent(route, 0), sent(route, 1)
+    assert_signed(single, token)
+    assert json.loads(single["attachment"])["media"] == [
+        {"type": "text", "text": "Голосование"},
+        {"type": "poll", "question": "Где сквер?", "answers": [{"text": "У школы"}, {"text": "У реки"}],
+         "options": "SingleChoice"}]
+    assert json.loads(multiple["attachment"])["media"] == [
+        {"type": "poll", "question": "Какие дни?", "answers": [{"text": "Сб"}, {"text": "Вс"}]}]
+
+
+@pytest.mark.parametrize("poll", [Poll(" ", ("да",)), Poll("Вопрос?", ()), Poll("Вопрос?", ("да", ""))])
+def test_bad_poll_never_reaches_ok(client: Client, poll: Poll) -> None:
+    with respx.mock, pytest.raises(NetworkError) as caught:  # no route: a request would fail
+        client.publish_post("Текст", poll=poll)
+    assert caught.value.kind is ErrorKind.BAD_REQUEST
+
+
+TEXT_TOPIC = {"id": TOPIC, "created_ms": 1397206382000, "owner_ref": f"group:{GID}", "author_ref": f"group:{GID}",
+              "media": [{"type": "text", "text": "Текст темы"}], "discussion_summary": {"comments_count": 2}}
+
+
+@respx.mock
+def test_edit_post(client: Client, token: str) -> None:
+    route = respx.post(API).mock(side_effect=[
+        httpx.Response(200, json={"media_topics": [TEXT_TOPIC], "entities": {}}),
+        httpx.Response(200, json={"success": True}),
+    ])
+    client.edit_post(TOPIC, "Текст темы (исправлено)")
+    assert sent(route, 0)["method"] == "mediatopic.getByIds"
+    params = sent(route, 1)
+    assert_signed(params, token)
+    assert (params["method"], params["topic_id"], params["gid"]) == ("mediatopic.edit", TOPIC, GID)
+    assert json.loads(params["attachment"]) == {"media": [{"type": "text", "text": "Текст темы (исправлено)"}]}
+
+
+@respx.mock
+def test_edit_post_with_attachments_is_refused(client: Client) -> None:
+    route = respx.post(API).mock(return_value=httpx.Response(200, json={"media_topics": [
+        {**TEXT_TOPIC, "media": [{"type": "text", "text": "Опрос"}, {"type": "poll", "poll_ref": "poll:1"}]}]}))
+    with pytest.raises(NetworkError) as caught:
+        client.edit_post(TOPIC, "Новый текст")
+    assert caught.value.kind is ErrorKind.UNSUPPORTED and "poll" in caught.value.detail
+    assert route.call_count == 1  # mediatopic.edit was never called
+    route.mock(return_value=httpx.Response(200, json={"media_topics": [], "entities": {}}))
+    with pytest.raises(NetworkError) as gone:
+        client.edit_post(TOPIC, "Новый текст")
+    assert gone.value.kind is ErrorKind.NOT_FOUND
+
+
+@respx.mock
+def test_delete_post(client: Client, token: str) -> None:
+    route = respx.post(API).mock(side_effect=[
+        httpx.Response(200, json={"restore_id": "R1", "success": True}),
+        httpx.Response(200, json=True),
+        httpx.Response(200, json={"success": False}),
+        error(300, "NOT_FOUND : Topic not found"),
+    ])
+    client.delete_post(TOPIC)
+    params = sent(route, 0)
+    assert_signed(params, token)
+    assert (params["method"], params["topic_id"], params["gid"]) == ("mediatopic.deleteTopic", TOPIC, GID)
+    client.delete_post(TOPIC)  # a bare true is success too
+    with pytest.raises(NetworkError) as refused:
+        client.delete_post(TOPIC)
+    assert refused.value.kind is ErrorKind.BAD_REQUEST
+    with pytest.raises(NetworkError) as gone:
+        client.delete_post(TOPIC)
+    assert gone.value.kind is ErrorKind.NOT_FOUND
+
+
+@respx.mock
+def test_find_post(client: Client, token: str) -> None:
+    foreign = {**TEXT_TOPIC, "id": "111", "owner_ref": "group:999", "media": [{"type": "text", "text": "Вода"}]}
+    route = respx.post(API).mock(return_value=httpx.Response(200, json={"media_topics": [
+        foreign, {**TEXT_TOPIC, "id": "222", "media": [{"type": "text", "text": "Вода\r\n"},
+                                                      {"type": "photo", "photo_refs": ["x"]}]}]}))
+    found = client.find_post("Вода")
+    assert found is not None and (found.post_id, found.url) == ("222", f"https://ok.ru/group/{GID}/topic/222")
+    params = sent(route)
+    assert_signed(params, token)
+    assert (params["method"], params["gid"], params["count"]) == ("mediatopic.getTopics", GID, "50")
+    assert client.find_post("Газ") is None
+
+
+@respx.mock
+def test_find_post_where_the_method_is_closed(client: Client) -> None:
+    respx.post(API).mock(return_value=error(3, "METHOD : Method mediatopic.getTopics does not exist"))
+    with pytest.raises(NetworkError) as caught:
+        client.find_post("Вода")
+    assert caught.value.kind is ErrorKind.UNSUPPORTED and "ok.ru" in caught.value.detail
+
+
+@pytest.mark.parametrize(("group", "is_open", "words"), [
+    ({"access_type": "OPEN", "private": False}, True, []),
+    ({"access_type": "CLOSED", "private": False}, False, ["закрытая"]),
+    ({"access_type": "SECRET", "private": True}, False, ["секретная"]),
+    ({"access_type": "OPEN", "private": True}, False, ["частная"]),
+    ({}, True, ["не сообщил"]),
+])
+def test_page_status(client: Client, token: str, group: dict[str, object], is_open: bool, words: list[str]) -> None:
+    with respx.mock:
+        route = respx.post(API).mock(return_value=httpx.Response(200, json=[
+            {"uid": GID, "name": "Администрация города", **group}]))
+        status = client.page_status()
+    params = sent(route)
+    assert_signed(params, token)
+    assert (params["method"], params["uids"], params["fields"]) == ("group.getInfo", GID, "uid,name,access_type,private")
+    assert (status.name, status.open, status.comments_open) == ("Администрация города", is_open, True)
+    assert all(w in status.detail for w in words) and "комментарии" in status.detail  # OK cannot tell
+
+
+@pytest.mark.parametrize(("call", "answer", "kind"), [
+    (lambda c: c.delete_post(TOPIC), error(10, "PERMISSION_DENIED : Not allowed"), ErrorKind.FORBIDDEN),
+    (lambda c: c.delete_post(TOPIC), error(102, "PARAM_SESSION_EXPIRED : Session expired"), ErrorKind.TOKEN_INVALID),
+    (lambda c: c.edit_post(TOPIC, "x"), error(8, "FLOOD_BLOCKED : Method execution is blocked due to flood"),
+     ErrorKind.RATE_LIMITED),
+    (lambda c: c.find_post("x"), error(2, "SERVICE : Service temporarily unavailable"), ErrorKind.RETRY),
+    (lambda c: c.page_status(), error(160, "PARAM_GROUP_ID : Invalid group id"), ErrorKind.NOT_FOUND),
+    (lambda c: c.page_status(), httpx.Response(200, json=[]), ErrorKind.NOT_FOUND),
+    (lambda c: c.publish_post("x", poll=Poll("Да?", ("да", "нет"))), error(100, "PARAM : poll is not valid"),
+     ErrorKind.BAD_REQUEST),
+])
+def test_errors_of_the_page_methods(client: Client, call: Callable[[Client], object], answer: httpx.Response,
+                                    kind: ErrorKind) -> None:
+    with respx.mock:
+        respx.post(API).mock(return_value=answer)
+        with pytest.raises(NetworkError) as caught:
+            call(client)
+    assert caught.value.kind is kind
+
+
+def test_bad_topic_ids_never_reach_ok(client: Client) -> None:
+    calls: list[Callable[[], None]] = [lambda: client.delete_post("1 OR 1"), lambda: client.edit_post("../2", "x"),
+                                       lambda: client.edit_post(TOPIC, "я" * (ok.MAX_TEXT + 1))]
+    with respx.mock:
+        for call in calls:
+            with pytest.raises(NetworkError) as caught:
+                call()
+            assert caught.value.kind is ErrorKind.BAD_REQUEST
 
 
 @respx.mock

@@ -7,7 +7,15 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, RateLimiter, Target
+from otklik.channels.base import (
+    ErrorKind,
+    Media,
+    NetworkError,
+    PageAccess,
+    Poll,
+    RateLimiter,
+    Target,
+)
 from otklik.channels.ok import standin
 from otklik.channels.ok.client import Client
 from otklik.channels.sandbox.server import api_urls, running
@@ -150,3 +158,89 @@ def test_timeout_after_accept_is_found_not_repeated(sandbox: tuple[World, Client
     page = world.page("ok", GID)
     assert page is not None
     assert [c.text for c in page.thread(int(post.post_id)) if c.author_id == "page"] == ["Ответ на вопрос"]
+
+
+# -- the official-pages methods
+def test_publish_with_poll_edit_and_delete(sandbox: tuple[World, Client]) -> None:
+    world, client = sandbox
+    page = world.page("ok", GID)
+    assert page is not None
+    voted = client.publish_post("Выберите место для сквера", poll=Poll("Где сквер?", ("У школы", "У реки")))
+    post = page.posts[int(voted.post_id)]
+    assert (post.text, post.attachments) == ("Выберите место для сквера", ["poll:Где сквер?"])
+    assert standin.poll_of(world, post.id) == {"question": "Где сквер?", "answers": ["У школы", "У реки"],
+                                               "options": "SingleChoice"}
+    with pytest.raises(NetworkError) as refused:  # editing would strip the poll: refused, untouched
+        client.edit_post(voted.post_id, "Другой текст")
+    assert refused.value.kind is ErrorKind.UNSUPPORTED
+    assert post.attachments == ["poll:Где сквер?"] and post.text == "Выберите место для сквера"
+
+    plain = client.publish_post("Отключение воды 5 мая")
+    client.edit_post(plain.post_id, "Отключение воды 6 мая")
+    assert page.posts[int(plain.post_id)].text == "Отключение воды 6 мая"
+    assert client.fetch_post(plain.post_id).text == "Отключение воды 6 мая"
+
+    client.delete_post(plain.post_id)
+    assert page.posts[int(plain.post_id)].deleted and client.fetch_post(plain.post_id).exists is False
+    with pytest.raises(NetworkError) as gone:
+        client.delete_post(plain.post_id)
+    assert gone.value.kind is ErrorKind.NOT_FOUND
+    with pytest.raises(NetworkError) as edit_gone:
+        client.edit_post(plain.post_id, "ещё")
+    assert edit_gone.value.kind is ErrorKind.NOT_FOUND
+
+
+def test_timeout_after_accept_then_find_post_never_twice(sandbox: tuple[World, Client]) -> None:
+    world, client = sandbox
+    client.publish_post("Старое объявление", [Media("old.jpg", b"\xff\xd8")])
+    world.fail(Failure(network="ok", method="mediatopic.post", kind="timeout", after_accept=True))
+    with pytest.raises(NetworkError) as caught:
+        client.publish_post("Отключение воды 5 мая")
+    assert caught.value.kind is ErrorKind.TIMEOUT
+
+    found = client.find_post(" Отключение воды 5 мая ")  # the worker looks before any retry
+    assert found is not None
+    page = world.page("ok", GID)
+    assert page is not None
+    assert [p.id for p in page.posts.values() if p.text == "Отключение воды 5 мая"] == [int(found.post_id)]
+    assert found.url == f"https://ok.ru/group/{GID}/topic/{found.post_id}"
+    assert client.find_post("Отключение газа") is None
+    client.delete_post(found.post_id)
+    assert client.find_post("Отключение воды 5 мая") is None
+
+
+def test_page_status_open_and_closed(sandbox: tuple[World, Client]) -> None:
+    world, client = sandbox
+    status = client.page_status()
+    assert (status.name, status.open, status.comments_open) == ("Администрация города", True, True)
+    assert "комментарии" in status.detail  # OK cannot tell: said, not guessed
+    standin.set_group(world, GID, access_type="CLOSED")
+    closed = client.page_status()
+    assert (closed.open, closed.comments_open) == (False, True) and "закрытая" in closed.detail
+    assert client.check().ok  # check() asks group.getInfo for uid,name only: unaffected
+
+
+@pytest.mark.parametrize(("method", "kind", "expected"), [
+    ("mediatopic.edit", "rate_limit", ErrorKind.RATE_LIMITED),
+    ("mediatopic.deleteTopic", "server_error", ErrorKind.RETRY),
+    ("mediatopic.getTopics", "token_invalid", ErrorKind.TOKEN_INVALID),
+    ("group.getInfo", "timeout", ErrorKind.TIMEOUT),
+])
+def test_injected_failures_on_page_methods(sandbox: tuple[World, Client], method: str, kind: str,
+                                           expected: ErrorKind) -> None:
+    world, client = sandbox
+    topic = client.publish_post("Новость")
+    page = world.page("ok", GID)
+    assert page is not None
+    post = page.posts[int(topic.post_id)]
+    calls: dict[str, Callable[[], object]] = {
+        "mediatopic.edit": lambda: client.edit_post(topic.post_id, "Правка"),
+        "mediatopic.deleteTopic": lambda: client.delete_post(topic.post_id),
+        "mediatopic.getTopics": lambda: client.find_post("Новость"),
+        "group.getInfo": lambda: client.page_status()}
+    world.fail(Failure(network="ok", method=method, kind=kind))
+    with pytest.raises(NetworkError) as caught:
+        calls[method]()
+    assert caught.value.kind is expected
+    assert post.text == "Новость" and not post.deleted  # nothing was carried out
+    calls[method]()  # used up: the next call goes through

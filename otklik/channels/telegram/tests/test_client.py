@@ -16,6 +16,18 @@ Where the shapes come from:
 - 409 "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to
   delete the webhook first": inCaller/prometheus_bot #41, reo7sp/tgbot-cpp #158.
 - 502: the Bot API's front proxy answers an HTML "502 Bad Gateway" page (no JSON).
+- Official posts: SPEC sendPoll (question 1-300, options "2-12" InputPollOption {text}),
+  Message.poll (Poll: id, question, options[PollOption text/voter_count], total_voter_count,
+  is_closed, is_anonymous, type, allows_multiple_answers), editMessageText / editMessageCaption
+  (Message on success), getChat -> ChatFullInfo (username, active_usernames, linked_chat_id,
+  permissions: ChatPermissions, accent_color_id, max_reaction_count). "Non-anonymous polls can't
+  be sent or forwarded to channels": TDLib inputMessagePoll.is_anonymous.
+- Edit errors, verbatim from pengrad/java-telegram-bot-api TelegramBotTest.java (run against the
+  live Bot API): "Bad Request: message can't be edited" and "Bad Request: message is not
+  modified: specified new message content and reply markup are exactly the same as a current
+  content and reply markup of the message". "Bad Request: there is no text in the message to
+  edit" and "Bad Request: message to edit not found": the wordings aiogram-based and Go clients
+  match on (found by find_string across several repositories).
 """
 
 from __future__ import annotations
@@ -29,7 +41,7 @@ import httpx
 import pytest
 import respx
 
-from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Published, Target
+from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Poll, Published, Target
 from otklik.channels.telegram import client as tg
 from otklik.channels.telegram.client import (
     MAX_TEXT,
@@ -543,3 +555,182 @@ def test_webhook_malformed(raw: bytes) -> None:
     with pytest.raises(NetworkError) as caught:
         parse_webhook({"X-Telegram-Bot-Api-Secret-Token": SECRET}, raw, SECRET)
     assert caught.value.kind is ErrorKind.BAD_REQUEST
+
+
+# -- official posts: polls, edit, delete, find, page status ---------------------------------
+# SPEC Message with a Poll, as sendPoll returns it in a channel.
+def poll_post(message_id: int, question: str, options: tuple[str, ...], multiple: bool = False) -> dict[str, Any]:
+    return {"message_id": message_id, "sender_chat": CHANNEL_CHAT, "chat": CHANNEL_CHAT, "date": 1714900000,
+            "poll": {"id": "5368783392291815425", "question": question,
+                     "options": [{"text": o, "voter_count": 0} for o in options], "total_voter_count": 0,
+                     "is_closed": False, "is_anonymous": True, "type": "regular",
+                     "allows_multiple_answers": multiple}}
+
+
+# SPEC ChatFullInfo (getChat since Bot API 7.3) of a public channel and of its discussion group.
+CHANNEL_FULL: dict[str, Any] = {**CHANNEL_CHAT, "active_usernames": ["gorod"], "accent_color_id": 3, "max_reaction_count": 11,
+                "linked_chat_id": int(GROUP), "description": "Администрация города"}
+GROUP_FULL: dict[str, Any] = {**GROUP_CHAT, "accent_color_id": 1, "max_reaction_count": 11, "linked_chat_id": CHANNEL_ID,
+              "permissions": {"can_send_messages": True, "can_send_audios": True, "can_send_documents": True,
+                              "can_send_photos": True, "can_send_videos": True, "can_send_video_notes": True,
+                              "can_send_voice_notes": True, "can_send_polls": True,
+                              "can_send_other_messages": True, "can_add_web_page_previews": True,
+                              "can_change_info": False, "can_invite_users": True, "can_pin_messages": False,
+                              "can_manage_topics": False}}
+POLL = Poll("Когда удобнее субботник?", ("Суббота", "Воскресенье"))
+
+
+def test_publish_with_poll_sends_it_as_a_reply(api: respx.MockRouter) -> None:
+    page = fresh_page()
+    text = api.post(url(page, "sendMessage")).mock(return_value=ok(channel_post(45, "Субботник")))
+    poll = api.post(url(page, "sendPoll")).mock(return_value=ok(poll_post(46, POLL.question, POLL.options)))
+    client = Client(page)
+    published = client.publish_post("Субботник", poll=POLL)
+    assert published == Published("45", "", "https://t.me/gorod/45")
+    assert sent(text) == {"chat_id": CHANNEL, "text": "Субботник"}
+    assert sent(poll) == {"chat_id": CHANNEL, "question": "Когда удобнее субботник?",
+                          "options": [{"text": "Суббота"}, {"text": "Воскресенье"}],
+                          "reply_parameters": {"message_id": 45}}  # no is_anonymous: channels refuse False
+    assert client.poll_ids == {"45": "46"}
+
+    multiple = Poll("Что починить?", ("Дорогу", "Свет", "Лавочки"), multiple=True)
+    poll.mock(return_value=ok(poll_post(47, multiple.question, multiple.options, multiple=True)))
+    alone = client.publish_post("", poll=multiple)  # no text, no media: the poll is the post
+    assert alone.post_id == "47" and text.call_count == 1
+    assert sent(poll)["allows_multiple_answers"] is True and "reply_parameters" not in sent(poll)
+
+
+def test_poll_limits_are_checked_before_anything_is_sent(api: respx.MockRouter) -> None:
+    page = fresh_page()
+    text = api.post(url(page, "sendMessage")).mock(return_value=ok(channel_post(45, "x")))
+    poll = api.post(url(page, "sendPoll")).mock(return_value=ok(poll_post(46, "?", ("a", "b"))))
+    client = Client(page)
+    for bad_poll in (Poll("", ("a", "b")), Poll("?" * 301, ("a", "b")), Poll("?", ("a",)),
+                     Poll("?", tuple(str(i) for i in range(13))), Poll("?", ("a", "я" * 101)), Poll("?", ("a", " "))):
+        with pytest.raises(NetworkError) as caught:
+            client.publish_post("Запись", poll=bad_poll)
+        assert caught.value.kind is ErrorKind.BAD_REQUEST
+    assert text.call_count == 0 and poll.call_count == 0
+
+
+def test_a_failed_poll_after_the_post_is_never_a_reason_to_publish_again(api: respx.MockRouter) -> None:
+    page = fresh_page()
+    api.post(url(page, "sendMessage")).mock(return_value=ok(channel_post(45, "Субботник")))
+    api.post(url(page, "sendPoll")).mock(return_value=err(429, "Too Many Requests: retry after 5", retry_after=5))
+    with pytest.raises(NetworkError) as caught:
+        Client(page).publish_post("Субботник", poll=POLL)
+    assert caught.value.kind is ErrorKind.TIMEOUT  # "may have been done": the caller must not repeat
+    assert "https://t.me/gorod/45" in caught.value.message_ru and "опрос" in caught.value.message_ru
+
+
+def test_edit_post_text_caption_and_not_modified(api: respx.MockRouter) -> None:
+    page = fresh_page()
+    edit = api.post(url(page, "editMessageText")).mock(return_value=ok(
+        {**channel_post(45, "Новый текст"), "edit_date": 1714900500}))
+    client = Client(page)
+    client.edit_post("45", "Новый текст")
+    assert sent(edit) == {"chat_id": CHANNEL, "message_id": 45, "text": "Новый текст"}
+    assert client.post_texts["45"] == "Новый текст"
+
+    edit.mock(return_value=err(400, "Bad Request: message is not modified: specified new message content and "
+                                    "reply markup are exactly the same as a current content and reply markup of "
+                                    "the message"))
+    client.edit_post("45", "Новый текст")  # repeated after a timeout: already so, not an error
+
+    edit.mock(return_value=err(400, "Bad Request: there is no text in the message to edit"))
+    caption = api.post(url(page, "editMessageCaption")).mock(return_value=ok(
+        {**channel_post(46, ""), "caption": "Подпись", "photo": [], "edit_date": 1714900500}))
+    client.edit_post("46", "Подпись")  # a photo post: its caption is its text
+    assert sent(caption) == {"chat_id": CHANNEL, "message_id": 46, "caption": "Подпись"}
+    client.edit_post("46", "Ещё подпись")  # known now: straight to the caption
+    assert edit.call_count == 3 and caption.call_count == 2
+    with pytest.raises(NetworkError) as caught:
+        client.edit_post("46", "я" * 1025)
+    assert caught.value.kind is ErrorKind.BAD_REQUEST and caption.call_count == 2
+
+
+@pytest.mark.parametrize(("response", "kind"), [
+    (err(400, "Bad Request: message to edit not found"), ErrorKind.NOT_FOUND),
+    (err(400, "Bad Request: message can't be edited"), ErrorKind.FORBIDDEN),
+    (err(403, "Forbidden: bot is not a member of the channel chat"), ErrorKind.FORBIDDEN),
+    (err(429, "Too Many Requests: retry after 3", retry_after=3), ErrorKind.RATE_LIMITED),
+    (err(500, "Internal Server Error"), ErrorKind.RETRY),
+    (err(400, "Bad Request: message is too long"), ErrorKind.BAD_REQUEST),
+])
+def test_edit_post_errors(api: respx.MockRouter, response: httpx.Response, kind: ErrorKind) -> None:
+    page = fresh_page()
+    api.post(url(page, "editMessageText")).mock(return_value=response)
+    with pytest.raises(NetworkError) as caught:
+        Client(page).edit_post("45", "Текст")
+    assert caught.value.kind is kind
+
+
+def test_delete_post_and_its_poll(api: respx.MockRouter) -> None:
+    page = fresh_page()
+    delete = api.post(url(page, "deleteMessage")).mock(return_value=ok(True))
+    client = Client(page, poll_ids={"45": "46"})
+    client.delete_post("45")
+    assert [json.loads(c.request.content) for c in delete.calls] == [
+        {"chat_id": CHANNEL, "message_id": 45}, {"chat_id": CHANNEL, "message_id": 46}]
+    assert client.poll_ids == {}
+    delete.mock(return_value=err(400, "Bad Request: message to delete not found"))
+    with pytest.raises(NetworkError) as caught:
+        client.delete_post("45")
+    assert caught.value.kind is ErrorKind.NOT_FOUND
+    delete.mock(return_value=err(400, "Bad Request: message can't be deleted"))
+    with pytest.raises(NetworkError) as caught:
+        client.delete_post("45")
+    assert caught.value.kind is ErrorKind.FORBIDDEN and "48 часов" in caught.value.message_ru
+    with pytest.raises(NetworkError) as caught:
+        client.delete_post("abc")
+    assert caught.value.kind is ErrorKind.BAD_REQUEST
+
+
+def test_find_post_is_unsupported(api: respx.MockRouter) -> None:
+    with pytest.raises(NetworkError) as caught:
+        Client(fresh_page()).find_post("Субботник")
+    assert caught.value.kind is ErrorKind.UNSUPPORTED
+    assert "историю канала" in caught.value.message_ru
+
+
+def test_page_status_public_with_comments(api: respx.MockRouter) -> None:
+    page = fresh_page()
+    chat = api.post(url(page, "getChat")).mock(side_effect=[ok(CHANNEL_FULL), ok(GROUP_FULL)])
+    status = Client(page).page_status()
+    assert (status.name, status.open, status.comments_open, status.detail) == ("Город", True, True, "")
+    assert [json.loads(c.request.content) for c in chat.calls] == [{"chat_id": CHANNEL}, {"chat_id": int(GROUP)}]
+
+
+def test_page_status_private_without_discussion(api: respx.MockRouter) -> None:
+    page = fresh_page(external_id="-1001234567890")
+    private = {k: v for k, v in CHANNEL_FULL.items() if k not in ("username", "active_usernames", "linked_chat_id")}
+    api.post(url(page, "getChat")).mock(return_value=ok(private))
+    status = Client(page).page_status()
+    assert (status.open, status.comments_open) == (False, False)
+    assert "частный" in status.detail and "группа обсуждения" in status.detail
+
+
+def test_page_status_group_members_may_not_write(api: respx.MockRouter) -> None:
+    page = fresh_page()
+    muted = {**GROUP_FULL, "permissions": {**GROUP_FULL["permissions"], "can_send_messages": False}}
+    api.post(url(page, "getChat")).mock(side_effect=[ok(CHANNEL_FULL), ok(muted)])
+    status = Client(page).page_status()
+    assert (status.open, status.comments_open) == (True, False)
+    assert "запрещено писать" in status.detail
+
+
+def test_page_status_when_the_group_cannot_be_read(api: respx.MockRouter) -> None:
+    page = fresh_page()
+    api.post(url(page, "getChat")).mock(side_effect=[
+        ok(CHANNEL_FULL), err(403, "Forbidden: bot is not a member of the supergroup chat")])
+    status = Client(page).page_status()
+    assert (status.open, status.comments_open) == (True, True)  # unknown stays True, and is said
+    assert "не удалось" in status.detail
+    api.post(url(page, "getChat")).mock(return_value=err(500, "Internal Server Error"))
+    with pytest.raises(NetworkError) as caught:
+        Client(page).page_status()
+    assert caught.value.kind is ErrorKind.RETRY
+    api.post(url(page, "getChat")).mock(return_value=err(400, "Bad Request: chat not found"))
+    with pytest.raises(NetworkError) as caught:
+        Client(page).page_status()
+    assert caught.value.kind is ErrorKind.NOT_FOUND

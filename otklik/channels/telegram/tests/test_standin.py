@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Target
+from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Poll, Target
 from otklik.channels.sandbox.server import running
 from otklik.channels.sandbox.world import Failure, SbPage, World
 from otklik.channels.telegram import client as tg
 from otklik.channels.telegram.client import Client
+from otklik.channels.telegram.standin import set_closed
 
 CHANNEL = "@gorod"
 GROUP = "-1009876543210"
@@ -41,6 +42,7 @@ def env(sandbox: tuple[World, str], monkeypatch: pytest.MonkeyPatch) -> Iterator
     world.timeout_delay = 1.5
     page = world.add_page(SbPage(network="telegram", external_id=CHANNEL, name="Город", token=token,
                                  discussion_chat_id=GROUP, screen_name="gorod"))
+    set_closed(world, page)  # public, comments open (the state outlives `world.pages.clear()`)
     client = Client(PageAccess(external_id=CHANNEL, token=token, discussion_chat_id=GROUP),
                     base_url=f"{base}/telegram")
     yield world, client, page
@@ -216,3 +218,87 @@ def test_timeout_after_accept_is_never_retried_blindly(env: tuple[World, Client,
         client.find_reply(target, "Ответ")
     assert looked.value.kind is ErrorKind.UNSUPPORTED
     assert page_replies(page) == ["Ответ"]
+
+
+# -- official posts -------------------------------------------------------------------------
+def test_publish_with_a_poll(env: tuple[World, Client, SbPage]) -> None:
+    _, client, page = env
+    published = client.publish_post("Субботник 20 апреля", poll=Poll("Придёте?", ("Да", "Нет"), multiple=True))
+    post = page.posts[int(published.post_id)]
+    assert (post.text, post.attachments) == ("Субботник 20 апреля", [])
+    poll = page.posts[int(client.poll_ids[published.post_id])]
+    assert poll.text == "" and poll.attachments[0].startswith("poll:")
+    assert '"question": "Придёте?"' in poll.attachments[0] and '"multiple": true' in poll.attachments[0]
+    alone = client.publish_post("", poll=Poll("Нужна ли парковка?", ("Да", "Нет")))
+    assert page.posts[int(alone.post_id)].attachments[0].startswith("poll:")
+
+
+def test_edit_and_delete_posts(env: tuple[World, Client, SbPage]) -> None:
+    _, client, page = env
+    text = client.publish_post("Отключение воды 5 мая")
+    client.edit_post(text.post_id, "Отключение воды 6 мая")
+    assert page.posts[int(text.post_id)].text == "Отключение воды 6 мая"
+    client.edit_post(text.post_id, "Отключение воды 6 мая")  # "not modified" is success
+
+    photo = client.publish_post("Ремонт", [Media("road.jpg", b"jpeg")])
+    fresh = Client(client.page, base_url=client.base_url)  # does not know it is a photo post
+    fresh.edit_post(photo.post_id, "Ремонт дороги")
+    assert page.posts[int(photo.post_id)].text == "Ремонт дороги"
+
+    with_poll = client.publish_post("Опрос жителей", poll=Poll("Да или нет?", ("Да", "Нет")))
+    poll_id = int(client.poll_ids[with_poll.post_id])
+    client.delete_post(with_poll.post_id)
+    assert page.posts[int(with_poll.post_id)].deleted and page.posts[poll_id].deleted
+    gone: list[Callable[[], object]] = [lambda: client.delete_post(with_poll.post_id),
+                                        lambda: client.edit_post(with_poll.post_id, "Новый текст")]
+    for action in gone:
+        with pytest.raises(NetworkError) as caught:
+            action()
+        assert caught.value.kind is ErrorKind.NOT_FOUND
+
+
+def test_find_post_after_a_timeout_after_accept(env: tuple[World, Client, SbPage]) -> None:
+    world, client, page = env
+    world.fail(Failure(network="telegram", method="sendMessage", kind="timeout", after_accept=True))
+    with pytest.raises(NetworkError) as caught:
+        client.publish_post("Объявление о собрании")
+    assert caught.value.kind is ErrorKind.TIMEOUT
+    assert [p.text for p in page.posts.values()] == ["Объявление о собрании"]  # it went out
+    # Telegram cannot show the channel's history to a bot: the system must stop and ask a person.
+    with pytest.raises(NetworkError) as looked:
+        client.find_post("Объявление о собрании")
+    assert looked.value.kind is ErrorKind.UNSUPPORTED
+    assert len(page.posts) == 1
+
+
+def test_injected_failures_on_new_methods(env: tuple[World, Client, SbPage]) -> None:
+    world, client, page = env
+    post = client.publish_post("Запись")
+    world.fail(Failure(network="telegram", method="editMessageText", kind="server_error"))
+    with pytest.raises(NetworkError) as caught:
+        client.edit_post(post.post_id, "Другая")
+    assert caught.value.kind is ErrorKind.RETRY and page.posts[int(post.post_id)].text == "Запись"
+    world.fail(Failure(network="telegram", method="deleteMessage", kind="rate_limit", retry_after=4))
+    with pytest.raises(NetworkError) as caught:
+        client.delete_post(post.post_id)
+    assert caught.value.kind is ErrorKind.RATE_LIMITED and caught.value.retry_after == 4
+    assert not page.posts[int(post.post_id)].deleted
+    world.fail(Failure(network="telegram", method="sendPoll", kind="server_error"))
+    with pytest.raises(NetworkError) as caught:
+        client.publish_post("С опросом", poll=Poll("?", ("а", "б")))
+    assert caught.value.kind is ErrorKind.TIMEOUT  # the text went out, the poll did not
+    assert [p.text for p in page.posts.values() if not p.deleted][-1] == "С опросом"
+
+
+def test_page_status_open_and_closed(env: tuple[World, Client, SbPage]) -> None:
+    world, client, page = env
+    status = client.page_status()
+    assert (status.name, status.open, status.comments_open, status.detail) == ("Город", True, True, "")
+    set_closed(world, page, comments=True)
+    status = client.page_status()
+    assert (status.open, status.comments_open) == (True, False) and "запрещено писать" in status.detail
+    set_closed(world, page, private=True)
+    status = client.page_status()
+    assert (status.open, status.comments_open) == (False, True) and "частный" in status.detail
+    set_closed(world, page)
+    assert client.page_status().detail == ""

@@ -6,6 +6,14 @@ Where the shapes come from (VK API 5.199):
   groups_getTokenPermissions_response, groups_getLongPollServer_response), photos/responses.json,
   callback/objects.json (callback_base: type, group_id, event_id, v, secret), errors.json (codes
   and error_msg texts; the {"error": {"error_code", "error_msg", "request_params"}} envelope).
+* S, for the official-pages methods: polls/methods.json + objects.json (polls.create takes
+  question, add_answers as a JSON array of 1–10 strings, is_multiple, owner_id; answers a
+  polls_poll: id, owner_id, question, answers[{id, rate, text, votes}], multiple, …),
+  wall/methods.json + responses.json (wall.edit → wall_edit_response {"post_id"}; wall.delete →
+  base_ok_response 1, errors 210/703/104; wall.get owner_id/count/filter → {"count", "items":
+  [wall_wallpost_full]}), groups/objects.json (groups_group_is_closed 0 open/1 closed/2 private;
+  groups_group_wall 0 disabled/1 open/2 limited/3 closed); dev.vk.com/reference/objects/group
+  (`deactivated`: "deleted" | "banned"; optional field `wall`).
 * D = dev.vk.com: Bots Long Poll answers ({"ts", "updates"}, {"failed": 1|2|3}), the upload server
   answers ({"server", "photo", "hash"} for photos; {"video_hash", "size", "owner_id", "video_id"}
   for video), account.getAppPermissions (a bit mask).
@@ -16,14 +24,14 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
 import respx
 
-from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Target
+from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Poll, Target
 from otklik.channels.vk import client as vk
 from otklik.channels.vk.client import Client, parse_webhook, target_from_url
 
@@ -110,6 +118,143 @@ def test_publish_post_with_photo_and_video(client: Client, token: str) -> None:
     assert b'name="video_file"; filename="clip.mp4"' in video_upload.calls.last.request.content
     assert sent(post, token) == {"owner_id": "-123", "from_group": "1", "message": "Отключение воды 5 мая",
                                  "attachments": "photo-123_457239017,video-123_456239017"}
+
+
+# S polls/objects.json polls_poll, as polls.create answers it
+POLL = {"id": 700123, "owner_id": -123, "created": 1700000000, "question": "Где поставить лавочки?", "votes": 0,
+        "answers": [{"id": 1, "rate": 0, "text": "У школы", "votes": 0}, {"id": 2, "rate": 0, "text": "В парке", "votes": 0}],
+        "multiple": True, "anonymous": False, "end_date": 0, "closed": False, "is_board": False, "can_edit": True,
+        "can_vote": True, "can_report": False, "can_share": True, "disable_unvote": False, "author_id": 9001}
+# S wall_wallpost_full, with a photo and a poll attached (wall_wallpost_attachment)
+WALL_POST = {"id": 456, "owner_id": -123, "from_id": -123, "date": 1700000000, "text": "Опрос о благоустройстве",
+             "post_type": "post", "attachments": [
+                 {"type": "photo", "photo": {"id": 457239017, "owner_id": -123, "album_id": -7, "date": 1700000000,
+                                             "sizes": [], "text": "", "access_key": "9f1e2d"}},
+                 {"type": "poll", "poll": POLL},
+                 {"type": "link", "link": {"url": "https://adm.example.ru/plan", "title": "План"}}],
+             "comments": {"count": 0, "can_post": 1, "groups_can_post": True}}
+
+
+@respx.mock
+def test_publish_post_with_poll(client: Client, token: str) -> None:
+    create = respx.post(f"{BASE}/polls.create").mock(return_value=ok(POLL))
+    post = respx.post(f"{BASE}/wall.post").mock(return_value=ok({"post_id": 457}))
+    published = client.publish_post("Голосуем до пятницы", poll=Poll("Где поставить лавочки?", ("У школы", "В парке"),
+                                                                     multiple=True))
+    assert published.url == "https://vk.com/wall-123_457"
+    assert sent(create, token) == {"owner_id": "-123", "question": "Где поставить лавочки?",
+                                   "add_answers": '["У школы", "В парке"]', "is_multiple": "1", "is_anonymous": "0"}
+    assert sent(post, token)["attachments"] == "poll-123_700123"
+
+
+@pytest.mark.parametrize("poll", [Poll("  ", ("да", "нет")), Poll("Вопрос?", ()), Poll("Вопрос?", ("да", " ")),
+                                  Poll("Вопрос?", tuple(str(n) for n in range(11)))])
+def test_bad_poll_never_reaches_vk(client: Client, poll: Poll) -> None:
+    with respx.mock, pytest.raises(NetworkError) as caught:  # no route: any request would fail the test
+        client.publish_post("Текст", poll=poll)
+    assert caught.value.kind is ErrorKind.BAD_REQUEST
+
+
+@respx.mock
+def test_edit_post_keeps_its_attachments(client: Client, token: str) -> None:
+    by_id = respx.post(f"{BASE}/wall.getById").mock(return_value=ok({"items": [WALL_POST]}))
+    edit = respx.post(f"{BASE}/wall.edit").mock(return_value=ok({"post_id": 456}))  # S wall_edit_response
+    client.edit_post("456", "Опрос о благоустройстве (продлён)")
+    assert sent(by_id, token) == {"posts": "-123_456"}
+    assert sent(edit, token) == {"owner_id": "-123", "post_id": "456", "message": "Опрос о благоустройстве (продлён)",
+                                 "attachments": "photo-123_457239017_9f1e2d,poll-123_700123,https://adm.example.ru/plan"}
+
+
+@respx.mock
+def test_edit_post_that_is_gone(client: Client) -> None:
+    respx.post(f"{BASE}/wall.getById").mock(return_value=ok({"items": []}))
+    edit = respx.post(f"{BASE}/wall.edit")
+    with pytest.raises(NetworkError) as caught:
+        client.edit_post("456", "Новый текст")
+    assert caught.value.kind is ErrorKind.NOT_FOUND and not edit.called
+
+
+@respx.mock
+def test_delete_post(client: Client, token: str) -> None:
+    route = respx.post(f"{BASE}/wall.delete").mock(side_effect=[ok(1), vk_error(104, "Not found", "wall.delete")])
+    client.delete_post("456")
+    assert sent(route, token) == {"owner_id": "-123", "post_id": "456"}
+    with pytest.raises(NetworkError) as caught:
+        client.delete_post("456")
+    assert caught.value.kind is ErrorKind.NOT_FOUND
+
+
+@respx.mock
+def test_find_post(client: Client, token: str) -> None:
+    other = {**WALL_POST, "id": 455, "text": "Другое объявление", "attachments": []}
+    deleted = {**WALL_POST, "id": 454, "text": "Отключение воды", "is_deleted": True}
+    route = respx.post(f"{BASE}/wall.get").mock(return_value=ok(
+        {"count": 3, "items": [{**WALL_POST, "id": 457, "text": "Отключение воды\r\n"}, other, deleted]}))
+    found = client.find_post("Отключение воды")
+    assert found is not None and (found.post_id, found.url) == ("457", "https://vk.com/wall-123_457")
+    assert sent(route, token) == {"owner_id": "-123", "count": "100", "filter": "owner"}
+    assert client.find_post("Отключение газа") is None
+
+
+@pytest.mark.parametrize(("group", "is_open", "comments_open", "words"), [
+    ({"is_closed": 0, "wall": 1}, True, True, []),
+    ({"is_closed": 0, "wall": 2}, True, True, []),  # limited: only the community posts, everyone comments
+    ({"is_closed": 1, "wall": 1}, False, True, ["закрытое"]),
+    ({"is_closed": 2, "wall": 3}, False, False, ["частное", "стена сообщества закрыта"]),
+    ({"is_closed": 0, "wall": 0}, True, False, ["выключена"]),
+    ({"is_closed": 0, "deactivated": "banned"}, False, True, ["заблокировано", "неизвестно"]),
+])
+def test_page_status(client: Client, token: str, group: dict[str, object], is_open: bool, comments_open: bool,
+                     words: list[str]) -> None:
+    with respx.mock:
+        route = respx.post(f"{BASE}/groups.getById").mock(return_value=ok(  # S groups_getById_object_response
+            {"groups": [{"id": 123, "name": "Администрация", "screen_name": "adm", "type": "page", **group}],
+             "profiles": []}))
+        status = client.page_status()
+    assert sent(route, token) == {"group_id": "123", "fields": "wall"}
+    assert (status.name, status.open, status.comments_open) == ("Администрация", is_open, comments_open)
+    assert all(word in status.detail for word in words) and bool(status.detail) == bool(words)
+
+
+@pytest.mark.parametrize(("method", "call", "answer", "kind"), [
+    ("polls.create", lambda c: c.publish_post("x", poll=Poll("Вопрос?", ("да", "нет"))),
+     vk_error(100, "One of the parameters specified was missing or invalid: add_answers is invalid", "polls.create"),
+     ErrorKind.BAD_REQUEST),
+    ("wall.getById", lambda c: c.edit_post("456", "x"), vk_error(6, "Too many requests per second"),
+     ErrorKind.RATE_LIMITED),
+    ("wall.delete", lambda c: c.delete_post("456"), vk_error(210, "Access to wall's post denied"), ErrorKind.FORBIDDEN),
+    ("wall.delete", lambda c: c.delete_post("456"), vk_error(703, "You need to enable 2FA for this action"),
+     ErrorKind.FORBIDDEN),
+    ("wall.get", lambda c: c.find_post("x"), vk_error(5, "User authorization failed: invalid access_token (4)."),
+     ErrorKind.TOKEN_INVALID),
+    ("wall.get", lambda c: c.find_post("x"), httpx.Response(502, text="Bad Gateway"), ErrorKind.RETRY),
+    ("groups.getById", lambda c: c.page_status(), vk_error(10, "Internal server error"), ErrorKind.RETRY),
+    ("groups.getById", lambda c: c.page_status(), vk_error(100, "One of the parameters specified was missing or "
+                                                               "invalid: group_ids is undefined"), ErrorKind.BAD_REQUEST),
+])
+def test_errors_of_the_page_methods(client: Client, method: str, call: Callable[[Client], object],
+                                    answer: httpx.Response, kind: ErrorKind) -> None:
+    with respx.mock:
+        respx.post(f"{BASE}/{method}").mock(return_value=answer)
+        with pytest.raises(NetworkError) as caught:
+            call(client)
+    assert caught.value.kind is kind
+
+
+def test_edit_timeout_and_bad_ids(client: Client) -> None:
+    with respx.mock:
+        respx.post(f"{BASE}/wall.getById").mock(return_value=ok({"items": [WALL_POST]}))
+        respx.post(f"{BASE}/wall.edit").mock(side_effect=httpx.ReadTimeout("read timed out"))
+        with pytest.raises(NetworkError) as caught:
+            client.edit_post("456", "x")
+        assert caught.value.kind is ErrorKind.TIMEOUT
+    calls: list[Callable[[], None]] = [lambda: client.edit_post("456; drop", "x"), lambda: client.delete_post("../1"),
+                                       lambda: client.edit_post("456", "я" * (vk.MAX_TEXT + 1))]
+    with respx.mock:  # no route: nothing is sent
+        for call in calls:
+            with pytest.raises(NetworkError) as bad:
+                call()
+            assert bad.value.kind is ErrorKind.BAD_REQUEST
 
 
 @respx.mock

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
 
-from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Target
+from otklik.channels.base import ErrorKind, Media, NetworkError, PageAccess, Poll, Target
 from otklik.channels.sandbox.server import api_urls, running
 from otklik.channels.sandbox.world import Failure, SbPage, World
 from otklik.channels.vk import client as vk
+from otklik.channels.vk import standin
 from otklik.channels.vk.client import Client
 
 GROUP = "123"
@@ -170,3 +171,81 @@ def test_timeout_after_accept_then_find_reply_never_twice(sandbox: Sandbox) -> N
     assert found is not None
     ours = [c for c in sb.page.comments.values() if c.author_id == "page"]
     assert [str(c.id) for c in ours] == [found.comment_id]
+
+
+# -- the official-pages methods
+def test_publish_with_poll_edit_and_delete(sandbox: Sandbox) -> None:
+    sb = sandbox
+    published = sb.client.publish_post("Выберите место для сквера", [Media("map.jpg", b"\xff\xd8jpeg")],
+                                       poll=Poll("Где сквер?", ("У школы", "У реки"), multiple=True))
+    post = sb.page.posts[int(published.post_id)]
+    assert post.attachments == ["photo:map.jpg", "poll:Где сквер?"]
+    [poll_id] = [pid for pid, v in standin._media[sb.world].items() if v.startswith("poll:")]
+    assert standin.poll_of(sb.world, poll_id) == {"question": "Где сквер?", "answers": ["У школы", "У реки"],
+                                                  "multiple": True}
+
+    sb.client.edit_post(published.post_id, "Выберите место для сквера (до пятницы)")
+    assert post.text == "Выберите место для сквера (до пятницы)"
+    assert post.attachments == ["photo:map.jpg", "poll:Где сквер?"]  # wall.edit got them back
+    assert sb.client.fetch_post(published.post_id).text == "Выберите место для сквера (до пятницы)"
+
+    sb.client.delete_post(published.post_id)
+    assert post.deleted and sb.client.fetch_post(published.post_id).exists is False
+    with pytest.raises(NetworkError) as gone:
+        sb.client.delete_post(published.post_id)
+    assert gone.value.kind is ErrorKind.NOT_FOUND
+    with pytest.raises(NetworkError) as edit_gone:
+        sb.client.edit_post(published.post_id, "ещё")
+    assert edit_gone.value.kind is ErrorKind.NOT_FOUND
+
+
+def test_timeout_after_accept_then_find_post_never_twice(sandbox: Sandbox) -> None:
+    sb = sandbox
+    sb.page.add_post("Старое объявление")
+    sb.world.fail(Failure(network="vk", method="wall.post", kind="timeout", after_accept=True))
+    with pytest.raises(NetworkError) as caught:
+        sb.client.publish_post("Отключение воды 5 мая")
+    assert caught.value.kind is ErrorKind.TIMEOUT
+
+    found = sb.client.find_post("Отключение воды 5 мая\n")  # the worker looks before any retry
+    assert found is not None
+    assert [p.id for p in sb.page.posts.values() if p.text == "Отключение воды 5 мая"] == [int(found.post_id)]
+    assert found.url == f"https://vk.com/wall-{GROUP}_{found.post_id}"
+    assert sb.client.find_post("Отключение газа") is None
+    sb.client.delete_post(found.post_id)
+    assert sb.client.find_post("Отключение воды 5 мая") is None  # a deleted post is not "already there"
+
+
+def test_page_status_open_closed_and_comments(sandbox: Sandbox) -> None:
+    sb = sandbox
+    status = sb.client.page_status()
+    assert (status.name, status.open, status.comments_open, status.detail) == ("Администрация города", True, True, "")
+    standin.set_community(sb.world, GROUP, is_closed=1)
+    closed = sb.client.page_status()
+    assert (closed.open, closed.comments_open) == (False, True) and "закрытое" in closed.detail
+    standin.set_community(sb.world, GROUP, is_closed=0, wall=3)
+    no_comments = sb.client.page_status()
+    assert (no_comments.open, no_comments.comments_open) == (True, False) and "закрыта" in no_comments.detail
+
+
+@pytest.mark.parametrize(("method", "kind", "expected"), [
+    ("wall.edit", "rate_limit", ErrorKind.RATE_LIMITED),
+    ("wall.delete", "server_error", ErrorKind.RETRY),
+    ("wall.get", "token_invalid", ErrorKind.TOKEN_INVALID),
+    ("polls.create", "timeout", ErrorKind.TIMEOUT),
+    ("groups.getById", "server_error", ErrorKind.RETRY),
+])
+def test_injected_failures_on_page_methods(sandbox: Sandbox, method: str, kind: str, expected: ErrorKind) -> None:
+    sb = sandbox
+    post = sb.page.add_post("Новость")
+    calls: dict[str, Callable[[], object]] = {"wall.edit": lambda: sb.client.edit_post(str(post.id), "Правка"),
+             "wall.delete": lambda: sb.client.delete_post(str(post.id)),
+             "wall.get": lambda: sb.client.find_post("Новость"),
+             "polls.create": lambda: sb.client.publish_post("Опрос", poll=Poll("Да?", ("да", "нет"))),
+             "groups.getById": lambda: sb.client.page_status()}
+    sb.world.fail(Failure(network="vk", method=method, kind=kind))
+    with pytest.raises(NetworkError) as caught:
+        calls[method]()
+    assert caught.value.kind is expected
+    assert post.text == "Новость" and not post.deleted and len(sb.page.posts) == 1  # nothing was carried out
+    calls[method]()  # used up: the next call goes through
