@@ -6,7 +6,7 @@ import os
 import sys
 
 # Commands whose contract names use a hyphen; Django's modules use underscores.
-ALIASES = {"check-answer": "check_answer"}
+ALIASES = {"check-answer": "check_answer", "check-post": "check_post"}
 
 
 def main(argv: list[str] | None = None) -> None:
