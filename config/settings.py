@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "otklik.notifications",
     "otklik.pages",
     "otklik.incidents",
+    "otklik.posts",
     "otklik.api",
 ]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("org/", include("otklik.org.urls")),
     path("mail/", include("otklik.notifications.urls")),
     path("incidents/", include("otklik.incidents.urls")),
+    path("pages/", include("otklik.pages.urls")),
+    path("posts/", include("otklik.posts.urls")),
     path("settings/keys/", api_views.keys, name="api-keys"),
     path("settings/keys/<int:pk>/revoke/", api_views.revoke, name="api-key-revoke"),
     path("settings/integrity/", integrity_views.integrity, name="integrity"),

@@ -19,6 +19,7 @@ from otklik.api.docs import LocalSwagger, docs_static_urls
 from otklik.api.errors import DetailError, RussianJSONRenderer, install_handlers
 from otklik.api.models import ApiKey
 from otklik.api.parser import CleanJSONParser
+from otklik.api.post_routes import router as post_router
 from otklik.api.serializers import incident_brief_dict, incident_created_dict, incident_dict
 from otklik.incidents import publishing, services
 from otklik.incidents.models import Incident
@@ -272,3 +273,4 @@ for _action, (_schema, _call, _summary) in ACTIONS.items():
     _register(_action, _schema, _call, _summary)
 
 api.add_router("/", router)
+api.add_router("/", post_router)

@@ -50,6 +50,8 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
             Role.UNIT_HEAD,
         ),
     ),
+    ("pages:list", "Страницы", (Role.GENERAL_HEAD, Role.PAGE_EDITOR, Role.ADMINISTRATOR)),
+    ("posts:list", "Публикации", (Role.GENERAL_HEAD, Role.PAGE_EDITOR, Role.ADMINISTRATOR, Role.UNIT_HEAD)),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
     ("api-keys", "Ключи API", (Role.ADMINISTRATOR,)),
     ("integrity", "Целостность истории", (Role.ADMINISTRATOR,)),

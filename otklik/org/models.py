@@ -30,6 +30,8 @@ class Municipality(models.Model):
     name = models.CharField("название", max_length=300)
     slug = models.SlugField("код", unique=True)
     time_zone = models.CharField("часовой пояс", max_length=64, default="Europe/Moscow")
+    # Прил. 1 п. 5: «не менее 2 публикаций в неделю» on every official page.
+    posts_per_week = models.PositiveSmallIntegerField("публикаций в неделю на страницу (не менее)", default=2)
 
     class Meta:
         verbose_name = "муниципальное образование"

@@ -111,10 +111,14 @@ def check_text(result: CheckResult) -> str:
 
 
 def pages_reseal() -> int:
-    """Re-encrypt every page's token under the first key of OTKLIK_SECRETS_KEY (rotation)."""
+    """Re-encrypt every page's token, and every value of the access vault, under the first key
+    of OTKLIK_SECRETS_KEY (rotation)."""
+    from otklik.pages.vault import secrets_reseal  # the vault builds on this module
+
     count = 0
     with transaction.atomic():
         for page in OfficialPage.objects.select_for_update().exclude(token_sealed=""):
             OfficialPage.objects.filter(pk=page.pk).update(token_sealed=reseal(page.token_sealed))
             count += 1
+        count += secrets_reseal()
     return count

@@ -75,7 +75,28 @@ def _sent() -> list[int]:
                                         subject="Проверка", body="текст").pk]
 
 
+def _pages() -> list[int]:
+    from otklik.pages.models import OfficialPage
+
+    return list(OfficialPage.objects.filter(municipality__slug="plastunovskoe").values_list("pk", flat=True)[:2])
+
+
+def _post() -> list[int]:
+    from otklik.org.models import Municipality, Person
+    from otklik.posts.models import Post
+
+    return [Post.objects.create(municipality=Municipality.objects.get(slug="plastunovskoe"), text="Проверка",
+                                author=Person.objects.get(user__username="editor"), text_hash="x").pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
+    "posts:detail": _post,
+    "posts:act": _post,
+    "pages:check": _pages,
+    "pages:vault": _pages,
+    "pages:reveal": _pages,
+    "pages:change": _pages,
+    "pages:rotate": _pages,
     "notifications:sent-detail": _sent,
     "incidents:template": _template,
     "api-key-revoke": _apikey,

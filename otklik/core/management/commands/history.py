@@ -14,6 +14,7 @@ from django.core.management import BaseCommand, CommandParser
 
 from otklik.incidents.anchors import anchor_path, anchors_for, anchors_write
 from otklik.incidents.history import history_verify
+from otklik.pages.audit import page_history_verify
 
 
 class Command(BaseCommand):
@@ -37,5 +38,11 @@ class Command(BaseCommand):
             self.stdout.write(f"инцидент № {p.incident_id}, запись {p.seq}: {p.problem}")
         self.stdout.write(f"проверено записей: {checked}, заверенных сообщений: {len(anchors)}, "
                           f"нарушений: {len(problems)}")
-        if problems:
+        # The access history of the official pages: the same key, the same kind of chain.
+        page_checked, page_problems = page_history_verify() if ids is None else (0, [])
+        for pp in page_problems:
+            self.stdout.write(f"страница № {pp.page_id}, запись {pp.seq}: {pp.problem}")
+        self.stdout.write(f"история доступа к страницам: проверено записей: {page_checked}, "
+                          f"нарушений: {len(page_problems)}")
+        if problems or page_problems:
             sys.exit(1)
