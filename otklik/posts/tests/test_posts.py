@@ -257,3 +257,27 @@ def test_api_pages_posts_and_actions(demo: dict[str, Any], world: World) -> None
         assert editor.post("/posts", body).status_code == 422, body
     assert editor.post("/posts", {"pages": [2**62], "text": GOOD}).status_code == 403
     assert editor.get("/posts/999999").status_code == 404
+
+
+def test_a_photo_and_a_poll_go_out_with_the_text(demo: dict[str, Any], world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from otklik.incidents.attachments import AttachmentError
+    from otklik.incidents.tests.test_attachments import PNG_BYTES
+
+    photo = SimpleUploadedFile("каток.png", PNG_BYTES, content_type="image/png")
+    post = svc.post_create(access=acc(demo, "editor"), page_ids=[page("vk").pk, page("telegram").pk], text=GOOD,
+                           files=[photo], poll={"question": "Когда удобнее?", "options": ["утром", "вечером"]}, at=T0)
+    assert [m.name for m in post.media.all()] == ["каток.png"]
+    svc.post_approve(access=acc(demo, "general"), post_id=post.pk, at=T0)
+    publishing.posts_sweep(at=T0)
+    post.refresh_from_db()
+    assert post.state == Post.State.PUBLISHED, [t.last_error for t in post.targets.all()]
+    [vk_post] = _posts_on(world, "vk")
+    assert any(a.startswith("photo") for a in vk_post.attachments) and any("poll" in a for a in vk_post.attachments)
+    tg = _posts_on(world, "telegram")
+    assert any(any(a.startswith("photo") for a in p.attachments) for p in tg)
+    assert any(any("poll" in a for a in p.attachments) for p in tg)
+    fake = SimpleUploadedFile("virus.png", b"MZ\x90\x00 not a picture", content_type="image/png")
+    with pytest.raises(AttachmentError, match="не фото"):
+        svc.post_create(access=acc(demo, "editor"), page_ids=[page("vk").pk], text=GOOD, files=[fake], at=T0)
