@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "otklik.pages",
     "otklik.incidents",
     "otklik.posts",
+    "otklik.moderation",
     "otklik.api",
 ]
 

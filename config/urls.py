@@ -22,6 +22,7 @@ urlpatterns = [
     path("incidents/", include("otklik.incidents.urls")),
     path("pages/", include("otklik.pages.urls")),
     path("posts/", include("otklik.posts.urls")),
+    path("moderation/", include("otklik.moderation.urls")),
     path("settings/keys/", api_views.keys, name="api-keys"),
     path("settings/keys/<int:pk>/revoke/", api_views.revoke, name="api-key-revoke"),
     path("settings/integrity/", integrity_views.integrity, name="integrity"),

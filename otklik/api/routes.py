@@ -15,6 +15,7 @@ from ninja.params.functions import Path as path_param
 
 from otklik.api import schemas as s
 from otklik.api.auth import ApiKeyAuth, ScopedAccess, access_of, key_of
+from otklik.api.channel_routes import router as channel_router
 from otklik.api.docs import LocalSwagger, docs_static_urls
 from otklik.api.errors import DetailError, RussianJSONRenderer, install_handlers
 from otklik.api.models import ApiKey
@@ -274,3 +275,4 @@ for _action, (_schema, _call, _summary) in ACTIONS.items():
 
 api.add_router("/", router)
 api.add_router("/", post_router)
+api.add_router("/", channel_router)

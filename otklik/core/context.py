@@ -52,6 +52,7 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     ("pages:list", "Страницы", (Role.GENERAL_HEAD, Role.PAGE_EDITOR, Role.ADMINISTRATOR)),
     ("posts:list", "Публикации", (Role.GENERAL_HEAD, Role.PAGE_EDITOR, Role.ADMINISTRATOR, Role.UNIT_HEAD)),
+    ("moderation:queue", "Модерация", (Role.MODERATOR, Role.GENERAL_HEAD, Role.ADMINISTRATOR)),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
     ("api-keys", "Ключи API", (Role.ADMINISTRATOR,)),
     ("integrity", "Целостность истории", (Role.ADMINISTRATOR,)),

@@ -89,7 +89,30 @@ def _post() -> list[int]:
                                 author=Person.objects.get(user__username="editor"), text_hash="x").pk]
 
 
+def _comment() -> list[int]:
+    """A queued comment on a demo page, its deletion and the author's black-listing."""
+    from django.utils import timezone
+
+    from otklik.moderation.models import Ban, ModerationAction, PageComment
+    from otklik.pages.models import OfficialPage
+
+    page = OfficialPage.objects.filter(municipality__slug="plastunovskoe").earliest("pk")
+    now = timezone.now()
+    number = PageComment.objects.count() + 1
+    comment = PageComment.objects.create(page=page, network_id=f"objects-{number}", post_id="1", author_id="77",
+                                         text="Проверка", received_at=now, state=PageComment.State.QUEUED,
+                                         findings=[{"code": "spam", "start": 0, "end": 8, "reason": "спам"}])
+    ModerationAction.objects.create(pk=comment.pk, comment=comment, page=page, kind=ModerationAction.Kind.DELETE,
+                                    at=now, author_id="77")
+    Ban.objects.create(pk=comment.pk, page=page, author_id="77", reason="спам", at=now)
+    return [comment.pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
+    "moderation:decide": _comment,
+    "moderation:undo": _comment,
+    "moderation:lift": _comment,
+    "moderation:rules": _pages,
     "posts:detail": _post,
     "posts:act": _post,
     "pages:check": _pages,

@@ -34,6 +34,16 @@ class Command(BaseCommand):
         add.add_argument("--name", default="", help="название страницы")
         add.add_argument("--token-stdin", action="store_true", required=True,
                          help="прочитать ключ доступа со стандартного входа")
+        add.add_argument("--callback-secret", default="",
+                         help="секрет вебхука: VK Callback API «секретный ключ», Telegram secret_token, MAX secret")
+        add.add_argument("--callback-confirmation", default="", help="VK: строка, которую должен вернуть сервер")
+        moderation = sub.add_parser("moderation", help="правила автоматической модерации страницы")
+        moderation.add_argument("id", type=int)
+        moderation.add_argument("--delete", default="", help="удалять сразу: obscenity,insult,threat,spam,law")
+        moderation.add_argument("--ban", default="", help="и вносить в чёрный список: подмножество --delete")
+        moderation.add_argument("--ban-days", type=int, default=None, help="срок чёрного списка (0 — навсегда)")
+        moderation.add_argument("--auto-publication", choices=["yes", "no"], default=None,
+                                help="вопросы и жалобы — сразу в работу")
         check = sub.add_parser("check", help="проверить ключ доступа страницы")
         check.add_argument("id", type=int)
         sub.add_parser("list", help="страницы и состояние их ключей")
@@ -49,8 +59,15 @@ class Command(BaseCommand):
                                      name=options["name"])
             except (PageError, VaultError) as exc:
                 raise CommandError(str(exc)) from exc
+            if options["callback_secret"] or options["callback_confirmation"]:
+                from otklik.moderation.services import callback_set
+
+                callback_set(page=done.page, secret=options["callback_secret"].strip(),
+                             confirmation=options["callback_confirmation"].strip())
             self.stdout.write(str(done.page.pk))
             self.stderr.write("страница зарегистрирована" if done.created else "ключ и данные страницы обновлены")
+        elif action == "moderation":
+            self._moderation(options)
         elif action == "check":
             page = OfficialPage.objects.filter(pk=options["id"]).first()
             if page is None:
@@ -67,3 +84,27 @@ class Command(BaseCommand):
                 key = "ключ задан" if page.has_token else "ключа нет"
                 state = page.check_message or "не проверялась"
                 self.stdout.write(f"{page.pk}\t{page.municipality.slug}\t{page.network}\t{page.url}\t{key}\t{state}")
+
+    def _moderation(self, options: dict[str, Any]) -> None:
+        from otklik.incidents.transitions import Invalid
+        from otklik.moderation.models import CODE_LABELS
+        from otklik.moderation.services import rule_set
+
+        page = OfficialPage.objects.filter(pk=options["id"]).first()
+        if page is None:
+            raise CommandError(f"Страницы № {options['id']} нет.")
+
+        def codes(value: str) -> list[str]:
+            return [c.strip() for c in value.split(",") if c.strip()]
+
+        auto = None if options["auto_publication"] is None else options["auto_publication"] == "yes"
+        try:
+            rule = rule_set(page=page, delete=codes(options["delete"]), ban=codes(options["ban"]),
+                            ban_days=options["ban_days"], auto_publication=auto)
+        except Invalid as exc:
+            raise CommandError(str(exc)) from exc
+        names = ", ".join(CODE_LABELS[c] for c in rule.delete_codes) or "ничего"
+        banned = ", ".join(CODE_LABELS[c] for c in rule.ban_codes) or "никого"
+        self.stdout.write(f"{page.name}: удалять сразу — {names}; в чёрный список — {banned} "
+                          f"({'навсегда' if not rule.ban_days else f'{rule.ban_days} дн.'}); вопросы и жалобы — "
+                          f"{'сразу в работу' if rule.auto_publication else 'модератору'}.")
