@@ -51,6 +51,16 @@ POSTS = [
     "Отчёт главы поселения о работе администрации за ноябрь. Спасибо всем, кто помогал!",
 ]
 MESSAGE_COUNT = 12  # the demo incidents use messages 0…11
+# Comments under the VK page's first post for the moderation demo: (id, author id, text).
+MODERATION_POST = 1000
+MODERATION_COMMENTS = [
+    (9101, "7501", "Когда уже починят освещение на ул. Школьной? Дети из кружков идут в темноте."),
+    (9102, "7502", "Вы там в администрации совсем обнаглели, бездельники"),
+    (9103, "7503", "Заработок от 5000 рублей в день без вложений! Пиши в личку"),
+    (9104, "7504", "Соседка с Ленина 12, Петрова Галина, вот её номер +7 918 123-45-67, звоните ей все"),
+    (9105, "7505", "Спасибо за праздник, было здорово!"),
+]
+CALLBACK_SECRET = "sandbox-callback-secret"  # noqa: S105  # the sandbox's, not a real one
 
 
 def page_of(i: int) -> DemoPage:
@@ -91,6 +101,9 @@ def demo_world() -> World:
         name, text, _, _ = MESSAGES[i % len(MESSAGES)]
         page.add_comment(post_id(i), str(7000 + i), name, text, comment_id=comment_id(i))
         world.users[str(7000 + i)] = name
+    vk = world.pages[("vk", PAGES[0].external_id)]
+    for cid, author, text in MODERATION_COMMENTS:
+        vk.add_comment(MODERATION_POST, author, f"Житель {author}", text, comment_id=cid)
     return world
 
 

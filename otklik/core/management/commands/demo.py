@@ -26,9 +26,11 @@ class Command(BaseCommand):
                 raise CommandError("Демо-данные не загружаются в боевом профиле (OTKLIK_PRODUCTION=1).")
             created = demo_load()
             incidents = demo_incidents_load()
+            from otklik.moderation.demo import demo_moderation_load
             from otklik.posts.demo import demo_posts_load
 
             demo_posts_load()
+            demo_moderation_load()
             self.stdout.write("Демо-поселение создано." if created else "Демо-поселение уже есть.")
             if incidents:
                 self.stdout.write(f"Демо-сообщений: {incidents}.")
