@@ -35,5 +35,5 @@ def page_get_for(*, access: Access, pk: int, roles: tuple[str, ...] = REGISTRY_R
         raise PageForbidden("Это доступно только начальнику общего отдела и администратору.")
     qs = pages_for(access=access, roles=roles).select_related("municipality", "unit")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))  # PostgreSQL: not the nullable side of the unit join
     return qs.get(pk=pk)

@@ -172,7 +172,9 @@ def secrets_reseal() -> int:
     count = 0
     now = timezone.now()
     with transaction.atomic():
-        for page in OfficialPage.objects.select_for_update().filter(secrets__isnull=False).distinct():
+        # PostgreSQL refuses FOR UPDATE with DISTINCT: the ids first, then the rows locked.
+        ids = set(PageSecret.objects.values_list("page_id", flat=True))
+        for page in OfficialPage.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
             rows = list(PageSecret.objects.filter(page=page))
             for row in rows:
                 PageSecret.objects.filter(pk=row.pk).update(value_sealed=reseal(row.value_sealed),

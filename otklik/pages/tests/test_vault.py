@@ -215,7 +215,13 @@ def test_p2_the_signature_binds_each_entry_to_the_one_before(demo: dict[str, Any
 
 
 def test_p2_a_removed_last_entry_is_found(demo: dict[str, Any], vk: OfficialPage) -> None:
-    with history_purge_allowed():
+    from django.db import connection, transaction
+
+    # What someone with the database owner's rights can do: on PostgreSQL skip the triggers.
+    with transaction.atomic(), history_purge_allowed():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
         PageEvent.objects.filter(page=vk, seq=2).delete()
     _, problems = page_history_verify([vk.pk])
     assert [p.problem for p in problems] == ["последняя запись истории доступа отсутствует или изменена"]
