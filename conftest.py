@@ -86,3 +86,20 @@ def page(browser: Any) -> Iterator[Any]:
     pg.on("dialog", answer)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def sandbox_world(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[Any]:
+    """The sandbox network with the demo's pages on a loopback port, every client pointed at it;
+    calls time out after 1 s and an injected timeout holds the answer 1.5 s (never-twice tests)."""
+    from otklik.channels.sandbox.demo_world import demo_world, sandbox_env
+    from otklik.channels.sandbox.server import running
+
+    with running(demo_world()) as (world, base):
+        env = sandbox_env(base.removeprefix("http://"))
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        settings.OTKLIK_OK_APP_KEY, settings.OTKLIK_OK_APP_SECRET = env["OTKLIK_OK_APP_KEY"], env["OTKLIK_OK_APP_SECRET"]
+        monkeypatch.setenv("OTKLIK_NETWORK_TIMEOUT", "1")
+        world.timeout_delay = 1.5
+        yield world

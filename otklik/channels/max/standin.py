@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import re
-import weakref
 from typing import Any
 
 from otklik.channels.sandbox.world import (
@@ -31,23 +30,13 @@ _TYPES = {"comment_new": "comment_created", "comment_edit": "comment_edited",
           "comment_delete": "comment_removed"}
 
 
-# World -> chat id -> what is closed there: {"private", "closed"}.
-_closed: weakref.WeakKeyDictionary[World, dict[str, set[str]]] = weakref.WeakKeyDictionary()
-
-
 def set_closed(world: World, page: SbPage, *, private: bool = False, closed: bool = False) -> None:
     """Make the channel non-public and/or closed; False reopens."""
-    with world.lock:
-        state = _closed.setdefault(world, {}).setdefault(page.external_id, set())
-        for flag, on in (("private", private), ("closed", closed)):
-            if on:
-                state.add(flag)
-            else:
-                state.discard(flag)
+    world.set_flags(page, private=private, closed=closed)
 
 
 def _is_closed(world: World, page: SbPage, flag: str) -> bool:
-    return flag in _closed.get(world, {}).get(page.external_id, set())
+    return world.has_flag(page, flag)
 
 
 def mid(number: int) -> str:

@@ -179,6 +179,21 @@ class World:
         self.calls: list[tuple[str, str]] = []  # (network, method) in order, for tests
         self.timeout_delay = 3.0  # seconds an injected timeout holds the answer
         self.users: dict[str, str] = {}  # user id -> name
+        # (network, page) -> flags a stand-in keeps about a page: "private", "comments closed"…
+        self.flags: dict[tuple[str, str], set[str]] = {}
+
+    def set_flags(self, page: SbPage, /, **flags: bool) -> None:
+        """Turn a page's named flags on (True) or off (False)."""
+        with self.lock:
+            state = self.flags.setdefault((page.network, page.external_id), set())
+            for flag, on in flags.items():
+                if on:
+                    state.add(flag)
+                else:
+                    state.discard(flag)
+
+    def has_flag(self, page: SbPage, flag: str) -> bool:
+        return flag in self.flags.get((page.network, page.external_id), set())
 
     # -- pages
     def add_page(self, page: SbPage) -> SbPage:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -30,23 +29,13 @@ Action = Callable[[World, SbPage, SbRequest], SbResponse]
 NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the "
                 "same as a current content and reply markup of the message")
 
-# World -> channel external id -> what is closed there: {"page", "comments"}.
-_closed: weakref.WeakKeyDictionary[World, dict[str, set[str]]] = weakref.WeakKeyDictionary()
-
-
 def set_closed(world: World, page: SbPage, *, private: bool = False, comments: bool = False) -> None:
     """Make the channel private (no username) and/or close its comments; False reopens."""
-    with world.lock:
-        state = _closed.setdefault(world, {}).setdefault(page.external_id, set())
-        for flag, on in (("page", private), ("comments", comments)):
-            if on:
-                state.add(flag)
-            else:
-                state.discard(flag)
+    world.set_flags(page, page=private, comments=comments)
 
 
 def _is_closed(world: World, page: SbPage, flag: str) -> bool:
-    return flag in _closed.get(world, {}).get(page.external_id, set())
+    return world.has_flag(page, flag)
 
 
 def ok(result: Any) -> SbResponse:

@@ -3,7 +3,6 @@ out through that network's real client to the sandbox and appears under the citi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,13 +10,10 @@ import pytest
 from otklik.channels.sandbox.demo_world import (
     PAGES,
     comment_id,
-    demo_world,
     message_url,
     page_of,
     post_id,
-    sandbox_env,
 )
-from otklik.channels.sandbox.server import running
 from otklik.channels.sandbox.world import World
 from otklik.incidents import publishing
 from otklik.incidents import services as svc
@@ -29,16 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[World]:
-    with running(demo_world()) as (w, base):
-        env = sandbox_env(base.removeprefix("http://"))
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        settings.OTKLIK_OK_APP_KEY = env["OTKLIK_OK_APP_KEY"]
-        settings.OTKLIK_OK_APP_SECRET = env["OTKLIK_OK_APP_SECRET"]
-        monkeypatch.setenv("OTKLIK_NETWORK_TIMEOUT", "1")
-        w.timeout_delay = 1.5
-        yield w
+def world(sandbox_world: World) -> World:
+    return sandbox_world
 
 
 @pytest.mark.parametrize("i", range(len(PAGES)), ids=[p.network for p in PAGES])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,8 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from otklik.channels.sandbox.demo_world import PAGES, demo_world, sandbox_env
-from otklik.channels.sandbox.server import running
+from otklik.channels.sandbox.demo_world import PAGES
 from otklik.channels.sandbox.world import Failure, World
 from otklik.incidents.models import Incident
 from otklik.incidents.transitions import NotFound, TransitionError
@@ -42,15 +40,8 @@ def page(network: str) -> OfficialPage:
 
 
 @pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[World]:
-    with running(demo_world()) as (w, base):
-        env = sandbox_env(base.removeprefix("http://"))
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        settings.OTKLIK_OK_APP_KEY, settings.OTKLIK_OK_APP_SECRET = env["OTKLIK_OK_APP_KEY"], env["OTKLIK_OK_APP_SECRET"]
-        monkeypatch.setenv("OTKLIK_NETWORK_TIMEOUT", "1")
-        w.timeout_delay = 1.5
-        yield w
+def world(sandbox_world: World) -> World:
+    return sandbox_world
 
 
 def _vk_push(world: World, text: str, *, secret: str = SECRET, author: str = "7301") -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,8 +9,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from otklik.channels.base import Comment
-from otklik.channels.sandbox.demo_world import demo_world, sandbox_env
-from otklik.channels.sandbox.server import running
 from otklik.channels.sandbox.world import World
 from otklik.core.tests.signin import client_for
 from otklik.incidents.models import Incident
@@ -33,14 +30,8 @@ def _no_second_factor(settings: Any) -> None:
 
 
 @pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[World]:
-    with running(demo_world()) as (w, base):
-        env = sandbox_env(base.removeprefix("http://"))
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        settings.OTKLIK_OK_APP_KEY, settings.OTKLIK_OK_APP_SECRET = env["OTKLIK_OK_APP_KEY"], env["OTKLIK_OK_APP_SECRET"]
-        monkeypatch.setenv("OTKLIK_NETWORK_TIMEOUT", "1")
-        yield w
+def world(sandbox_world: World) -> World:
+    return sandbox_world
 
 
 def vk() -> OfficialPage:

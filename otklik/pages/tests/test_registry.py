@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from otklik.channels.sandbox.demo_world import PAGES, demo_world, sandbox_env
-from otklik.channels.sandbox.server import running
+from otklik.channels.sandbox.demo_world import PAGES
 from otklik.channels.sandbox.world import World
 from otklik.core.tests.signin import client_for
 from otklik.pages.health import pages_health_daily
@@ -18,15 +16,8 @@ from otklik.pages.models import OfficialPage
 
 
 @pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[World]:
-    with running(demo_world()) as (w, base):
-        env = sandbox_env(base.removeprefix("http://"))
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        settings.OTKLIK_OK_APP_KEY = env["OTKLIK_OK_APP_KEY"]
-        settings.OTKLIK_OK_APP_SECRET = env["OTKLIK_OK_APP_SECRET"]
-        monkeypatch.setenv("OTKLIK_NETWORK_TIMEOUT", "2")
-        yield w
+def world(sandbox_world: World) -> World:
+    return sandbox_world
 
 
 def _row(html: str, page: OfficialPage) -> str:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from otklik.channels.sandbox.demo_world import PAGES, demo_world, sandbox_env
-from otklik.channels.sandbox.server import running
+from otklik.channels.sandbox.demo_world import PAGES
 from otklik.channels.sandbox.world import Failure, World
 from otklik.incidents.transitions import Forbidden, Invalid, TransitionError
 from otklik.notifications.models import Notification
@@ -38,15 +36,8 @@ def page(network: str) -> OfficialPage:
 
 
 @pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[World]:
-    with running(demo_world()) as (w, base):
-        env = sandbox_env(base.removeprefix("http://"))
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        settings.OTKLIK_OK_APP_KEY, settings.OTKLIK_OK_APP_SECRET = env["OTKLIK_OK_APP_KEY"], env["OTKLIK_OK_APP_SECRET"]
-        monkeypatch.setenv("OTKLIK_NETWORK_TIMEOUT", "1")
-        w.timeout_delay = 1.5
-        yield w
+def world(sandbox_world: World) -> World:
+    return sandbox_world
 
 
 def _posts_on(world: World, network: str) -> list[Any]:
