@@ -8,11 +8,10 @@ field of the Callback API; Telegram: the `X-Telegram-Bot-Api-Secret-Token` heade
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
 
 from otklik.api import schemas as s
 from otklik.api.auth import key_of
@@ -94,22 +93,18 @@ class ModerationOut(Schema):
 
 
 class ModerationFilter(Schema):
-    page: int | None = None
-    limit: int = 100
-    offset: int = 0
+    page: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
+    limit: Annotated[int, Field(ge=1, le=500)] = 100
+    offset: Annotated[int, Field(ge=0, le=10**9)] = 0
 
 
 @router.get("/moderation", response={200: list[ModerationOut], **ERRORS}, operation_id="moderation_list",
             summary="Решения модерации с основаниями (по странице: page=ID)")
 def moderation_list(request: HttpRequest, filters: Query[ModerationFilter]) -> list[dict[str, Any]]:
     key = key_of(request)
-    if filters.limit < 1 or filters.limit > 500 or filters.offset < 0 or filters.offset > 10**9:
-        raise HttpError(422, "limit — от 1 до 500, offset — от 0.")
     rows = ModerationAction.objects.filter(page__municipality_id=key.municipality_id).select_related(
         "page", "comment", "actor")
     if filters.page is not None:
-        if not 0 < filters.page < 2**63:
-            raise HttpError(422, "Номер страницы — положительное число.")
         rows = rows.filter(page_id=filters.page)
     return [{"id": a.pk, "at": a.at, "page_id": a.page_id, "page": a.page.name, "action": a.kind,
              "action_label": a.get_kind_display(), "automatic": a.auto, "reason": a.reason,

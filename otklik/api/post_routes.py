@@ -85,8 +85,8 @@ class PostPollIn(Schema):
 
 
 class PostIn(Schema):
-    pages: Annotated[list[Annotated[int, Field(ge=1, le=2**63 - 1)]], Field(min_length=1, max_length=50)]
-    text: Annotated[str, Field(min_length=1, max_length=20000)]
+    pages: Annotated[list[s.DbId], Field(min_length=1, max_length=50)]
+    text: s.Text
     publish_at: datetime | None = None
     poll: PostPollIn | None = None
 
@@ -154,7 +154,7 @@ def post_create(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]
     access = _access(request)
     if payload.publish_at is not None and timezone.is_naive(payload.publish_at):
         raise DetailError(422, [{"loc": ["body", "publish_at"], "msg": "Укажите время с часовым поясом.",
-                                 "type": "value_error"}])
+                                 "type": "moment"}])
     post = _call(posts.post_create, access=access, page_ids=payload.pages, text=payload.text,
                  publish_at=payload.publish_at, poll=payload.poll.dict() if payload.poll else None)
     return Status(201, post_dict(Post.objects.get(pk=post.pk)))

@@ -118,7 +118,7 @@ def _clean_text(text: str, pages: Sequence[OfficialPage]) -> str:
         limit = clients.max_text(page.network)
         if len(text) > limit:
             raise Invalid(f"«{page.name}» ({page.get_network_display()}) принимает не больше {limit} символов, "
-                          f"в тексте {len(text)}.", field="text")
+                          f"в тексте {len(text)}.", field="text", rule="network")
     return text
 
 
@@ -137,11 +137,12 @@ def _clean_when(publish_at: datetime | None, now: datetime) -> datetime | None:
     if publish_at is None:
         return None
     if timezone.is_naive(publish_at):
-        raise Invalid("Время публикации без часового пояса.", field="publish_at")
+        raise Invalid("Время публикации без часового пояса.", field="publish_at", rule="moment")
     if publish_at < now - timedelta(minutes=1):
-        raise Invalid("Время публикации уже прошло: укажите будущее или публикуйте сейчас.", field="publish_at")
+        raise Invalid("Время публикации уже прошло: укажите будущее или публикуйте сейчас.", field="publish_at",
+                      rule="moment")
     if publish_at > now + MAX_AHEAD:
-        raise Invalid("Запланировать можно не дальше чем на год вперёд.", field="publish_at")
+        raise Invalid("Запланировать можно не дальше чем на год вперёд.", field="publish_at", rule="moment")
     return publish_at
 
 
@@ -156,7 +157,7 @@ def _clean_poll(poll: dict[str, Any] | None, pages: Sequence[OfficialPage]) -> d
     without = [p for p in pages if p.network not in POLL_NETWORKS]
     if without:
         raise Invalid(f"В {without[0].get_network_display()} нет опросов: уберите опрос или эту страницу.",
-                      field="poll")
+                      field="poll", rule="network")
     return {"question": str(poll["question"]).strip(), "options": options, "multiple": bool(poll.get("multiple"))}
 
 

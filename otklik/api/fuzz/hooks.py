@@ -10,7 +10,8 @@
   Everything else stays generated.
 - The acceptance check: a schema-valid request must not be refused, except by a rule of the
   regulation a schema cannot state, which the API names in the error's `type` ("moment": a
-  detection time in the future; "draft_check": the answer checks found errors). Any other
+  detection time in the future; "draft_check": the answer checks found errors; "network": a
+  network's own limit, such as its longest text or no polls). Any other
   422 for schema-valid data is a failure.
 """
 
@@ -27,7 +28,7 @@ import schemathesis
 from schemathesis import Case, CheckContext, Response
 from schemathesis.auths import AuthContext
 
-RULES = frozenset({"moment", "draft_check"})
+RULES = frozenset({"moment", "draft_check", "network"})
 # Which demo role acts on each operation.
 ROLE_OF: dict[str, str] = {
     "incident_list": "system", "incident_detail": "system",
