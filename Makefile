@@ -6,7 +6,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test fuzz lint test-sqlite test-postgres services browser clean
+.PHONY: run test fuzz lint test-sqlite test-postgres services browser fonts clean
 
 $(RUN_STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ $(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
 	@touch $@
 
 run: $(RUN_STAMP)
+	-@bash scripts/fonts.sh
 	$(BIN)/otklik migrate --noinput -v0
 	$(BIN)/otklik demo load
 	@$(BIN)/otklik demo logins
@@ -32,12 +33,16 @@ services:
 browser:
 	@bash scripts/browser.sh
 
+# DejaVu Sans (and Pango) for the PDF and DOCX reports: Debian's fonts-dejavu-core when missing.
+fonts:
+	@bash scripts/fonts.sh
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy otklik config bench
 	$(BIN)/lint-imports
 
-test: $(DEV_STAMP) services browser lint
+test: $(DEV_STAMP) services browser fonts lint
 	$(BIN)/pytest -q -p no:randomly
 	@if bash scripts/services.sh --check-postgres; then \
 	  echo "== PostgreSQL: the database tests again on $(PG_TEST_URL)"; \
