@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "otklik.posts",
     "otklik.moderation",
     "otklik.api",
+    "otklik.reports",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("pages/", include("otklik.pages.urls")),
     path("posts/", include("otklik.posts.urls")),
     path("moderation/", include("otklik.moderation.urls")),
+    path("reports/", include("otklik.reports.urls")),
+    path("board/", include("otklik.reports.board_urls")),
     path("settings/keys/", api_views.keys, name="api-keys"),
     path("settings/keys/<int:pk>/revoke/", api_views.revoke, name="api-key-revoke"),
     path("settings/integrity/", integrity_views.integrity, name="integrity"),

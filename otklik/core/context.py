@@ -36,6 +36,7 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("incidents:queue", "Очередь", PARTICIPANT_ROLES),
     ("incidents:all", "Все сообщения", PARTICIPANT_ROLES),
     ("incidents:new", "Новое сообщение", INTAKE_ROLES),
+    ("boards:board", "Обзор", (Role.DEPUTY_HEAD, Role.MUNICIPAL_CURATOR, Role.REGIONAL_CURATOR, Role.GENERAL_HEAD)),
     ("incidents:templates", "Шаблоны ответов", (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD)),
     ("notifications:sent", "Отправленные письма", (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD, Role.DEPUTY_HEAD)),
     (
@@ -53,6 +54,11 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("pages:list", "Страницы", (Role.GENERAL_HEAD, Role.PAGE_EDITOR, Role.ADMINISTRATOR)),
     ("posts:list", "Публикации", (Role.GENERAL_HEAD, Role.PAGE_EDITOR, Role.ADMINISTRATOR, Role.UNIT_HEAD)),
     ("moderation:queue", "Модерация", (Role.MODERATOR, Role.GENERAL_HEAD, Role.ADMINISTRATOR)),
+    (
+        "reports:list",
+        "Отчёты",
+        (Role.MUNICIPAL_CURATOR, Role.DEPUTY_HEAD, Role.GENERAL_HEAD, Role.ADMINISTRATOR, Role.REGIONAL_CURATOR),
+    ),
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
     ("api-keys", "Ключи API", (Role.ADMINISTRATOR,)),
     ("integrity", "Целостность истории", (Role.ADMINISTRATOR,)),

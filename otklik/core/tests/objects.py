@@ -108,7 +108,21 @@ def _comment() -> list[int]:
     return [comment.pk]
 
 
+def _report() -> list[int]:
+    """The demo municipality's issued monthly report (computed over an empty month)."""
+    from datetime import date
+
+    from otklik.org.models import Municipality
+    from otklik.reports.issuing import report_prepare
+
+    issue, _ = report_prepare(municipality=Municipality.objects.get(slug="plastunovskoe"), month=date(2026, 1, 1))
+    return [issue.pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
+    "reports:detail": _report,
+    "reports:act": _report,
+    "reports:download": _report,
     "moderation:decide": _comment,
     "moderation:undo": _comment,
     "moderation:lift": _comment,

@@ -1,7 +1,9 @@
-"""`otklik report monthly --municipality SLUG --month YYYY-MM --format html|docx|xlsx|pdf -o FILE`.
+"""`otklik report monthly --municipality SLUG --month YYYY-MM --format html|docx|xlsx|pdf -o FILE`,
+`otklik report monthly --region SLUG --month YYYY-MM --format html|xlsx|docx|pdf -o FILE`.
 
-The п. 23 monthly report of one municipality, written to a file. Every mistake of the caller
-(unknown municipality, a bad or future month, an unknown format, a file that cannot be written)
+The п. 23 monthly report of one municipality, or the roll-up of every municipality of a region
+(otklik/reports/region.py), written to a file. Every mistake of the caller
+(unknown municipality or region, both or neither given, a bad or future month, an unknown format, a file that cannot be written)
 ends with a Russian message and exit code 1, never a traceback.
 """
 
@@ -21,8 +23,10 @@ from django.core.management import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from otklik.reports.monthly import MonthlyReport
+from otklik.reports.region import RegionReport
 
 FORMATS = ("html", "docx", "xlsx", "pdf")
+REGION_FORMATS = ("html", "xlsx", "docx", "pdf")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 WRITE_ERRORS = {
     errno.EACCES: "нет права на запись", errno.EPERM: "нет права на запись", errno.ENOENT: "нет такой папки",
@@ -49,6 +53,24 @@ def renderer(fmt: str) -> Callable[[MonthlyReport], bytes]:
     return render_pdf
 
 
+def region_renderer(fmt: str) -> Callable[[RegionReport], bytes]:
+    if fmt == "html":
+        from otklik.reports.render.region_html import render_region_html
+
+        return lambda r: render_region_html(r).encode("utf-8")
+    if fmt == "xlsx":
+        from otklik.reports.render.region_xlsx import render_region_xlsx
+
+        return render_region_xlsx
+    if fmt == "docx":
+        from otklik.reports.render.region_docx import render_region_docx
+
+        return render_region_docx
+    from otklik.reports.render.region_pdf import render_region_pdf
+
+    return render_region_pdf
+
+
 def parse_month(text: str) -> date:
     m = MONTH.match(text.strip())
     if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 2000:
@@ -71,12 +93,15 @@ def check_writable(path: Path) -> None:
 
 class Command(BaseCommand):
     help = ("Ежемесячная сводная информация по п. 23 Порядка: "
-            "otklik report monthly --municipality КОД --month ГГГГ-ММ --format html|docx|xlsx|pdf -o ФАЙЛ")
+            "otklik report monthly --municipality КОД --month ГГГГ-ММ --format html|docx|xlsx|pdf -o ФАЙЛ; "
+            "свод по региону: otklik report monthly --region КОД --month ГГГГ-ММ --format html|xlsx|docx|pdf -o ФАЙЛ")
 
     def add_arguments(self, parser: CommandParser) -> None:
         # Checked in handle(), not by argparse: its messages are English.
         parser.add_argument("kind", nargs="?", metavar="monthly", help="вид отчёта: monthly — ежемесячный (п. 23)")
         parser.add_argument("--municipality", metavar="КОД", help="код муниципального образования (slug)")
+        parser.add_argument("--region", metavar="КОД",
+                            help="код региона (slug): сводный отчёт по всем его МО; не вместе с --municipality")
         parser.add_argument("--month", metavar="ГГГГ-ММ", help="отчётный месяц, например 2026-10")
         parser.add_argument("--format", dest="fmt", metavar="html|docx|xlsx|pdf",
                             help="формат файла; по умолчанию — по расширению имени файла")
@@ -98,8 +123,15 @@ class Command(BaseCommand):
 
         if options["kind"] != "monthly":
             raise CommandError("Укажите вид отчёта: otklik report monthly …")
+        if options["municipality"] and options.get("region"):
+            raise CommandError("Укажите что-то одно: --municipality КОД (отчёт МО) или --region КОД "
+                               "(сводный отчёт по региону).")
+        if options.get("region"):
+            self._region(options)
+            return
         if not options["municipality"]:
-            raise CommandError("Укажите муниципальное образование: --municipality КОД.")
+            raise CommandError("Укажите муниципальное образование: --municipality КОД "
+                               "(или регион для сводного отчёта: --region КОД).")
         if not options["month"]:
             raise CommandError("Укажите отчётный месяц: --month ГГГГ-ММ.")
         if not options["output"]:
@@ -134,3 +166,48 @@ class Command(BaseCommand):
         except OSError as e:
             raise CommandError(f"Не удаётся записать отчёт в «{path}»: {WRITE_ERRORS.get(e.errno or 0, e.strerror)}.") from None
         self.stdout.write(f"{report.title}: {path} ({fmt.upper()}, {len(data)} байт)")
+
+    def _region(self, options: dict[str, Any]) -> None:
+        """The roll-up of every municipality of the region."""
+        from otklik.org.models import Municipality, Region
+
+        if not options["month"]:
+            raise CommandError("Укажите отчётный месяц: --month ГГГГ-ММ.")
+        if not options["output"]:
+            raise CommandError("Укажите файл для отчёта: -o ФАЙЛ.")
+        path = Path(options["output"])
+        fmt = (options["fmt"] or path.suffix.removeprefix(".")).lower()
+        if fmt not in REGION_FORMATS:
+            raise CommandError(f"Сводный отчёт по региону не составляется в формате «{options['fmt'] or path.suffix}»: "
+                               f"укажите --format html, xlsx, docx или pdf.")
+        month = parse_month(options["month"])
+        region = Region.objects.filter(slug=options["region"]).first()
+        if region is None:
+            known = ", ".join(Region.objects.order_by("slug").values_list("slug", flat=True)[:20])
+            raise CommandError(f"Регион с кодом «{options['region']}» не найден."
+                               + (f" Есть: {known}." if known else ""))
+        zones = list(Municipality.objects.filter(region=region).values_list("time_zone", flat=True))
+        # The month has begun in the region when it has begun in its easternmost municipality.
+        today = max(timezone.now().astimezone(_zone(z)).date() for z in zones or ["Europe/Moscow"])
+        if month > today.replace(day=1):
+            raise CommandError(f"Месяц {options['month']} ещё не наступил: отчёт составляется "
+                               f"за прошедший или текущий месяц.")
+        check_writable(path)
+
+        from otklik.reports.region import region_report
+
+        report = region_report(region=region, month=month)
+        data = region_renderer(fmt)(report)
+        try:
+            path.write_bytes(data)
+        except OSError as e:
+            raise CommandError(f"Не удаётся записать отчёт в «{path}»: {WRITE_ERRORS.get(e.errno or 0, e.strerror)}.") from None
+        self.stdout.write(f"{report.title}: {path} ({fmt.upper()}, {len(data)} байт, "
+                          f"муниципальных образований: {len(report.rows)})")
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Europe/Moscow")
