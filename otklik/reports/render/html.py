@@ -2,7 +2,7 @@
 
 Django's template engine with autoescape renders every text; the charts are inline SVG built from
 common.layout() — no script, no external resource. The body (reports/_monthly_body.html) and its
-styles (reports/_monthly.css) can be included in the app's base template as they are.
+styles (static reports/monthly.css) can be included in the app's base template as they are.
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from otklik.reports.monthly import MonthlyReport
 from otklik.reports.render.common import Table, layout, sections, subtitle
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# The styles live once, as the static file the app's pages link (strict CSP); the standalone
+# page and the PDF include the same file.
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 @cache
 def engine() -> Engine:
     """A private engine: the report renders whether or not otklik.reports is an installed app."""
-    return Engine(dirs=[str(TEMPLATES)], app_dirs=False, autoescape=True, debug=False)
+    return Engine(dirs=[str(TEMPLATES), str(STATIC)], app_dirs=False, autoescape=True, debug=False)
 
 
 def _table(t: Table) -> dict[str, Any]:
@@ -58,5 +61,5 @@ def render_html(report: MonthlyReport) -> str:
 
 
 def render_html_body(report: MonthlyReport) -> str:
-    """The report without <html>/<head>: for a page of the app (its CSS: reports/_monthly.css)."""
+    """The report without <html>/<head>: for a page of the app (its CSS: static reports/monthly.css)."""
     return engine().get_template("reports/_monthly_body.html").render(Context(context(report)))

@@ -35,5 +35,5 @@ def render_region_html(report: RegionReport) -> str:
 
 
 def render_region_html_body(report: RegionReport) -> str:
-    """Without <html>/<head>: for a page of the app (its CSS: reports/_monthly.css)."""
+    """Without <html>/<head>: for a page of the app (its CSS: static reports/monthly.css)."""
     return engine().get_template("reports/region_body.html").render(Context(region_context(report)))
