@@ -14,7 +14,7 @@ from typing import TextIO
 
 from otklik.texts.answers import check_answer
 from otklik.texts.answers.lexicon import Lexicon, as_lexicon
-from otklik.texts.jsonlines import NotJSON, dumps, parse, read_lines
+from otklik.texts.jsonlines import NotJSON, answer_lines, parse
 
 
 def _check_line(line: str, known: Lexicon) -> dict[str, object]:
@@ -51,19 +51,7 @@ def _check_line(line: str, known: Lexicon) -> dict[str, object]:
 
 def main(stdin: TextIO, stdout: TextIO, *, known_words: Iterable[str] = ()) -> int:
     known = as_lexicon(known_words)  # normalised once for all lines
-    status = 0
-    for line in read_lines(stdin):
-        if line.text is None:
-            result: dict[str, object] = {"error": f"строка не в кодировке UTF-8: {line.error}"}
-        elif not line.text.strip():
-            continue
-        else:
-            result = _check_line(line.text, known)
-        if "error" in result:
-            status = 1
-        stdout.write(dumps(result) + "\n")
-        stdout.flush()
-    return status
+    return answer_lines(stdin, stdout, lambda text: _check_line(text, known))
 
 
 if __name__ == "__main__":

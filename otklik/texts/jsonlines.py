@@ -11,7 +11,7 @@ is but escape what would split them (see ``dumps``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO, cast
 
@@ -78,3 +78,21 @@ def dumps(value: object) -> str:
     except UnicodeEncodeError:
         return json.dumps(value)
     return line.translate(_LINE_BREAKS)
+
+
+def answer_lines(stdin: TextIO, stdout: TextIO, check_line: Callable[[str], dict[str, object]]) -> int:
+    """The loop every JSON-lines command shares: one result line per input line (blank lines
+    skipped, a line not in UTF-8 an error line); the exit status is 1 when any line failed."""
+    status = 0
+    for line in read_lines(stdin):
+        if line.text is None:
+            result: dict[str, object] = {"error": f"строка не в кодировке UTF-8: {line.error}"}
+        elif not line.text.strip():
+            continue
+        else:
+            result = check_line(line.text)
+        if "error" in result:
+            status = 1
+        stdout.write(dumps(result) + "\n")
+        stdout.flush()
+    return status
