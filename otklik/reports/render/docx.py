@@ -8,6 +8,8 @@ the charts are PNG pictures (png.py) with a caption.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -121,30 +123,45 @@ def _table(doc: DocxDocument, t: Table) -> None:
 
 
 def render_docx(report: MonthlyReport) -> bytes:
+    return build_docx(title=report.title, subtitle_text=subtitle(report), parts=sections(report),
+                      notes=report.notes, landscape=False, toc=True)
+
+
+def build_docx(*, title: str, subtitle_text: str, parts: Iterable[Any], notes: Iterable[str], landscape: bool,
+               toc: bool) -> bytes:
+    """A report document: A4 (landscape for wide tables), Russian Normal style, headings Word
+    turns into a table of contents, charts as pictures with captions, tables, notes."""
     doc = Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2)
-    section.top_margin = section.bottom_margin = Cm(1.8)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21)
+        section.left_margin = section.right_margin = Cm(1.5)
+        section.top_margin = section.bottom_margin = Cm(1.5)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2)
+        section.top_margin = section.bottom_margin = Cm(1.8)
     normal = doc.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(12)
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "ru-RU")
     normal.element.get_or_add_rPr().append(lang)
-    doc.core_properties.title = report.title
+    doc.core_properties.title = title
     doc.core_properties.author = "Отклик"
     doc.core_properties.language = "ru-RU"
 
-    doc.add_paragraph(report.title, style="Title")
-    doc.add_paragraph(subtitle(report))
-    _toc(doc)
+    doc.add_paragraph(title, style="Title")
+    doc.add_paragraph(subtitle_text)
+    if toc:
+        _toc(doc)
     if not font_found():
         warn = doc.add_paragraph("Шрифт DejaVu Sans не найден: подписи диаграмм набраны запасным шрифтом "
                                  "и могут быть неразборчивы; числа — в таблицах.")
         warn.runs[0].italic = True
-    for s in sections(report):
+    for s in parts:
         doc.add_heading(s.title, level=s.level)
         for chart in s.charts:
             doc.add_picture(io.BytesIO(chart_png(chart)), width=Cm(15))
@@ -154,9 +171,10 @@ def render_docx(report: MonthlyReport) -> bytes:
             cap.runs[0].font.size = Pt(10)
         for t in s.tables:
             _table(doc, t)
-    if report.notes:
+    notes = list(notes)
+    if notes:
         doc.add_heading("Примечания", level=1)
-        for note in report.notes:
+        for note in notes:
             doc.add_paragraph(note, style="List Bullet")
     out = io.BytesIO()
     doc.save(out)
