@@ -1,13 +1,14 @@
 """The regional roll-up of the п. 23 monthly report: every municipality of a region side by side.
 
-`region_report()` runs `monthly_report()` (otklik/reports/selectors.py) for each municipality of the
-region, so every number here is the number of that municipality's own report:
+`region_report()` counts with the same queries as `monthly_report()` (otklik/reports/selectors.py),
+grouped by municipality — a handful of queries per time zone of the region, not a report per
+municipality — so every number here is the number of that municipality's own report:
 
 * received, answered, answered_on_time, overdue, closed_no_answer (п. 21) — the headline figures;
 * answers / first_pass — the answers whose first draft was decided in the month and, of them, those
   approved the first time (the sums of the report's units: first_pass_rate = first_pass / answers);
 * returns — drafts returned for rework (п. 14) in the month, each return counted once whatever the
-  number of its reasons (one extra query per municipality; the monthly report counts reasons).
+  number of its reasons (the monthly report counts reasons).
 
 The region's row sums the municipalities, and its rates are computed from the sums, never averaged.
 A rate is None when there is nothing to divide: no answers (on-time rate) or no decided drafts
@@ -27,6 +28,12 @@ from django.utils import timezone
 
 from otklik.org.models import Municipality, Region
 from otklik.reports.monthly import MonthlyReport
+from otklik.reports.selectors import (
+    drafts_by_municipality,
+    figures_by_municipality,
+    month_span,
+    notes_of,
+)
 
 NO_MESSAGES = "нет сообщений"
 NO_ANSWERS = "нет ответов"
@@ -136,6 +143,7 @@ def totals(rows: Sequence[RegionRow], *, name: str = TOTAL_LABEL, slug: str = ""
 
 
 def row_of(report: MonthlyReport, returns: int) -> RegionRow:
+    """The row of one municipality's own report (the tests hold the roll-up to it)."""
     figures = {f.key: f.value for f in report.headline}
     return RegionRow(
         municipality=report.municipality, slug=report.slug,
@@ -153,40 +161,50 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(DEFAULT_ZONE)
 
 
-def _returns(municipality: Municipality, month: date, now: datetime) -> int:
-    """Drafts returned for rework in the month, in the municipality's zone (as the monthly report counts)."""
-    from otklik.incidents.models import Draft
-    from otklik.reports.selectors import month_span
-
-    span = month_span(month, _zone(municipality.time_zone), now)
-    return Draft.objects.filter(incident__municipality=municipality, decision=Draft.Decision.RETURNED,
-                                decided_at__gte=span.start, decided_at__lt=span.cutoff).count()
-
-
-def _notes(reports: list[MonthlyReport]) -> tuple[str, ...]:
+def _notes(notes: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """A note every municipality shares (the month not ended) once; the others with the municipality."""
     out: list[str] = []
-    for r in reports:
-        for note in r.notes:
-            text = note if all(note in o.notes for o in reports) else f"{r.municipality}: {note}"
+    for name, own in notes.items():
+        for note in own:
+            text = note if all(note in o for o in notes.values()) else f"{name}: {note}"
             if text not in out:
                 out.append(text)
     return tuple(out)
 
 
+def _rows(municipalities: list[Municipality], month: date, now: datetime
+          ) -> tuple[list[RegionRow], dict[str, tuple[str, ...]]]:
+    by_zone: dict[str, list[Municipality]] = {}
+    for m in municipalities:
+        by_zone.setdefault(m.time_zone, []).append(m)
+    rows: dict[int, RegionRow] = {}
+    notes: dict[str, tuple[str, ...]] = {}
+    for zone_name, group in by_zone.items():
+        zone = _zone(zone_name)
+        span = month_span(month, zone, now)
+        ids = [m.pk for m in group]
+        figures = figures_by_municipality(ids, span)
+        drafts = drafts_by_municipality(ids, span)
+        for m in group:
+            f, (answers, first_pass, returns) = figures[m.pk], drafts[m.pk]
+            rows[m.pk] = RegionRow(
+                municipality=m.name, slug=m.slug, received=f["received"], answered=f["answered"],
+                answered_on_time=f["answered_on_time"], overdue=f["overdue"], answers=answers, first_pass=first_pass,
+                returns=returns, closed_no_answer=f["closed_no_answer"])
+            notes[m.name] = tuple(notes_of(span, f, zone))
+    return [rows[m.pk] for m in municipalities], {m.name: notes[m.name] for m in municipalities}
+
+
 def region_report(*, region: Region, month: date, now: datetime | None = None) -> RegionReport:
     """The п. 23 numbers of every municipality of the region for one calendar month, with the totals."""
-    from otklik.reports.selectors import monthly_report
-
     now = now or timezone.now()
     month = month.replace(day=1)
     municipalities = sorted(Municipality.objects.filter(region=region), key=lambda m: name_key(m.name))
-    reports = [monthly_report(municipality=m, month=month, now=now) for m in municipalities]
-    rows = [row_of(r, _returns(m, month, now)) for m, r in zip(municipalities, reports, strict=True)]
+    rows, notes = _rows(municipalities, month, now)
     zones = [m.time_zone for m in municipalities]
     zone = max(sorted(set(zones)), key=zones.count) if zones else DEFAULT_ZONE
     return RegionReport(
         region=region.name, slug=region.slug, month=month, generated_at=now, time_zone=zone,
         rows=tuple(rows), total=totals(rows), by_on_time=rank_on_time(rows), by_first_pass=rank_first_pass(rows),
-        notes=_notes(reports),
+        notes=_notes(notes),
     )

@@ -143,12 +143,12 @@ def _minutes(delta: timedelta) -> int:
 
 # ---------------------------------------------------------------- steps
 
-def _steps_of_month(municipality: Municipality, span: Span) -> QuerySet[IncidentStep]:
+def _steps_of_month(municipality_ids: list[int], span: Span) -> QuerySet[IncidentStep]:
     """Steps that ended in the month, or were due in it and still open at its end."""
     ended = Q(done_at__gte=span.start, done_at__lt=span.cutoff)
     open_at_end = Q(due_at__gte=span.start, due_at__lt=span.cutoff) & (
         Q(done_at__isnull=True) | Q(done_at__gte=span.cutoff))
-    return IncidentStep.objects.filter(incident__municipality=municipality).filter(ended | open_at_end)
+    return IncidentStep.objects.filter(incident__municipality_id__in=municipality_ids).filter(ended | open_at_end)
 
 
 def _late_q(span: Span) -> Q:
@@ -171,7 +171,7 @@ def _who(actor: str | None, actor_role: str, unit: str | None) -> str:
 
 def _steps(municipality: Municipality, span: Span, wc: WorkCalendar
            ) -> tuple[tuple[StepRow, ...], tuple[OverdueItem, ...]]:
-    qs = _steps_of_month(municipality, span)
+    qs = _steps_of_month([municipality.pk], span)
     totals = {row["kind"]: row for row in qs.values("kind").annotate(
         total=Count("pk"), late=Count("pk", filter=_late_q(span))).order_by()}
     late_rows = list(qs.filter(_late_q(span)).values(
@@ -208,8 +208,12 @@ def _steps(municipality: Municipality, span: Span, wc: WorkCalendar
 
 # ---------------------------------------------------------------- headline
 
-def _figures(municipality: Municipality, span: Span) -> dict[str, int]:
-    """The headline numbers of one month: two aggregate queries."""
+FIGURE_KEYS = (*FIGURE_LABELS, "closed_unclarified")
+
+
+def figures_by_municipality(municipality_ids: list[int], span: Span) -> dict[int, dict[str, int]]:
+    """The headline numbers of one month for each municipality: two grouped aggregate queries
+    however many municipalities (the regional roll-up asks for all of a region at once)."""
     def within(field: str) -> Q:
         return Q(**{f"{field}__gte": span.start, f"{field}__lt": span.cutoff})
 
@@ -221,14 +225,15 @@ def _figures(municipality: Municipality, span: Span) -> dict[str, int]:
     answered = within("published_at") & Q(status=Status.PUBLISHED)
     intermediate = within("intermediate_at")
     closed = within("closed_at")
-    numbers = (
-        Incident.objects.filter(municipality=municipality)
+    rows = (
+        Incident.objects.filter(municipality_id__in=municipality_ids)
         .filter(received | answered | intermediate | closed)
         .annotate(term_late=Exists(late_term), final_late=Exists(final_late))
-        .aggregate(
+        .values("municipality_id")
+        .annotate(
             received=Count("pk", filter=received),
             high=Count("pk", filter=received & Q(importance=Importance.HIGH)),
-            publications=Count("pk", filter=received & Q(kind=Kind.PUBLICATION)),
+            n_publications=Count("pk", filter=received & Q(kind=Kind.PUBLICATION)),
             answered=Count("pk", filter=answered),
             answered_on_time=Count("pk", filter=answered & Q(term_late=False)),
             closed_no_answer=Count("pk", filter=closed & Q(status=Status.CLOSED_NO_ANSWER)),
@@ -237,10 +242,21 @@ def _figures(municipality: Municipality, span: Span) -> dict[str, int]:
             final_on_time=Count("pk", filter=intermediate & Q(status=Status.PUBLISHED, published_at__lt=span.cutoff)
                                 & Q(final_late=False)),
         )
+        .order_by()
     )
-    numbers["overdue"] = (_steps_of_month(municipality, span).filter(kind__in=TOTAL_TERMS).filter(_late_q(span))
-                          .aggregate(n=Count("incident_id", distinct=True))["n"])
-    return {k: int(v or 0) for k, v in numbers.items()}
+    out = {pk: dict.fromkeys(FIGURE_KEYS, 0) for pk in municipality_ids}
+    for row in rows:
+        row["publications"] = row.pop("n_publications")  # the model has a `publications` relation
+        out[row["municipality_id"]].update({k: int(row[k] or 0) for k in FIGURE_KEYS if k in row})
+    overdue = (_steps_of_month(municipality_ids, span).filter(kind__in=TOTAL_TERMS).filter(_late_q(span))
+               .values("incident__municipality_id").annotate(n=Count("incident_id", distinct=True)).order_by())
+    for row in overdue:
+        out[row["incident__municipality_id"]]["overdue"] = int(row["n"])
+    return out
+
+
+def _figures(municipality: Municipality, span: Span) -> dict[str, int]:
+    return figures_by_municipality([municipality.pk], span)[municipality.pk]
 
 
 def _headline(municipality: Municipality, month: date, tz: ZoneInfo, now: datetime
@@ -297,6 +313,26 @@ def _drafts(municipality: Municipality, span: Span
     answers = sum(n for n, _ in per_unit.values())
     rate = sum(ok for _, ok in per_unit.values()) / answers if answers else 0.0
     return _reasons(returns, all_reasons=True), rate, units
+
+
+def drafts_by_municipality(municipality_ids: list[int], span: Span) -> dict[int, tuple[int, int, int]]:
+    """(answers, first-pass answers, returned drafts) of the month per municipality, counted as `_drafts`
+    counts them (answers: decided first drafts of a series; returned: every returned draft)."""
+    earlier = Draft.objects.filter(incident=OuterRef("incident"), kind=OuterRef("kind"), round__lt=OuterRef("round"))
+    first = Q(later_round=False)
+    returned = Q(decision=Draft.Decision.RETURNED)
+    rows = (Draft.objects.filter(incident__municipality_id__in=municipality_ids, decided_at__gte=span.start,
+                                 decided_at__lt=span.cutoff)
+            .exclude(decision=Draft.Decision.PENDING)
+            .annotate(later_round=Exists(earlier))
+            .values("incident__municipality_id")
+            .annotate(answers=Count("pk", filter=first), first_pass=Count("pk", filter=first & ~returned),
+                      returns=Count("pk", filter=returned))
+            .order_by())
+    out = dict.fromkeys(municipality_ids, (0, 0, 0))
+    for row in rows:
+        out[row["incident__municipality_id"]] = (int(row["answers"]), int(row["first_pass"]), int(row["returns"]))
+    return out
 
 
 # ---------------------------------------------------------------- received breakdowns
@@ -373,7 +409,7 @@ def _moderation(municipality: Municipality, span: Span) -> tuple[Share, ...]:
 
 # ---------------------------------------------------------------- the report
 
-def _notes(span: Span, figures: dict[str, int], tz: ZoneInfo) -> Iterable[str]:
+def notes_of(span: Span, figures: dict[str, int], tz: ZoneInfo) -> Iterable[str]:
     if span.cutoff < span.end:
         yield f"Месяц не закончился: данные на {span.cutoff.astimezone(tz):%d.%m.%Y %H:%M}."
     if figures["closed_unclarified"]:
@@ -399,5 +435,5 @@ def monthly_report(*, municipality: Municipality, month: date, now: datetime | N
         first_pass_rate=first_pass_rate, units=units, by_topic=by_topic, by_location=by_location,
         by_network=by_network, intermediate=current["intermediate"], final_on_time=current["final_on_time"],
         cadence=_cadence(municipality, month, tz, now), moderation=_moderation(municipality, span),
-        overdue=overdue, notes=tuple(_notes(span, current, tz)),
+        overdue=overdue, notes=tuple(notes_of(span, current, tz)),
     )

@@ -28,10 +28,12 @@ Ranking by first pass: Пластуновское (75 %), Новотитаров
 
 from __future__ import annotations
 
+import dataclasses
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import docx
 import lxml.html
@@ -51,12 +53,14 @@ from otklik.reports.region import (
     rank_first_pass,
     rank_on_time,
     region_report,
+    row_of,
     totals,
 )
 from otklik.reports.render.common import fmt_pct
 from otklik.reports.render.region_docx import render_region_docx
 from otklik.reports.render.region_html import render_region_html
 from otklik.reports.render.region_xlsx import render_region_xlsx
+from otklik.reports.selectors import monthly_report
 from otklik.reports.tests.test_monthly import NOW, Flow, at
 
 PLAST, NOVO, ABIN = ("Пластуновское сельское поселение Динского района",
@@ -160,6 +164,23 @@ def test_a_hand_computed_region(report: RegionReport) -> None:
         (1, NOVO, 1.0, ""), (2, PLAST, 0.75, ""), (None, ABIN, None, NO_MESSAGES)]
     assert [(i.place, i.municipality, i.part, i.whole, i.note) for i in report.by_first_pass] == [
         (1, PLAST, 3, 4, ""), (2, NOVO, 2, 3, ""), (None, ABIN, 0, 0, NO_MESSAGES)]
+
+
+@pytest.mark.django_db
+def test_each_row_is_the_municipality_s_own_report(demo: dict[str, Any]) -> None:
+    """The roll-up counts with grouped queries; each row must equal that municipality's own report."""
+    region = build_region(demo)
+    rolled = {r.slug: r for r in region_report(region=region, month=date(2026, 11, 1), now=NOW).rows}
+    for mun in Municipality.objects.filter(region=region):
+        own = row_of(monthly_report(municipality=mun, month=date(2026, 11, 1), now=NOW), returns=0)
+        assert dataclasses.replace(rolled[mun.slug], returns=0) == own, mun.slug
+    # The same with the month still running (a cut-off inside the month).
+    early = datetime(2026, 11, 12, 18, tzinfo=ZoneInfo("Europe/Moscow"))
+    rolled = {r.slug: r for r in region_report(region=region, month=date(2026, 11, 1), now=early).rows}
+    assert rolled["plastunovskoe"].received == 3
+    for mun in Municipality.objects.filter(region=region):
+        own = row_of(monthly_report(municipality=mun, month=date(2026, 11, 1), now=early), returns=0)
+        assert dataclasses.replace(rolled[mun.slug], returns=0) == own, mun.slug
 
 
 def _r(name: str, received: int, answered: int, on_time: int, answers: int = 0, first: int = 0) -> RegionRow:
