@@ -57,7 +57,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from otklik.channels.networks import Network
@@ -217,10 +217,12 @@ def figures_by_municipality(municipality_ids: list[int], span: Span) -> dict[int
     def within(field: str) -> Q:
         return Q(**{f"{field}__gte": span.start, f"{field}__lt": span.cutoff})
 
-    total_steps = IncidentStep.objects.filter(incident=OuterRef("pk"), kind__in=TOTAL_TERMS)
-    late_term = total_steps.filter(Q(done_at__isnull=True) | Q(done_at__gt=F("due_at")))
-    final_late = IncidentStep.objects.filter(incident=OuterRef("pk"), kind=StepKind.FINAL_ANSWER).filter(
-        Q(done_at__isnull=True) | Q(done_at__gt=F("due_at")))
+    # «IN (uncorrelated subquery)» rather than EXISTS: PostgreSQL hashes the late steps once instead of
+    # probing the steps per incident (bench/report_region.py: 2.6 s → see README).
+    late = Q(done_at__isnull=True) | Q(done_at__gt=F("due_at"))
+    steps = IncidentStep.objects.filter(incident__municipality_id__in=municipality_ids).filter(late)
+    term_late = Q(pk__in=steps.filter(kind__in=TOTAL_TERMS).values("incident_id"))
+    final_late = Q(pk__in=steps.filter(kind=StepKind.FINAL_ANSWER).values("incident_id"))
     received = within("handed_over_at")
     answered = within("published_at") & Q(status=Status.PUBLISHED)
     intermediate = within("intermediate_at")
@@ -228,19 +230,18 @@ def figures_by_municipality(municipality_ids: list[int], span: Span) -> dict[int
     rows = (
         Incident.objects.filter(municipality_id__in=municipality_ids)
         .filter(received | answered | intermediate | closed)
-        .annotate(term_late=Exists(late_term), final_late=Exists(final_late))
         .values("municipality_id")
         .annotate(
             received=Count("pk", filter=received),
             high=Count("pk", filter=received & Q(importance=Importance.HIGH)),
             n_publications=Count("pk", filter=received & Q(kind=Kind.PUBLICATION)),
             answered=Count("pk", filter=answered),
-            answered_on_time=Count("pk", filter=answered & Q(term_late=False)),
+            answered_on_time=Count("pk", filter=answered & ~term_late),
             closed_no_answer=Count("pk", filter=closed & Q(status=Status.CLOSED_NO_ANSWER)),
             closed_unclarified=Count("pk", filter=closed & Q(status=Status.CLOSED_UNCLARIFIED)),
             intermediate=Count("pk", filter=intermediate),
             final_on_time=Count("pk", filter=intermediate & Q(status=Status.PUBLISHED, published_at__lt=span.cutoff)
-                                & Q(final_late=False)),
+                                & ~final_late),
         )
         .order_by()
     )
@@ -285,14 +286,23 @@ def _reasons(counter: Counter[str], *, all_reasons: bool) -> tuple[Share, ...]:
                  if all_reasons or counter[r.value])
 
 
+def _decided(municipality_ids: list[int], span: Span) -> QuerySet[Draft]:
+    return (Draft.objects.filter(incident__municipality_id__in=municipality_ids, decided_at__gte=span.start,
+                                 decided_at__lt=span.cutoff).exclude(decision=Draft.Decision.PENDING))
+
+
+def _later_rounds(municipality_ids: list[int], span: Span) -> QuerySet[Draft, Any]:
+    """The decided drafts of the month that are not the first of their series (an earlier round of the
+    same kind on the same message exists) — a join, so PostgreSQL does not probe per draft."""
+    return _decided(municipality_ids, span).filter(
+        incident__drafts__kind=F("kind"), incident__drafts__round__lt=F("round")).values("pk")
+
+
 def _drafts(municipality: Municipality, span: Span
             ) -> tuple[tuple[Share, ...], float, tuple[UnitRow, ...]]:
-    earlier = Draft.objects.filter(incident=OuterRef("incident"), kind=OuterRef("kind"), round__lt=OuterRef("round"))
-    decided = (Draft.objects.filter(incident__municipality=municipality, decided_at__gte=span.start,
-                                    decided_at__lt=span.cutoff)
-               .exclude(decision=Draft.Decision.PENDING)
-               .annotate(later_round=Exists(earlier))
-               .values_list("author__unit__name", "decision", "return_reasons", "later_round"))
+    later = set(_later_rounds([municipality.pk], span).values_list("pk", flat=True))
+    decided = ((unit, decision, reasons, pk in later) for pk, unit, decision, reasons in _decided(
+        [municipality.pk], span).values_list("pk", "author__unit__name", "decision", "return_reasons"))
     returns: Counter[str] = Counter()
     per_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # answers, first-pass
     unit_returns: dict[str, Counter[str]] = defaultdict(Counter)
@@ -317,21 +327,22 @@ def _drafts(municipality: Municipality, span: Span
 
 def drafts_by_municipality(municipality_ids: list[int], span: Span) -> dict[int, tuple[int, int, int]]:
     """(answers, first-pass answers, returned drafts) of the month per municipality, counted as `_drafts`
-    counts them (answers: decided first drafts of a series; returned: every returned draft)."""
-    earlier = Draft.objects.filter(incident=OuterRef("incident"), kind=OuterRef("kind"), round__lt=OuterRef("round"))
-    first = Q(later_round=False)
+    counts them (answers: decided first drafts of a series; returned: every returned draft).
+
+    Two grouped counts — all decided drafts, and the later rounds among them — and the difference:
+    each subquery runs once (as a filter inside one aggregate PostgreSQL ran it twice)."""
     returned = Q(decision=Draft.Decision.RETURNED)
-    rows = (Draft.objects.filter(incident__municipality_id__in=municipality_ids, decided_at__gte=span.start,
-                                 decided_at__lt=span.cutoff)
-            .exclude(decision=Draft.Decision.PENDING)
-            .annotate(later_round=Exists(earlier))
-            .values("incident__municipality_id")
-            .annotate(answers=Count("pk", filter=first), first_pass=Count("pk", filter=first & ~returned),
-                      returns=Count("pk", filter=returned))
-            .order_by())
-    out = dict.fromkeys(municipality_ids, (0, 0, 0))
-    for row in rows:
-        out[row["incident__municipality_id"]] = (int(row["answers"]), int(row["first_pass"]), int(row["returns"]))
+
+    def counts(qs: QuerySet[Draft]) -> dict[int, tuple[int, int]]:
+        rows = qs.values("incident__municipality_id").annotate(n=Count("pk"), r=Count("pk", filter=returned))
+        return {row["incident__municipality_id"]: (int(row["n"]), int(row["r"])) for row in rows.order_by()}
+
+    decided = counts(_decided(municipality_ids, span))
+    later = counts(_decided(municipality_ids, span).filter(pk__in=_later_rounds(municipality_ids, span)))
+    out = {}
+    for pk in municipality_ids:
+        (n, r), (ln, lr) = decided.get(pk, (0, 0)), later.get(pk, (0, 0))
+        out[pk] = (n - ln, (n - r) - (ln - lr), r)
     return out
 
 
