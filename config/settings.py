@@ -17,6 +17,9 @@ Variables (all optional; defaults give the embedded demo):
                       var/history_key; keep a copy apart from the database backups)
   OTKLIK_HISTORY_ANCHORS  the append-only file of daily history anchors
                       (default var/history-anchors.jsonl; best on another disk)
+  OTKLIK_BACKUP_DIR   where the worker puts the nightly backups (default var/backups)
+  OTKLIK_BACKUP_KEEP  how many nightly backups to keep (default 7)
+  OTKLIK_BACKUP_HOUR  the local hour from which the nightly backup runs (default 3)
   OTKLIK_MAX_BODY_KB  the largest request body without files, in KB (default 1024)
   OTKLIK_MAX_TEXT     the longest message or answer text, in characters (default 20000)
   OTKLIK_BASE_URL     where people open Otklik, for links in e-mails (default http://127.0.0.1:8000)
@@ -76,6 +79,10 @@ OTKLIK_SECRETS_KEYS = [k.strip() for k in os.environ.get("OTKLIK_SECRETS_KEY", "
 OTKLIK_OK_APP_KEY = os.environ.get("OTKLIK_OK_APP_KEY", "")
 OTKLIK_OK_APP_SECRET = os.environ.get("OTKLIK_OK_APP_SECRET", "")
 OTKLIK_HISTORY_ANCHORS = os.environ.get("OTKLIK_HISTORY_ANCHORS") or str(VAR_DIR / "history-anchors.jsonl")
+# Nightly backups (otklik/backups): the folder, how many to keep, the local hour they start.
+OTKLIK_BACKUP_DIR = os.environ.get("OTKLIK_BACKUP_DIR") or str(VAR_DIR / "backups")
+OTKLIK_BACKUP_KEEP = max(1, int(os.environ.get("OTKLIK_BACKUP_KEEP") or "7"))
+OTKLIK_BACKUP_HOUR = int(os.environ.get("OTKLIK_BACKUP_HOUR") or "3")
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -110,6 +117,7 @@ INSTALLED_APPS = [
     "otklik.moderation",
     "otklik.api",
     "otklik.reports",
+    "otklik.backups",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Backups: one file with the database, the media, the history anchors and a manifest."""
