@@ -430,10 +430,242 @@ def _participle_comma(doc: Doc) -> Iterator[Finding]:
                       "запятыми.", "," + doc.text[noun.end:part.end])
 
 
+# ---------------------------------------------------------------- structure
+# The rules below look at the clause, not at phrases: a subordinating word takes a comma when a
+# predicate stands before it in the sentence and another after it; an adverbial participle with
+# its words is set off; the answer ends with a mark; the author addressed by name is set off.
+
+_FINITE_POS = frozenset({"VERB", "PRTS", "ADJS", "PRED"})
+# Subordinating words whose clause takes a comma before it (at the start of a sentence it does not).
+_SUBORDINATORS = frozenset({"чтобы", "если", "когда", "пока", "почему", "зачем", "куда", "откуда", "где", "поскольку",
+                            "хотя", "будто", "словно"})
+# The comma goes before the whole compound, not inside it: «до тех пор пока», «в то время когда».
+_COMPOUND_HEADS = frozenset({"пор", "время", "тогда", "там", "туда", "оттуда", "так", "лишь", "только", "даже",
+                             "именно", "особенно", "тем", "как", "или", "и", "а", "но", "да", "не", "ни",
+                             "вот", "потому", "ли", "кроме", "если", "что", "чем"})
+# Adverbial participles that work as prepositions or adverbs: «благодаря», «включая», «стоя».
+_GRND_NOT_PHRASE = frozenset({"благодаря", "включая", "исключая", "начиная", "судя", "несмотря", "не",
+                              "стоя", "сидя", "лёжа", "лежа", "молча", "нехотя", "спустя", "погодя", "шутя",
+                              "учитывая", "считая", "говоря"})
+_END_MARKS = frozenset(".!?…")
+_CLAUSE_WINDOW = 40
+
+
+def _predicate(tok: Tok) -> bool:
+    """A finite verb, a short participle or adjective, a predicative — the likeliest parse only."""
+    return tok.is_word and tok.pos in _FINITE_POS
+
+
+def _boundary(doc: Doc, k: int) -> bool:
+    """A mark that ends a clause — not the colon of «7:40» or the comma of «1,5»."""
+    t = doc.toks[k]
+    if t.is_word or t.text not in (",", ";", ":", "—", "–", "("):
+        return False
+    glued = t.start > 0 and t.end < len(doc.text) and doc.text[t.start - 1].isdigit() and doc.text[t.end].isdigit()
+    return not glued
+
+
+def _predicate_between(doc: Doc, first: int, last: int) -> bool:
+    return any(_predicate(doc.toks[k]) for k in range(first, last))
+
+
+def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
+    """«Позвоните дежурному если вода пропадёт» → «…дежурному, если…»: a subordinating word between
+    two predicates of one sentence, with a word (or a number) right before it and no mark."""
+    toks = doc.toks
+    for i, tok in enumerate(toks):
+        if not tok.is_word or not tok.prose or tok.lower not in _SUBORDINATORS or i in doc.starts:
+            continue
+        if i == 0:
+            continue
+        prev = toks[i - 1]
+        if doc.text[prev.end:tok.start].strip() or not prev.prose:
+            continue  # a mark (or a bracket, a dash) before it already
+        if not (prev.is_word or any(ch.isdigit() for ch in prev.text)):
+            continue
+        if tok.lower == "чтобы" and prev.is_word:
+            continue  # after a word `_conjunctions` decides; here only «до 7:40 чтобы…»
+        if prev.lower in _COMPOUND_HEADS or prev.pos in ("PREP", "CONJ", "PRCL"):
+            continue
+        sent = doc.sent_of(i)
+        # The main clause's predicate before, the subordinate's after (up to the next mark).
+        # A clause is a few dozen tokens at most: the window keeps a run-on text linear.
+        clause_start = max(sent.first, i - _CLAUSE_WINDOW)
+        for k in range(i - 1, clause_start - 1, -1):
+            if _boundary(doc, k):
+                clause_start = k + 1
+                break
+        after_end = min(sent.last, i + 1 + _CLAUSE_WINDOW)
+        for k in range(i + 1, after_end):
+            if _boundary(doc, k):
+                after_end = k
+                break
+        if not _predicate_between(doc, clause_start, i) or not _predicate_between(doc, i + 1, after_end):
+            continue
+        yield _comma(doc, prev, tok, tok.text.lower())
+
+
+def _that_after_demonstrative(doc: Doc) -> Iterator[Finding]:
+    """«Дело в том что…», «связано с тем что…» → a comma before «что»: the demonstrative after a
+    preposition points to the clause («не то что», «потому что» are not this)."""
+    toks = doc.toks
+    for i in range(2, len(toks)):
+        tok, dem, prep = toks[i], toks[i - 1], toks[i - 2]
+        if tok.lower != "что" or not tok.prose or dem.lower not in ("том", "тем", "то", "того", "тому"):
+            continue
+        if doc.text[dem.end:tok.start].strip() or prep.pos != "PREP" or doc.text[prep.end:dem.start].strip():
+            continue
+        if prep.lower in ("не", "потому") or (dem.lower == "тем" and prep.lower not in ("с", "за", "перед", "над")):
+            continue
+        yield _comma(doc, dem, tok, "что")
+
+
+def _adverbial_phrase(doc: Doc) -> Iterator[Finding]:
+    """«Получив результаты мы сразу опубликуем их» → «Получив результаты, мы…»: an adverbial
+    participle with its words opens the sentence and runs into the main predicate with no mark."""
+    toks = doc.toks
+    for sent in doc.sents:
+        first = sent.first
+        while first < sent.last and not toks[first].is_word:
+            first += 1
+        if first >= sent.last - 2:
+            continue
+        g = toks[first]
+        if g.pos != "GRND" or g.lower in _GRND_NOT_PHRASE or not g.prose:
+            continue
+        for k in range(first + 1, sent.last):
+            t = toks[k]
+            if not t.is_word:
+                if t.text in (",", "—", "–", ";", ":", "(", "!", "?"):
+                    break
+                continue
+            if t.lower in ("и", "или"):
+                break  # «Получив и проверив…»: two participles, the comma comes later
+            if _predicate(t):
+                if k - 1 == first:
+                    break  # a single participle right before the verb: often an adverb
+                # The main clause starts at its subject when one stands before the verb (not the
+                # participle's own object right after it): «Осмотрев участок мастер составил…».
+                subject = next((j for j in range(first + 2, k) if toks[j].is_word
+                                and toks[j].pos in ("NOUN", "NPRO") and "nomn" in all_tags(toks[j].text)[0]), k)
+                prev, head = toks[subject - 1], toks[subject]
+                yield Finding(CODE, ERROR, prev.end, head.end,
+                              f"Деепричастный оборот «{g.text} …» отделяется запятой.",
+                              "," + doc.text[prev.end:head.end])
+                break
+
+
+# Words that open a sentence as a parenthesis unless a noun or an infinitive follows as their subject
+# («Возможно продление срока» is a statement: «продление возможно»).
+_OPENING_PARENTHESES = frozenset({"возможно", "вероятно", "наверное", "видимо", "безусловно", "по-видимому",
+                                  "очевидно", "несомненно"})
+_NEVER_PREDICATE = frozenset({"наверное", "видимо", "безусловно", "по-видимому"})
+
+
+def _opening_parenthesis(doc: Doc) -> Iterator[Finding]:
+    """«Возможно в этом году мы сделаем вход» → «Возможно, в этом году…»."""
+    toks = doc.toks
+    for i in doc.starts:
+        tok = toks[i]
+        if tok.lower not in _OPENING_PARENTHESES or i + 1 >= len(toks):
+            continue
+        nxt = toks[i + 1]
+        if not nxt.is_word or doc.text[tok.end:nxt.start].strip():
+            continue
+        top = all_tags(nxt.text)[0] if all_tags(nxt.text) else None
+        if top is not None and tok.lower not in _NEVER_PREDICATE and (
+                top.POS == "INFN" or (top.POS in ("NOUN", "ADJF", "PRTF", "NUMR") and "nomn" in top)):
+            continue
+        if top is not None and top.POS == "CONJ":
+            continue
+        if not _predicate_between(doc, i + 1, doc.sent_of(i).last):
+            continue
+        yield Finding(CODE, ERROR, tok.start, tok.end, f"Вводное «{tok.text}» выделяется запятой.", tok.text + ",")
+
+
+def _final_mark(doc: Doc) -> Iterator[Finding]:
+    """The answer ends with a full stop (or «!», «?», «…»); a signature line after it needs none."""
+    lines = [ln for ln in doc.text.rstrip().split("\n") if ln.strip()]
+    if not lines:
+        return
+    last = lines[-1].rstrip()
+    # «С уважением, администрация…», a name or a phone alone on the last line: a signature.
+    if len(lines) > 1 and (re.match(r"\s*С\s+уважением", last, re.IGNORECASE) or (len(last.split()) <= 6
+                           and not re.search(r"[.!?…]", last))):
+        return
+    if last.endswith(")") and last.count(")") > last.count("("):
+        return  # «Спасибо)»: a smiley, not a bracket
+    end = re.sub(r"[»)\"' ]+\Z", "", last)
+    if not end or end[-1] in _END_MARKS or not re.search(r"[А-Яа-яЁё]", last):
+        return
+    if not doc.in_prose(len(doc.text.rstrip()) - 1):
+        return  # ends with a link or an e-mail
+    pos = len(doc.text.rstrip())
+    yield Finding(CODE, ERROR, pos - 1, pos, "В конце ответа нужна точка.", doc.text.rstrip()[-1] + ".")
+
+
+_OPEN_BRACKET_RE = re.compile(r"(?P<glued>(?<=[0-9А-Яа-яЁёA-Za-z.:]))?\((?P<spaces> *)(?=\S)")
+_CLOSE_BRACKET_RE = re.compile(r"(?<=\S) +\)")
+
+
+def _bracket_spacing(doc: Doc) -> Iterator[Finding]:
+    """«до 17:00( по записи )» → «до 17:00 (по записи)»: a space before «(», none inside."""
+    for m in _OPEN_BRACKET_RE.finditer(doc.text):
+        glued, inside = m.group("glued") is not None, bool(m.group("spaces"))
+        if not (glued or inside) or not doc.in_prose(m.start()):
+            continue
+        if glued and not inside and re.match(r"\(\w{1,4}\)", doc.text[m.start():m.start() + 7]):
+            continue  # «пункт 148(36)», «ст. 5(а)»: a numbering, not a remark in brackets
+        message = "Перед скобкой нужен пробел." if glued else "Лишний пробел после скобки."
+        if glued and inside:
+            message = "Перед скобкой нужен пробел, после неё — нет."
+        yield Finding(CODE, ERROR, m.start(), m.end(), message, " (" if glued else "(")
+    for m in _CLOSE_BRACKET_RE.finditer(doc.text):
+        if doc.in_prose(m.start()):
+            yield Finding(CODE, ERROR, m.start(), m.end(), "Лишний пробел перед скобкой.", ")")
+
+
+def _vocative(doc: Doc, author_names: list[str]) -> Iterator[Finding]:
+    """«Спасибо Нина Ивановна за добрые слова»: the author's own name, addressed inside a sentence
+    (not in the opening greeting), is set off by commas; with the patronymic after it as one."""
+    names = {n.lower() for n in author_names}
+    if not names:
+        return
+    toks = doc.toks
+    first_sentence_end = doc.sents[0].last if doc.sents else 0
+    covered = -1
+    for i, tok in enumerate(toks):
+        if tok.lower not in names or not tok.prose or i < first_sentence_end or i < covered:
+            continue
+        if not any("nomn" in t for t in all_tags(tok.text)):
+            continue
+        end = i + 1
+        if end < len(toks) and toks[end].is_word and any("Patr" in t for t in all_tags(toks[end].text)):
+            end += 1
+        prev = toks[i - 1] if i > 0 else None
+        if prev is not None and prev.is_word and prev.lower.startswith(("уважаем", "дорог")):
+            continue  # «Уважаемая Нина Ивановна, …» opens a sentence as a whole
+        need_before = prev is not None and prev.is_word and not doc.text[prev.end:tok.start].strip() \
+            and i not in doc.starts and prev.pos not in ("PREP", "CONJ")
+        nxt = toks[end] if end < len(toks) else None
+        if nxt is not None and nxt.is_word and nxt.text[:1].isupper() and end == i + 1:
+            continue  # «глава Нина Петрова»: a name with a surname is not an address
+        need_after = nxt is not None and nxt.is_word and not doc.text[toks[end - 1].end:nxt.start].strip()
+        if not (need_before or need_after):
+            continue
+        covered = end
+        phrase = doc.text[tok.start:toks[end - 1].end]
+        start = prev.end if need_before and prev is not None else tok.start
+        fixed = (", " if need_before else "") + phrase + ("," if need_after else "")
+        yield Finding(CODE, ERROR, start, toks[end - 1].end, f"Обращение «{phrase}» выделяется запятыми.", fixed)
+
+
 def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     found: list[Finding] = []
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
-                _relative_clause_close(doc), _participle_comma(doc)):
+                _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc),
+                _that_after_demonstrative(doc), _adverbial_phrase(doc), _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
+                _vocative(doc, author_names)):
         found.extend(gen)
     return found
