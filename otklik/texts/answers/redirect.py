@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ._doc import Doc
+from ._doc import Doc, Tok, all_tags
 from ._phrases import PhraseMatcher
 from .findings import ERROR, Finding
 
@@ -102,6 +102,131 @@ _ASKS_WHERE_RE = re.compile(
 )
 
 
+# ---------------------------------------------------------------- by structure
+# A redirect is an act of addressing (write, call, ask, settle, file…) that the answer hands to the
+# author and points at a third party — a person or body in the dative, «в/к/с» + a body that is not
+# the administration itself, «сами» — or the administration's own denial of competence: a negation
+# in a sentence whose subject is the administration, with «полномочия», «отношение», «повлиять»,
+# «ничем помочь», «ничего решать». Said by the grammar (mood, case, person), not by phrases.
+
+_ADDRESS_LEMMAS = frozenset({
+    "обратиться", "обращаться", "написать", "писать", "позвонить", "звонить", "адресовать", "задать", "задавать",
+    "озвучить", "обсудить", "обсуждать", "решать", "решить", "искать", "подать", "подавать", "пожаловаться",
+    "жаловаться", "спросить", "спрашивать", "выяснить", "выяснять", "требовать", "потребовать", "сходить",
+    "нанять", "оставить", "отнести", "уточнить", "уточнять",
+})
+_ADVICE = frozenset({"рекомендуем", "советуем", "предлагаем", "просим", "стоит", "лучше", "следует", "нужно",
+                     "необходимо", "надо", "можете", "советую", "рекомендую"})
+_THIRD_PERSON = frozenset({"ему", "ей", "им", "него", "неё", "нее", "них", "сами", "самостоятельно", "сама",
+                           "сам", "туда"})
+_SELF_NOUNS = frozenset({"администрация", "приёмная", "приемная", "глава", "мы", "поселение", "специалист"})
+_TIME_NOUNS = frozenset({
+    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "январь", "февраль",
+    "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь", "день",
+    "неделя", "месяц", "год", "утро", "вечер", "время", "раз", "час", "минута", "срок", "течение", "случай",
+    "телефон", "номер", "комментарий", "сообщение", "личка",
+})
+_SENTENCE_MARKS = frozenset(".!?;")
+
+
+def _lemma(t: Tok) -> str:
+    return t.lemma.replace("ё", "е") if t.lemma else t.lower
+
+
+def _third_party(doc: Doc, first: int, last: int) -> bool:
+    """A third party among tokens [first, last): the author is sent to someone else."""
+    toks = doc.toks
+    prep: str | None = None
+    regional = False
+    for k in range(first, last):
+        t = toks[k]
+        if not t.is_word:
+            if t.text in _SENTENCE_MARKS:
+                return False
+            continue
+        low = t.lower
+        if low in ("нам", "нас", "мне"):
+            return False
+        if low in _THIRD_PERSON:
+            return True
+        if t.pos == "PREP":
+            prep, regional = low, False
+            continue
+        if low.startswith(("район", "област", "краев", "город")):
+            regional = True
+        if t.pos != "NOUN" or _lemma(t) in _TIME_NOUNS:
+            continue
+        tags = all_tags(t.text)
+        top = tags[0] if tags else None
+        if top is None:
+            continue
+        if prep is None:
+            if "datv" in top and _lemma(t) not in _SELF_NOUNS:
+                return True
+            continue
+        if prep in ("в", "во", "к", "через") or (prep in ("с", "со") and "anim" in top):
+            if k + 1 < last and toks[k + 1].lower.startswith(("район", "област", "кра", "город")):
+                regional = True
+            return not (_lemma(t) in _SELF_NOUNS and not regional)
+        prep = None  # «по телефону», «с выпиской»: not a party
+    return False
+
+
+def _structural(doc: Doc) -> list[tuple[int, int]]:
+    toks = doc.toks
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
+        if not words or toks[words[0]].lower in ("если", "чтобы"):
+            continue  # «Если увидите дым, звоните 112», «Чтобы выбрать дату, позвоните…»: how, not where
+        lows = {toks[k].lower for k in words}
+        # The administration disowns the question.
+        self_subject = bool(lows & {"администрация", "мы", "поселение"}) or "у нас" in sent.text.lower()
+        negated = bool(lows & {"не", "нет", "ничем", "ничего"})
+        competence = {_lemma(toks[k]) for k in words} & {"полномочие", "отношение", "повлиять", "компетенция"}
+        if self_subject and negated and (competence or {"ничем", "помочь"} <= lows or {"ничего", "решаем"} <= lows
+                                          or ({"не", "занимается"} <= lows and "администрация" not in lows)):
+            spans.append((sent.start, sent.end))
+            continue
+        for k in words:
+            t = toks[k]
+            tags = all_tags(t.text)
+            top = tags[0] if tags else None
+            if top is None:
+                continue
+            # An imperative (any of its parses: «звоните» is indicative first) or an infinitive after advice.
+            addressed = _lemma(t) in _ADDRESS_LEMMAS and (
+                any("impr" in tg and "excl" in tg for tg in tags)  # not «напишем» (incl: we will)
+                or (t.pos == "INFN" and any(toks[j].lower in _ADVICE for j in range(max(sent.first, k - 4), k))))
+            if addressed and _third_party(doc, k + 1, min(sent.last, k + 7)):
+                spans.append((t.start, t.end))
+                break
+        else:
+            # «Все вопросы — к ним», «Ваш вопрос туда», «лучше сразу в районную администрацию».
+            for k in words:
+                t = toks[k]
+                if t.lower == "к" and k > sent.first and toks[k - 1].text in ("—", "–", "-") \
+                        and _third_party(doc, k + 1, min(sent.last, k + 3)):
+                    spans.append((toks[k - 1].start, t.end))
+                    break
+                if t.lower == "туда" and k > sent.first and toks[k - 1].lower == "вопрос":
+                    spans.append((toks[k - 1].start, t.end))
+                    break
+                if t.lower == "лучше" and k + 2 < sent.last and toks[k + 1].lower in ("сразу", "в", "к") \
+                        and _third_party(doc, k + 1, min(sent.last, k + 5)):
+                    spans.append((t.start, t.end))
+                    break
+    return spans
+
+
+def _in_emergency_instruction(doc: Doc, pos: int) -> bool:
+    """«Если собака нападёт, звоните 112»: what to do if it happens is not sending the author away."""
+    for sent in doc.sents:
+        if sent.start <= pos < sent.end:
+            return sent.text.lstrip().lower().startswith("если")
+    return False
+
+
 def check(doc: Doc, *, question: str = "") -> list[Finding]:
     text = doc.text
     found: list[Finding] = []
@@ -109,6 +234,8 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
     for m in _SEND_RE.finditer(text):
         if asks_where:
             break
+        if _in_emergency_instruction(doc, m.start()) or text[m.end():m.end() + 3].lstrip().startswith(","):
+            continue  # «Напишите, на какой день…»: what to write, not where
         # Matched at the position, not on a copy of the rest of the text for every match.
         after = m.end()
         if _OWN_RE.match(text, after) or _SELF_RE.match(text, after) or not _TARGET_RE.match(text, after):
@@ -119,4 +246,6 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
     for pm in _DISOWN.find(doc):
         start, end = doc.toks[pm.first].start, doc.toks[pm.last - 1].end
         found.append(Finding(CODE, ERROR, start, end, _MESSAGE, None))
+    if not asks_where and not found:
+        found += [Finding(CODE, ERROR, a, b, _MESSAGE, None) for a, b in _structural(doc)]
     return found
