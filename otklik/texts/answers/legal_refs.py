@@ -48,6 +48,9 @@ _ACT_RE = re.compile(
     # resolutions, orders, decisions count only with a number or a date
     r"|\b(?:[Пп]остановлени|[Рр]аспоряжени|[Рр]ешени|[Пп]риказ|[Уу]каз)\w*" + _WHOSE +
     r"(?=\s*(?:от\s+\d|№))" + _TAIL +
+    # a government's resolution is an act even without its number: «постановление Правительства области»
+    r"|\b(?:[Пп]остановлени|[Рр]аспоряжени)\w*\s+[Пп]равительства\s+(?:РФ\b|Российской\s+Федерации|"
+    r"област\w*|кра[яю]\b|республик\w*)" + _TAIL +
     # codes: «Жилищный кодекс РФ», «Кодекс об административных правонарушениях», «ЖК РФ»
     r"|\b[А-ЯЁа-яё]+(?:ый|ого|ому|ым|ом|ий|его|ему|им|ем)\s+[Кк]одекс\w*(?:\s+(?:РФ|Российской\s+"
     r"Федерации|Краснодарского\s+края))?"
@@ -131,13 +134,25 @@ def _name(citation: str) -> str:
     return name
 
 
+# «статьями 388, 389 и 390»: each article is a citation of its own (the labelling brief counts
+# every code article), so a list of article numbers weighs as many.
+_ARTICLE_LIST_RE = re.compile(r"\b(?:ст\.|стать\w+)\s*(\d+(?:\.\d+)*(?:\s*(?:,|и)\s*\d+(?:\.\d+)*)*)",
+                              re.IGNORECASE)
+
+
+def _weight(citation: str) -> int:
+    m = _ARTICLE_LIST_RE.search(citation)
+    return max(1, len(re.findall(r"\d+(?:\.\d+)*", m.group(1)))) if m else 1
+
+
 def check(doc: Doc) -> list[Finding]:
     text = doc.text
     spans = [(s, _rstrip(text, s, e)) for s, e, _ in _spans(text)]
     first_of: dict[str, tuple[int, int]] = {}
     for s, e in spans:
         first_of.setdefault(_key(text[s:e]), (s, e))
-    if len(first_of) <= LIMIT:
+    count = sum(_weight(text[s:e]) for s, e in first_of.values())
+    if count <= LIMIT:
         return []
     firsts = list(first_of.values())
     names = ", ".join(_name(text[s:e]) for s, e in firsts[:_NAMED])
@@ -145,4 +160,4 @@ def check(doc: Doc) -> list[Finding]:
         names += f" и ещё {len(firsts) - _NAMED}"
     start, end = spans[0]
     return [Finding(CODE, ERROR, start, end,
-                    _MESSAGE.format(count=len(first_of), names=names), None)]
+                    _MESSAGE.format(count=count, names=names), None)]

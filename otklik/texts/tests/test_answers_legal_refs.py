@@ -108,3 +108,17 @@ def test_many_citations_named_up_to_ten() -> None:
     [f] = refs(answer)
     assert f.message.startswith("Ссылок на нормативные акты — 14: Федеральный закон № 100-ФЗ, ")
     assert "Федеральный закон № 109-ФЗ и ещё 4. Оставьте" in f.message
+
+
+def test_each_article_of_a_list_is_a_citation() -> None:
+    three = "Здравствуйте! Налог установлен статьями 388, 389 и 390 Налогового кодекса РФ."
+    assert [f.code for f in check_answer(three) if f.code == "legal_refs"] == ["legal_refs"]
+    two = "Здравствуйте! Налог установлен статьями 388 и 389 Налогового кодекса РФ."
+    assert [f for f in check_answer(two) if f.code == "legal_refs"] == []
+
+
+def test_a_government_resolution_counts_without_its_number() -> None:
+    text = ("Здравствуйте! Так требуют статья 30 Федерального закона № 69-ФЗ, Правила № 1479 и "
+            "постановление Правительства области о пожароопасном сезоне.")
+    [f] = [f for f in check_answer(text) if f.code == "legal_refs"]
+    assert "3" in f.message
