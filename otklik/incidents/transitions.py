@@ -144,5 +144,6 @@ ACTION_LABELS: dict[str, str] = {
     "close_no_answer": "Закрыто без ответа (п. 21)",
     "raise_importance": "Установлена повышенная важность",
     "mail": "Отправлено письмо",
+    "personal_data_erased": "Удалены персональные данные (152-ФЗ)",
 }
 assert set(TRANSITIONS) <= set(ACTION_LABELS)  # noqa: S101  (every action has its past tense)
