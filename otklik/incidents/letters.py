@@ -1,8 +1,8 @@
 """The texts of the workflow's e-mails: what is asked, by when in local time, the message,
 and a link into Otklik; the regulation's markers stay in the subject (п. 10, 12).
 
-Nobody is asked to «reply to this e-mail»: replies are not read yet, the work is done in
-Otklik at the link.
+The dispatch letter asks for a reply by e-mail only when mail in is on (EMAIL_IN_URL, see
+otklik/mailin): then the reply, marked as п. 12 says, becomes the draft or the part.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from otklik.incidents.deadlines import WEEKDAYS
 from otklik.incidents.models import Incident
+from otklik.notifications.services import MARKER_DRAFT
 from otklik.org.models import Unit
 
 
@@ -48,6 +49,9 @@ def dispatch_letter(*, incident: Incident, unit: Unit, part: bool, due_at: datet
              f"Срок: до {local_time(incident, due_at)} (время МО).",
              *([note] if note else []), "", message_block(incident), "",
              f"Открыть в «Отклике» и отправить {'часть ответа' if part else 'проект'}: {incident_url(incident)}"]
+    if settings.EMAIL_IN_URL:
+        lines += ["", f"Или ответьте на это письмо: напишите {'часть ответа' if part else 'проект'} над цитатой, "
+                      f"приложите фото или видео и допишите в тему «{MARKER_DRAFT}» (п. 12)."]
     return "\n".join(lines)
 
 
