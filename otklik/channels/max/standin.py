@@ -14,6 +14,7 @@ import base64
 import re
 from typing import Any
 
+from otklik.channels.sandbox.bots import bot_for, max_handle
 from otklik.channels.sandbox.world import (
     Failure,
     SbComment,
@@ -116,6 +117,9 @@ def _comment(world: World, page: SbPage, comment: SbComment) -> dict[str, Any]:
 def handle(world: World, req: SbRequest) -> SbResponse:
     """One Bot API request: auth by the Authorization header, then the method."""
     path = req.path.strip("/")
+    staff_bot = bot_for(world, NETWORK, req.headers.get("authorization", ""))
+    if staff_bot is not None:  # the staff bot: dialogs with staff (sandbox/bots.py)
+        return max_handle(world, staff_bot, req)
     if path.startswith("upload/"):
         return _upload(world, req, path)
     method = _method_name(req.method, path)

@@ -61,6 +61,8 @@ MODERATION_COMMENTS = [
     (9105, "7505", "Спасибо за праздник, было здорово!"),
 ]
 CALLBACK_SECRET = "sandbox-callback-secret"  # noqa: S105  # the sandbox's, not a real one
+# The staff bots (otklik/staffbot) of the sandbox: Telegram and MAX, by these tokens.
+STAFF_BOT_TOKENS = {"telegram": "5200000001:sandbox-staff-bot", "max": "sandbox-max-staff-bot"}
 
 
 def page_of(i: int) -> DemoPage:
@@ -104,6 +106,10 @@ def demo_world() -> World:
     vk = world.pages[("vk", PAGES[0].external_id)]
     for cid, author, text in MODERATION_COMMENTS:
         vk.add_comment(MODERATION_POST, author, f"Житель {author}", text, comment_id=cid)
+    from otklik.channels.sandbox.bots import register_bot
+
+    for network, token in STAFF_BOT_TOKENS.items():
+        register_bot(world, network, token)
     return world
 
 
@@ -112,4 +118,6 @@ def sandbox_env(addr: str) -> dict[str, str]:
     from otklik.channels.ok.standin import APP_KEY, APP_SECRET
     from otklik.channels.sandbox.server import api_urls
 
-    return {**api_urls(f"http://{addr}"), "OTKLIK_OK_APP_KEY": APP_KEY, "OTKLIK_OK_APP_SECRET": APP_SECRET}
+    return {**api_urls(f"http://{addr}"), "OTKLIK_OK_APP_KEY": APP_KEY, "OTKLIK_OK_APP_SECRET": APP_SECRET,
+            "OTKLIK_STAFFBOT_TELEGRAM_TOKEN": STAFF_BOT_TOKENS["telegram"],
+            "OTKLIK_STAFFBOT_MAX_TOKEN": STAFF_BOT_TOKENS["max"]}

@@ -36,6 +36,10 @@ def controls(world: World, req: SbRequest) -> SbResponse:
     """`/_sandbox/…`: inject failures, write as a citizen, read the state (tests and the view)."""
     if req.path == "state":
         return SbResponse.of(world.snapshot())
+    if req.path.startswith("bot/") and req.method == "POST":  # a person talks to a staff bot
+        from otklik.channels.sandbox.bots import controls as bot_controls
+
+        return bot_controls(world, req, req.path.removeprefix("bot/"))
     if req.path == "fail" and req.method == "POST":
         data = req.json() or {}
         world.fail(Failure(**{k: v for k, v in data.items() if k in Failure.__dataclass_fields__}))

@@ -73,6 +73,14 @@ def _page(world: World, page: SbPage) -> SbResponse:
     return _frame(page.name, "".join(parts))
 
 
+def _bot_links(world: World) -> str:
+    from otklik.channels.sandbox.bots import bots_of
+
+    links = "".join(f'<li><a href="/bot/{quote(b.network)}">Бот для сотрудников — '
+                    f"{_e(NETWORK_NAMES.get(b.network, b.network))}</a></li>" for b in bots_of(world))
+    return f"<h2>Чат сотрудника с ботом «Отклика»</h2><ul>{links}</ul>" if links else ""
+
+
 def render(world: World, req: SbRequest) -> SbResponse:
     path = req.path.strip("/")
     if not path:
@@ -82,8 +90,13 @@ def render(world: World, req: SbRequest) -> SbResponse:
             f"комментариев: {len(p.comments)}</span></li>"
             for _, p in sorted(world.pages.items()))
         return _frame("страницы", f'<div class="card"><p>Местная замена ВКонтакте, Одноклассников, Telegram и MAX: '
-                                  f"сюда Отклик публикует ответы в демонстрации.</p><ul>{items}</ul></div>")
+                                  f"сюда Отклик публикует ответы в демонстрации.</p><ul>{items}</ul>"
+                                  f"{_bot_links(world)}</div>")
     bits = path.split("/")
+    if bits[0] == "bot":  # a staff member's chat with the staff bot (sandbox/bots.py)
+        from otklik.channels.sandbox.bots import chat_view
+
+        return chat_view(world, req, bits)
     if len(bits) >= 3 and bits[0] == "page":
         page = world.page(bits[1], bits[2])
         if page is None:

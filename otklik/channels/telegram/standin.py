@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from otklik.channels.sandbox.bots import bot_for, telegram_handle
 from otklik.channels.sandbox.world import SbComment, SbPage, SbPost, SbRequest, SbResponse, World
 
 NETWORK = "telegram"
@@ -166,6 +167,9 @@ def handle(world: World, req: SbRequest) -> SbResponse:
     if not match:
         return fail(404, "Not Found")
     token, method = match.groups()
+    staff_bot = bot_for(world, NETWORK, token)
+    if staff_bot is not None:  # the staff bot: private chats with staff (sandbox/bots.py)
+        return telegram_handle(world, staff_bot, method, req)
     page = world.page_by_token(NETWORK, token)
     if page is None:
         return fail(401, "Unauthorized")
