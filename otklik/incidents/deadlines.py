@@ -4,6 +4,12 @@ Every write of a deadline is in this module and happens under the incident's row
 services hold it already; the recomputes after a calendar, schedule or policy change take it
 per incident. The final-answer term the region set (п. 18, `Incident.final_timings`) is part
 of the incident's own timings and survives every recompute.
+
+Two things are kept here with every deadline so that reading them stays cheap at any scale:
+each step's warning moments (`IncidentStep.warn_at`, the moments its shares of working time
+run out, and `next_alert_at`, the next of them or the deadline: the monitor reads only the
+steps whose `next_alert_at` has passed), and the incident's nearest open deadline
+(`Incident.next_due_at`, the sort key of «Все сообщения» and of the API list).
 """
 
 from __future__ import annotations
@@ -12,39 +18,87 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from otklik.incidents.models import Assignment, Incident, IncidentStep
-from otklik.incidents.policy import policy_overrides_at, timing_for
+from otklik.incidents.models import NO_DUE, Assignment, Incident, IncidentStep
+from otklik.incidents.policy import policy_overrides_at, timing_for, warn_shares_at
 from otklik.incidents.steps import WITHIN_TOTAL, StepKind
 from otklik.org.calendars import work_calendar_for
 from otklik.org.models import Person
-from otklik.worktime import WorkCalendar
+from otklik.worktime import OutOfCalendar, WorkCalendar
 
 
 def _due(wc: WorkCalendar, start: datetime, seconds: int, days: int) -> datetime:
     return wc.add_working_days(start, days) if days else wc.add(start, timedelta(seconds=seconds))
 
 
+def alert_fields(wc: WorkCalendar, *, started_at: datetime, due_at: datetime, shares: tuple[float, ...],
+                 warned: list[float] | None = None, missed: bool = False) -> dict[str, object]:
+    """The moments at which `shares` of the step's working time have passed, and the next moment
+    the monitor must look at the step (a share not yet warned of, else the deadline; None once
+    the miss was told)."""
+    total = wc.between(started_at, due_at)
+    warn_at = {}
+    for share in shares:
+        try:
+            warn_at[f"{share:g}"] = wc.add(started_at, total * share).isoformat()
+        except (OutOfCalendar, ValueError):  # a start outside the calendar: the deadline alone
+            continue
+    return {"warn_at": warn_at, "next_alert_at": next_alert(warn_at, due_at=due_at, warned=warned or [],
+                                                            missed=missed)}
+
+
+def next_alert(warn_at: dict[str, str], *, due_at: datetime, warned: list[float], missed: bool) -> datetime | None:
+    if missed:
+        return None
+    pending = [datetime.fromisoformat(m) for s, m in warn_at.items() if float(s) not in warned]
+    return min([*pending, due_at])
+
+
+def step_alerts(incident: Incident, wc: WorkCalendar, *, started_at: datetime, due_at: datetime,
+                warned: list[float] | None = None, missed: bool = False) -> dict[str, object]:
+    shares = warn_shares_at(incident.municipality, started_at)
+    return alert_fields(wc, started_at=started_at, due_at=due_at, shares=shares, warned=warned, missed=missed)
+
+
+def next_due_refresh(incident_id: int) -> None:
+    """The incident's nearest open deadline, after its steps changed (one UPDATE)."""
+    nearest = (IncidentStep.objects.filter(incident_id=OuterRef("pk"), done_at__isnull=True)
+               .order_by("due_at").values("due_at")[:1])
+    Incident.objects.filter(pk=incident_id).update(next_due_at=Coalesce(Subquery(nearest), Value(NO_DUE)))
+
+
 def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str,
               actor: Person | None = None, assignment: Assignment | None = None,
               overrides: dict[str, list[int | str]] | None = None) -> IncidentStep:
+    wc = work_calendar_for(incident.municipality)
     if kind in WITHIN_TOTAL:
         due = _total_due(incident)
-        wc = work_calendar_for(incident.municipality)
-        return IncidentStep.objects.create(
+        step = IncidentStep.objects.create(
             incident=incident, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
-            started_at=start, seconds=max(0, int(wc.between(start, due).total_seconds())), due_at=due)
+            started_at=start, seconds=max(0, int(wc.between(start, due).total_seconds())), due_at=due,
+            **step_alerts(incident, wc, started_at=start, due_at=due))
+        _next_due_lower(incident, due)
+        return step
     policy = _timings(incident, start)
     if overrides:
         policy = {**policy, **overrides}
     timing = timing_for(kind, high=incident.is_high, overrides=policy)
-    wc = work_calendar_for(incident.municipality)
-    return IncidentStep.objects.create(
+    due = _due(wc, start, timing.seconds, timing.days)
+    step = IncidentStep.objects.create(
         incident=incident, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
-        started_at=start, seconds=timing.seconds, days=timing.days,
-        due_at=_due(wc, start, timing.seconds, timing.days),
+        started_at=start, seconds=timing.seconds, days=timing.days, due_at=due,
+        **step_alerts(incident, wc, started_at=start, due_at=due),
     )
+    _next_due_lower(incident, due)
+    return step
+
+
+def _next_due_lower(incident: Incident, due: datetime) -> None:
+    """A new open step: the nearest deadline can only come closer (no subquery needed)."""
+    Incident.objects.filter(pk=incident.pk, next_due_at__gt=due).update(next_due_at=due)
 
 
 def steps_close(*, incident: Incident, kinds: list[str], at: datetime,
@@ -54,12 +108,15 @@ def steps_close(*, incident: Incident, kinds: list[str], at: datetime,
         qs = qs.filter(assignment=assignment)
     if step is not None:
         qs = qs.filter(pk=step.pk)
-    return qs.update(done_at=at)
+    closed = qs.update(done_at=at, next_alert_at=None)
+    if closed:
+        next_due_refresh(incident.pk)
+    return closed
 
 
 def _timings(incident: Incident, start: datetime) -> dict[str, list[int | str]]:
     """The policy in force at `start`, with the incident's own terms (п. 18) on top."""
-    return {**policy_overrides_at(incident.municipality_id, start), **(incident.final_timings or {})}
+    return {**policy_overrides_at(incident.municipality, start), **(incident.final_timings or {})}
 
 
 # The steps whose clock waits while the author is asked to clarify (п. 13): the answer's total
@@ -77,10 +134,17 @@ def steps_resume(*, incident: Incident, paused_at: datetime, now: datetime) -> t
     if extra:
         for step in IncidentStep.objects.filter(incident=incident, kind__in=PAUSABLE, done_at__isnull=True,
                                                 due_at__gt=paused_at):
+            due = wc.add(step.due_at, paused)
             IncidentStep.objects.filter(pk=step.pk).update(
-                extra_seconds=step.extra_seconds + extra, due_at=wc.add(step.due_at, paused))
+                extra_seconds=step.extra_seconds + extra, due_at=due,
+                **step_alerts(incident, wc, started_at=step.started_at, due_at=due, warned=step.warned_shares,
+                              missed=step.missed_notified_at is not None))
         for step in IncidentStep.objects.filter(incident=incident, kind__in=WITHIN_TOTAL, done_at__isnull=True):
-            IncidentStep.objects.filter(pk=step.pk).update(due_at=_total_due(incident))
+            due = _total_due(incident)
+            IncidentStep.objects.filter(pk=step.pk).update(
+                due_at=due, **step_alerts(incident, wc, started_at=step.started_at, due_at=due,
+                                          warned=step.warned_shares, missed=step.missed_notified_at is not None))
+        next_due_refresh(incident.pk)
     return paused
 
 
@@ -92,8 +156,12 @@ def final_answer_set_days(*, incident: Incident, days: int) -> None:
     incident.final_timings = timings
     wc = work_calendar_for(incident.municipality)
     for step in IncidentStep.objects.filter(incident=incident, kind=StepKind.FINAL_ANSWER, done_at__isnull=True):
-        IncidentStep.objects.filter(pk=step.pk).update(days=days, seconds=0,
-                                                       due_at=wc.add_working_days(step.started_at, days))
+        due = wc.add_working_days(step.started_at, days)
+        IncidentStep.objects.filter(pk=step.pk).update(
+            days=days, seconds=0, due_at=due,
+            **step_alerts(incident, wc, started_at=step.started_at, due_at=due, warned=step.warned_shares,
+                          missed=step.missed_notified_at is not None))
+    next_due_refresh(incident.pk)
 
 
 def _total_due(incident: Incident) -> datetime:
@@ -120,14 +188,25 @@ def steps_recompute(*, incident: Incident, now: datetime | None = None) -> int:
             continue
         timing = timing_for(step.kind, high=incident.is_high, overrides=_timings(incident, step.started_at))
         due = _due(wc, step.started_at, timing.seconds + step.extra_seconds, timing.days)
+        alerts = step_alerts(incident, wc, started_at=step.started_at, due_at=due, warned=step.warned_shares,
+                             missed=step.missed_notified_at is not None)
         if (due, timing.seconds, timing.days) != (step.due_at, step.seconds, step.days):
-            IncidentStep.objects.filter(pk=step.pk).update(due_at=due, seconds=timing.seconds, days=timing.days)
+            IncidentStep.objects.filter(pk=step.pk).update(due_at=due, seconds=timing.seconds, days=timing.days,
+                                                           **alerts)
             changed += 1
+        elif (alerts["warn_at"], alerts["next_alert_at"]) != (step.warn_at, step.next_alert_at):
+            # The deadline stands but the warning shares of the policy changed.
+            IncidentStep.objects.filter(pk=step.pk).update(**alerts)
     for step in within_total:  # after the total has moved
         due = _total_due(incident)
+        alerts = step_alerts(incident, wc, started_at=step.started_at, due_at=due, warned=step.warned_shares,
+                             missed=step.missed_notified_at is not None)
         if due != step.due_at:
-            IncidentStep.objects.filter(pk=step.pk).update(due_at=due)
+            IncidentStep.objects.filter(pk=step.pk).update(due_at=due, **alerts)
             changed += 1
+        elif (alerts["warn_at"], alerts["next_alert_at"]) != (step.warn_at, step.next_alert_at):
+            IncidentStep.objects.filter(pk=step.pk).update(**alerts)
+    next_due_refresh(incident.pk)
     return changed
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from django.db import models
@@ -28,6 +29,10 @@ class Status(models.TextChoices):
 
 
 CLOSED_STATUSES = (Status.PUBLISHED, Status.CLOSED_NO_ANSWER, Status.CLOSED_UNCLARIFIED)
+
+# `Incident.next_due_at` of an incident with no open step: after every real deadline, so that one
+# index on a NOT NULL column sorts «nearest deadline first, the rest after» on both databases.
+NO_DUE = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class Kind(models.TextChoices):
@@ -96,6 +101,8 @@ class Incident(models.Model):
     final_timings = models.JSONField("сроки итогового ответа (п. 18)", default=dict, blank=True)
     # The hash of the last history entry: anchors the chain, so a removed entry shows.
     history_head = models.CharField("подпись последней записи истории", max_length=64, blank=True)
+    # The nearest open deadline (NO_DUE when none), kept by incidents/deadlines.py with the steps.
+    next_due_at = models.DateTimeField("ближайший срок", default=NO_DUE, editable=False)
 
     class Meta:
         verbose_name = "сообщение"
@@ -106,9 +113,23 @@ class Incident(models.Model):
                 fields=["municipality", "external_id"], name="incident_unique_external_id"
             ),
         ]
+        # The lists sort by (next_due_at, -detected_at, -id): one index for a municipality, one
+        # across municipalities (the region), one per common filter.
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["municipality", "next_due_at", "-detected_at", "-id"], name="incident_mun_due"),
+            models.Index(fields=["next_due_at", "-detected_at", "-id"], name="incident_due"),
+            models.Index(fields=["municipality", "status", "next_due_at"], name="incident_mun_status_due"),
+            # Not (municipality, detected_at): SQLite's planner would take it for every list.
+            models.Index(fields=["detected_at"], name="incident_detected"),
+        ]
 
     def __str__(self) -> str:
         return f"№ {self.pk}: {self.text[:60]}"
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The nearest open deadline, or None."""
+        return None if self.next_due_at >= NO_DUE else self.next_due_at
 
     @property
     def is_high(self) -> bool:
@@ -198,12 +219,27 @@ class IncidentStep(models.Model):
     extra_seconds = models.PositiveIntegerField(default=0)
     days = models.PositiveIntegerField(default=0)  # or working days (ст. 191)
     due_at = models.DateTimeField(db_index=True)
-    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # No index of its own: the partial indexes below («WHERE done_at IS NULL») serve the open
+    # steps, and a plain one lured SQLite's planner away from them.
+    done_at = models.DateTimeField(null=True, blank=True)
     warned_shares = models.JSONField(default=list, blank=True)
     missed_notified_at = models.DateTimeField(null=True, blank=True)
+    # The moments the warning shares of the policy are reached ({"0.5": iso, "0.8": iso}) and the
+    # next moment the monitor must look at the step (NULL: nothing more to tell); deadlines.py.
+    warn_at = models.JSONField(default=dict, blank=True)
+    next_alert_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["due_at", "pk"]
+        indexes: ClassVar[list[Any]] = [
+            # The monitor's one query per tick.
+            models.Index(fields=["next_alert_at"], name="step_next_alert",
+                         condition=models.Q(done_at__isnull=True, next_alert_at__isnull=False)),
+            # The queue: open steps soonest first, and an incident's open steps.
+            models.Index(fields=["due_at", "id"], name="step_open_due", condition=models.Q(done_at__isnull=True)),
+            models.Index(fields=["incident", "due_at"], name="step_open_incident",
+                         condition=models.Q(done_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — № {self.incident_id}"
@@ -228,6 +264,9 @@ class IncidentEvent(models.Model):
     payload = models.JSONField("подробности", default=dict, blank=True)
     prev_hash = models.CharField("подпись предыдущей записи", max_length=64)
     hash = models.CharField("подпись", max_length=64)
+    # Personal data erased from the payload (152-ФЗ): the blanked entry is sealed (history.py).
+    erased_at = models.DateTimeField("персональные данные удалены", null=True, blank=True)
+    erased_seal = models.CharField("печать после удаления", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "запись истории"

@@ -7,9 +7,14 @@ policy in force at the moment a step starts is the one used for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from threading import Lock
+from typing import TYPE_CHECKING, Any
 
 from otklik.incidents.steps import StepKind
+
+if TYPE_CHECKING:
+    from otklik.org.models import Municipality
 
 # (duration, unit) — unit "m" is working minutes, "d" working days (ГК РФ ст. 191).
 DEFAULTS: dict[str, tuple[int, str]] = {
@@ -78,26 +83,56 @@ def timing_for(
     return timing
 
 
-def policy_overrides_at(municipality_id: int, at: datetime) -> dict[str, list[int | str]]:
+# Process-memory cache of each municipality's policy versions, keyed like the work calendar by
+# `Municipality.calendar_stamp` (a trigger changes it when a policy is saved or deleted).
+_versions: dict[int, tuple[int, list[tuple[date, dict[str, list[int | str]], list[float]]]]] = {}
+_lock = Lock()
+
+
+def _policy_versions(municipality: Municipality | int) -> list[tuple[date, dict[str, list[int | str]], list[float]]]:
+    """(effective_from, timings, warn_shares), latest first. A bare id is read each time."""
     from otklik.incidents.models import DeadlinePolicy
 
-    version = (
-        DeadlinePolicy.objects.filter(municipality_id=municipality_id, effective_from__lte=at.date())
-        .order_by("-effective_from")
-        .first()
-    )
-    return dict(version.timings) if version else {}
+    pk = municipality if isinstance(municipality, int) else municipality.pk
+    stamp = None if isinstance(municipality, int) else municipality.calendar_stamp
+    if stamp is not None:
+        with _lock:
+            hit = _versions.get(pk)
+            if hit and hit[0] == stamp:
+                return hit[1]
+    if stamp is not None:  # keyed by the stamp in the database (see org/calendars.py)
+        from otklik.org.models import Municipality
+
+        stamp = Municipality.objects.filter(pk=pk).values_list("calendar_stamp", flat=True).first()
+    rows = [(p.effective_from, dict(p.timings or {}), list(p.warn_shares or []))
+            for p in DeadlinePolicy.objects.filter(municipality_id=pk).order_by("-effective_from")]
+    if stamp is not None:
+        with _lock:
+            _versions[pk] = (stamp, rows)
+    return rows
 
 
-def warn_shares_at(municipality_id: int, at: datetime) -> tuple[float, ...]:
+def policies_forget(**kwargs: Any) -> None:
+    """Signal receiver: a policy changed in this process (the trigger tells the others)."""
+    with _lock:
+        _versions.clear()
+
+
+def _version_at(municipality: Municipality | int, at: datetime) -> tuple[date, dict[str, list[int | str]],
+                                                                        list[float]] | None:
+    day = at.date()
+    return next((v for v in _policy_versions(municipality) if v[0] <= day), None)
+
+
+def policy_overrides_at(municipality: Municipality | int, at: datetime) -> dict[str, list[int | str]]:
+    """The timings in force at `at`. Pass the municipality's row (not its id) to use the cache."""
+    version = _version_at(municipality, at)
+    return dict(version[1]) if version else {}
+
+
+def warn_shares_at(municipality: Municipality | int, at: datetime) -> tuple[float, ...]:
     """The shares of a step's time at which the person who must act is reminded."""
-    from otklik.incidents.models import DeadlinePolicy
-
-    version = (
-        DeadlinePolicy.objects.filter(municipality_id=municipality_id, effective_from__lte=at.date())
-        .order_by("-effective_from")
-        .first()
-    )
-    if version and version.warn_shares:
-        return tuple(sorted(float(s) for s in version.warn_shares if 0 < float(s) < 1))
+    version = _version_at(municipality, at)
+    if version and version[2]:
+        return tuple(sorted(float(s) for s in version[2] if 0 < float(s) < 1))
     return DEFAULT_WARN_SHARES

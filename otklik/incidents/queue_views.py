@@ -5,19 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from otklik.core.access import requires
 from otklik.incidents import forms as f
-from otklik.incidents.models import IncidentStep
 from otklik.incidents.presenters import Calendars, StepRow, step_who
 from otklik.incidents.selectors import (
+    LIST_MAX_PAGE,
+    QUEUE_MAX_PAGE,
     IncidentFilter,
+    QueuePage,
+    incidents_page,
     incidents_search,
-    steps_for_me,
-    steps_for_others,
+    others_who,
+    queue_page,
 )
 from otklik.org.roles import INTAKE_ROLES, PARTICIPANT_ROLES, Role
 from otklik.org.selectors import Access, units_for
@@ -29,30 +31,42 @@ def _deputy(access: Access) -> bool:
     return access.has(Role.DEPUTY_HEAD) and not access.has(Role.MUNICIPAL_CURATOR)
 
 
-def _rows(access: Access) -> tuple[list[StepRow], list[StepRow]]:
-    """Mine, and one row per incident that waits for someone else (its nearest step)."""
-    cals = Calendars()
+def page_number(raw: str | None) -> int:
+    """`?page=N`: a bad or missing value is the first page, not an error."""
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+def _rows(access: Access, page: QueuePage, cals: Calendars) -> tuple[list[StepRow], list[StepRow]]:
+    """Mine, and one row per incident that waits for someone else (its nearest step, with
+    everyone it waits for)."""
     if _deputy(access):  # at a glance: everything late or of high importance
-        steps = [s for s in steps_for_others(access=access) if s.due_at <= cals.now or s.incident.is_high]
-        return [cals.row(s, who=True) for s in steps], []
-    mine = [cals.row(s) for s in steps_for_me(access=access)]
-    mine_ids = {r.incident.pk for r in mine}
-    waiting: dict[int, list[IncidentStep]] = {}
-    for step in steps_for_others(access=access):  # soonest first
-        if step.incident_id not in mine_ids:
-            waiting.setdefault(step.incident_id, []).append(step)
+        return [cals.row(s, who=True) for s in page.mine], []
+    mine = [cals.row(s) for s in page.mine]
+    waiting = others_who(page.others, access=access)
     others = []
-    for steps in waiting.values():
-        row = cals.row(steps[0], who=True)
-        everyone = list(dict.fromkeys(step_who(s) for s in steps))
+    for step in page.others:
+        row = cals.row(step, who=True)
+        everyone = list(dict.fromkeys(step_who(s) for s in waiting.get(step.incident_id, [step])))
         others.append(replace(row, who=", ".join(everyone)))
     return mine, others
 
 
 @requires(*PARTICIPANT_ROLES)
 def queue(request: HttpRequest, access: Access) -> HttpResponse:
-    mine, others = _rows(access)
-    context = {"rows": mine, "others": others, "deputy": _deputy(access)}
+    """The queue, 50 rows a page (`?page=N`), narrowed by `?q=` (text and author)."""
+    q = (request.GET.get("q") or "").strip()[:200]
+    cals = Calendars()
+    page = queue_page(access=access, page=page_number(request.GET.get("page")), q=q,
+                      late_or_high=cals.now if _deputy(access) else None)
+    mine, others = _rows(access, page, cals)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"rows": mine, "others": others, "deputy": _deputy(access), "page": page, "q": q,
+               "query": query.urlencode(), "max_page": QUEUE_MAX_PAGE, "self_url": request.get_full_path(),
+               "regional": access.is_regional}
     if getattr(request, "htmx", False):
         return render(request, "incidents/queue.html#countdowns", context)
     return render(request, "incidents/queue.html", {**context, "can_intake": access.has(*INTAKE_ROLES)})
@@ -74,9 +88,10 @@ def all_messages(request: HttpRequest, access: Access) -> HttpResponse:
                         municipalities=municipalities)
     cals = Calendars()
     qs = incidents_search(access=access, filters=filters_from(form), now=cals.now).select_related("municipality")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = incidents_page(qs, page=page_number(request.GET.get("page")), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "incidents/all.html", {
         "form": form, "page": page, "now": cals.now, "regional": access.is_regional, "query": query.urlencode(),
+        "max_page": LIST_MAX_PAGE,
     })

@@ -34,6 +34,8 @@ from otklik.org.lexicon import municipality_words
 from otklik.org.models import Unit
 from otklik.org.roles import INTAKE_ROLES, PARTICIPANT_ROLES
 from otklik.org.selectors import Access
+from otklik.privacy.access_log import access_log_record
+from otklik.privacy.models import AccessLog
 
 ACT_ROLES = tuple(sorted({role for rule in TRANSITIONS.values() for role in rule.roles}))
 
@@ -278,7 +280,9 @@ def publication(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
 
 @requires(*PARTICIPANT_ROLES)
 def detail(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
-    return _detail(request, access, _get(access, pk))
+    incident = _get(access, pk)
+    access_log_record(access=access, incident=incident)  # 152-ФЗ: who opened the author's data
+    return _detail(request, access, incident)
 
 
 # ---------------------------------------------------------------- the answer checks
@@ -379,9 +383,10 @@ def check(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, access: Access, pk: int, aid: int) -> HttpResponse:
     """A draft's photo or video, only to people who see the incident (personal data)."""
     incident = _get(access, pk)
-    att = Attachment.objects.filter(incident=incident, pk=aid).first()
+    att = Attachment.objects.filter(incident=incident, pk=aid).exclude(file="").first()
     if att is None:
         raise Http404("Файл не найден")
+    access_log_record(access=access, incident=incident, what=AccessLog.What.FILE)
     try:
         handle = attachments.open_file(att)
     except FileNotFoundError as exc:

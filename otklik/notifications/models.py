@@ -56,6 +56,8 @@ class Notification(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed it: a row «sending» for long belongs to a dead worker and is retried.
+    sending_since = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from email.utils import formataddr
 
 from django.conf import settings
@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 MARKER_DISPATCH = "для ответа на сообщения из социальных сетей"
 MARKER_DRAFT = "ответ на сообщение из социальных сетей"
 MAX_ATTEMPTS = 8
+# Functions that add headers to an outgoing letter (mail in adds Reply-To and its reply token);
+# apps register theirs in AppConfig.ready so that this module imports none of them.
+HEADER_HOOKS: list[Callable[[Notification], dict[str, str]]] = []
+# Functions given the rows `notify` just created (other delivery channels, e.g. the staff bot);
+# registered in AppConfig.ready, called in the same transaction.
+NOTIFY_HOOKS: list[Callable[[list[Notification]], object]] = []
 
 
 def notify(*, municipality: Municipality, recipients: Iterable[Person], key: str, subject: str,
@@ -57,6 +63,8 @@ def notify(*, municipality: Municipality, recipients: Iterable[Person], key: str
     existing = set(Notification.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
     fresh = [r for r in rows if r.key not in existing]
     created = Notification.objects.bulk_create(fresh)
+    for hook in NOTIFY_HOOKS:
+        hook(created)
     pending = [n.key for n in created if n.state == Notification.State.PENDING]
     if pending:
         transaction.on_commit(lambda: _enqueue(pending))
@@ -78,15 +86,19 @@ def notification_deliver(*, key: str) -> bool:
     claimed = Notification.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         key=key, state=Notification.State.PENDING,
-    ).update(state=Notification.State.SENDING, attempts=F("attempts") + 1)
+    ).update(state=Notification.State.SENDING, attempts=F("attempts") + 1, sending_since=now)
     if not claimed:
         return False
     n = Notification.objects.select_related("municipality").get(key=key)
     try:
         # The sender's name is the municipality's: people see who writes, not «otklik@…».
         sender = formataddr((n.municipality.name, settings.DEFAULT_FROM_EMAIL))
+        headers = {MUNICIPALITY_HEADER: n.municipality.slug}
+        for hook in HEADER_HOOKS:
+            headers.update(hook(n))
+        reply_to = headers.pop("Reply-To", "")
         EmailMessage(subject=n.subject, body=n.body, to=[n.address], from_email=sender,
-                     headers={MUNICIPALITY_HEADER: n.municipality.slug}).send()
+                     reply_to=[reply_to] if reply_to else None, headers=headers).send()
     except Exception as exc:  # transient or not, retry with backoff, then give up visibly
         final = n.attempts >= MAX_ATTEMPTS
         Notification.objects.filter(pk=n.pk).update(
@@ -100,14 +112,33 @@ def notification_deliver(*, key: str) -> bool:
     return True
 
 
+# A row «sending» for longer than this was claimed by a worker that died mid-delivery (the SMTP
+# call times out long before: EMAIL_TIMEOUT). It goes back to «pending». The letter may have
+# left just before the death: then it is sent again (at least once — a letter lost silently is
+# worse than a duplicate, and the SMTP peer cannot be asked).
+STUCK_AFTER = timedelta(minutes=5)
+
+
+def notifications_unstick(*, now: datetime | None = None) -> int:
+    """Give the deliveries of dead workers back to the queue; returns how many."""
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        Q(sending_since__lt=now - STUCK_AFTER) | Q(sending_since__isnull=True),
+        state=Notification.State.SENDING,
+    ).update(state=Notification.State.PENDING, next_attempt_at=None, sending_since=None,
+             last_error="Отправка прервалась (обработчик остановился) — письмо отправляется повторно.")
+
+
 def notifications_sweep() -> int:
-    """Deliver what is pending and due (covers a lost task or a retry after backoff)."""
+    """Deliver what is pending and due (covers a lost task, a retry after backoff, and a
+    delivery a dead worker left «sending»)."""
+    notifications_unstick()
     now = timezone.now()
     keys = list(
         Notification.objects.filter(
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
             state=Notification.State.PENDING,
-        ).values_list("key", flat=True)[:200]
+        ).order_by("created_at", "pk").values_list("key", flat=True)[:200]  # in the order written
     )
     return sum(notification_deliver(key=k) for k in keys)
 

@@ -7,4 +7,4 @@ class OrgConfig(AppConfig):
     verbose_name = "Организация"
 
     def ready(self) -> None:
-        from otklik.org import tasks  # noqa: F401  (registers the calendar reminder)
+        from otklik.org import calendars, tasks  # noqa: F401  (the calendar reminder; the cache's signals)

@@ -6,15 +6,22 @@ current one (and through any local change entered further ahead), marked «пр�
 wherever a deadline touches them. Before the first year nothing is counted: input there is
 refused with a clear message.
 
-Building a WorkCalendar precomputes several years of intervals, so it is cached per process
-and rebuilt when any of its inputs changes (the stamp is a cheap aggregate query).
+Building a WorkCalendar precomputes several years of intervals, so it is cached in process
+memory and rebuilt when any of its inputs changes. The key is `Municipality.calendar_stamp`,
+which database triggers change on every insert, update or delete of the municipality's
+calendar changes, schedules and deadline policies and of the federal years (migrations
+org 0004, incidents 0012): it comes with the municipality's row, so a cache hit costs no
+query, and a change made by another process (the admin, `otklik worktime import`) is seen by
+every process at its next read of the row. The signals below also empty this process's cache
+at once, for a caller that still holds a municipality row read before the change.
 """
 
 from __future__ import annotations
 
 from threading import Lock
+from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from otklik.org.models import CalendarChange, CalendarYearData, Municipality, ScheduleVersion
@@ -36,16 +43,9 @@ _cache: dict[int, tuple[tuple[object, ...], WorkCalendar]] = {}
 _lock = Lock()
 
 
-def _stamp(municipality: Municipality) -> tuple[object, ...]:
-    """Changes whenever an input of the municipality's calendar is added, edited or removed."""
-    changes = CalendarChange.objects.filter(municipality=municipality).aggregate(
-        n=Count("pk"), t=Max("updated_at")
-    )
-    versions = ScheduleVersion.objects.filter(municipality=municipality).aggregate(
-        n=Count("pk"), t=Max("updated_at")
-    )
-    years = CalendarYearData.objects.aggregate(n=Count("pk"), t=Max("loaded_at"))
-    return (municipality.time_zone, horizon_year(), *changes.values(), *versions.values(), *years.values())
+def _key(municipality: Municipality) -> tuple[object, ...]:
+    """Changes whenever an input of the municipality's calendar changes (see the module doc)."""
+    return (municipality.calendar_stamp, municipality.time_zone, horizon_year())
 
 
 # Years counted ahead of the current one; deadlines of up to 60 working days fit well within.
@@ -93,12 +93,27 @@ def work_calendar_build(municipality: Municipality) -> WorkCalendar:
 
 
 def work_calendar_for(municipality: Municipality) -> WorkCalendar:
-    stamp = _stamp(municipality)
+    """The municipality's working calendar; no query when it is cached for this stamp."""
+    key = _key(municipality)
     with _lock:
         hit = _cache.get(municipality.pk)
-        if hit and hit[0] == stamp:
+        if hit and hit[0] == key:
             return hit[1]
+    # A miss: key the new build by the stamp in the database, read before the build (the row in
+    # hand may be older than a change; a change during the build leaves an older key behind).
+    stamp = Municipality.objects.filter(pk=municipality.pk).values_list("calendar_stamp", flat=True).first()
     built = work_calendar_build(municipality)
     with _lock:
-        _cache[municipality.pk] = (stamp, built)
+        _cache[municipality.pk] = ((stamp, *key[1:]), built)
     return built
+
+
+def calendars_forget(**kwargs: Any) -> None:
+    """Signal receiver: an input changed in this process; the triggers tell the others."""
+    with _lock:
+        _cache.clear()
+
+
+for _model in (CalendarChange, ScheduleVersion, CalendarYearData):
+    post_save.connect(calendars_forget, sender=_model, dispatch_uid=f"otklik-calendar-{_model.__name__}")
+    post_delete.connect(calendars_forget, sender=_model, dispatch_uid=f"otklik-calendar-del-{_model.__name__}")

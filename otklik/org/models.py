@@ -32,6 +32,10 @@ class Municipality(models.Model):
     time_zone = models.CharField("часовой пояс", max_length=64, default="Europe/Moscow")
     # Прил. 1 п. 5: «не менее 2 публикаций в неделю» on every official page.
     posts_per_week = models.PositiveSmallIntegerField("публикаций в неделю на страницу (не менее)", default=2)
+    # Changed by database triggers whenever the municipality's calendar changes, its schedule
+    # or its deadline policy (or a federal year is loaded): the key of the process-memory
+    # caches of org/calendars.py, read for free with the municipality's row.
+    calendar_stamp = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "муниципальное образование"
