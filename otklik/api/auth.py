@@ -5,7 +5,7 @@ person still holds, never beyond the key's municipality (a regional curator's ke
 municipality, not the whole region). A key whose person was deactivated, left, or lost every
 role of the key is refused (401) by `ApiKey.for_token`.
 A key without a person is the regional system integration: it may hand incidents in and read
-its municipality's incidents; it takes no workflow actions (those need a named person, so the
+its municipality's incidents (a region-wide key: every municipality of its region); it takes no workflow actions (those need a named person, so the
 history always says who acted).
 """
 
@@ -51,6 +51,6 @@ def key_of(request: HttpRequest) -> ApiKey:
 
 def access_of(key: ApiKey) -> ScopedAccess | None:
     """The key's Access, or None for a key without a person (system integration)."""
-    if key.person is None:
+    if key.person is None or key.municipality_id is None:  # region-wide keys have no person
         return None
     return ScopedAccess(person=key.person, roles=key.held_roles(), municipality_id=key.municipality_id)

@@ -102,7 +102,7 @@ class ModerationFilter(Schema):
             summary="Решения модерации с основаниями (по странице: page=ID)")
 def moderation_list(request: HttpRequest, filters: Query[ModerationFilter]) -> list[dict[str, Any]]:
     key = key_of(request)
-    rows = ModerationAction.objects.filter(page__municipality_id=key.municipality_id).select_related(
+    rows = ModerationAction.objects.filter(key.municipality_q("page__municipality")).select_related(
         "page", "comment", "actor")
     if filters.page is not None:
         rows = rows.filter(page_id=filters.page)

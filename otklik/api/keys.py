@@ -44,7 +44,7 @@ def apikey_issue(*, access: Access, name: str, person_id: int | None = None,
         if expires_at <= timezone.now():
             raise Invalid("Срок действия должен быть в будущем.", field="expires_on")
     try:
-        return ApiKey.issue(municipality=access.person.municipality, name=name.strip(), person=person,  # type: ignore[arg-type]
+        return ApiKey.issue(municipality=access.person.municipality, name=name.strip(), person=person,
                             expires_at=expires_at, by=access.person)
     except ValueError as exc:
         raise Invalid(str(exc), field="person") from None

@@ -7,6 +7,10 @@ A key issued for a person is only as alive as that person: it stops working the 
 user is deactivated, leaves the key's municipality (or, for a regional curator, its region),
 or loses every role the key was issued with. It acts with the roles it was issued with that
 the person still holds, never more.
+
+A region-wide key (`region` set, no municipality, no person) is the regional centre's
+monitoring system: one key hands in to and reads every municipality of its region, each
+request naming its municipality, instead of hundreds of keys kept in step.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from datetime import datetime
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from otklik.org.models import Municipality, Person
+from otklik.org.models import Municipality, Person, Region
 from otklik.org.roles import Role
 
 PREFIX_BYTES = 6  # 12 hex characters
@@ -40,7 +45,9 @@ class ApiKey(models.Model):
     prefix = models.CharField("идентификатор", max_length=24, unique=True)
     hashed_secret = models.CharField(max_length=64)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="api_keys",
-                                     verbose_name="МО")
+                                     null=True, blank=True, verbose_name="МО")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="api_keys", null=True,
+                               blank=True, verbose_name="регион (ключ на все его МО)")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="api_keys", verbose_name="действует от имени")
     roles = models.JSONField("роли ключа", default=list, blank=True)
@@ -55,6 +62,14 @@ class ApiKey(models.Model):
         verbose_name = "ключ API"
         verbose_name_plural = "ключи API"
         ordering: ClassVar[list[str]] = ["pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # Exactly one scope; a region-wide key is a system integration, never a person's.
+            models.CheckConstraint(
+                name="apikey_one_scope",
+                condition=(Q(municipality__isnull=False, region__isnull=True)
+                           | Q(municipality__isnull=True, region__isnull=False, person__isnull=True)),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix} ({self.name})"
@@ -67,14 +82,37 @@ class ApiKey(models.Model):
     def role_labels(self) -> list[str]:
         return [Role(r).label if r in Role.values else r for r in self.roles]
 
+    @property
+    def scope_label(self) -> str:
+        if self.region is not None:
+            return f"регион {self.region.slug}"
+        return self.municipality.slug if self.municipality else ""
+
+    def municipality_q(self, field: str = "municipality") -> Q:
+        """The filter of the rows this key may see, by their municipality `field`."""
+        if self.region_id is not None:
+            return Q(**{f"{field}__region_id": self.region_id})
+        return Q(**{f"{field}_id": self.municipality_id})
+
+    def covers(self, municipality: Municipality) -> bool:
+        """The key may hand in to and read this municipality."""
+        if self.region_id is not None:
+            return municipality.region_id == self.region_id
+        return municipality.pk == self.municipality_id
+
     @classmethod
-    def issue(cls, *, municipality: Municipality, name: str, person: Person | None = None,
+    def issue(cls, *, municipality: Municipality | None = None, name: str, person: Person | None = None,
               roles: Iterable[str] | None = None, expires_at: datetime | None = None,
-              by: Person | None = None) -> tuple[ApiKey, str]:
+              by: Person | None = None, region: Region | None = None) -> tuple[ApiKey, str]:
         """Create a key; returns it and the token, which is never stored nor shown again.
 
         `roles` default to the person's roles at issue (a key without a person has none: it
-        hands incidents in and reads them, and takes no workflow action)."""
+        hands incidents in and reads them, and takes no workflow action). A `region` instead
+        of a municipality makes the region-wide key of the regional centre (never a person's)."""
+        if (municipality is None) == (region is None):
+            raise ValueError("Ключ выпускается либо для МО, либо для региона.")
+        if region is not None and person is not None:
+            raise ValueError("Ключ на весь регион — только для системы мониторинга, без сотрудника.")
         held = set(person.role_grants.values_list("role", flat=True)) if person else set()
         chosen = sorted(held if roles is None else set(roles) & held)
         if person is not None and not chosen:
@@ -82,7 +120,7 @@ class ApiKey(models.Model):
         prefix = secrets.token_hex(PREFIX_BYTES)
         secret = secrets.token_urlsafe(SECRET_BYTES)
         key = cls.objects.create(name=name, prefix=prefix, hashed_secret=secret_hash(secret),
-                                 municipality=municipality, person=person, roles=chosen,
+                                 municipality=municipality, region=region, person=person, roles=chosen,
                                  expires_at=expires_at, created_by=by)
         return key, f"{prefix}.{secret}"
 
@@ -92,7 +130,7 @@ class ApiKey(models.Model):
         prefix, sep, secret = token.strip().partition(".")
         if not sep or not _PREFIX.fullmatch(prefix) or not _SECRET.fullmatch(secret):
             return None  # also keeps odd bytes (NUL, surrogates) away from the database
-        key = (cls.objects.select_related("municipality", "person", "person__user", "person__region")
+        key = (cls.objects.select_related("municipality", "region", "person", "person__user", "person__region")
                .filter(prefix=prefix).first())
         if key is None or not key.is_active:
             return None
@@ -118,6 +156,8 @@ class ApiKey(models.Model):
             return False
         roles = self.held_roles()
         if not roles:
+            return False
+        if self.municipality is None:  # the constraint keeps people off region-wide keys
             return False
         if Role.REGIONAL_CURATOR in roles:
             return person.region_id == self.municipality.region_id

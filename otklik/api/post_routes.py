@@ -142,7 +142,7 @@ def _call(fn: Any, **kwargs: Any) -> Post:
             summary="Официальные страницы МО ключа (Прил. 1 п. 1–3)")
 def page_list(request: HttpRequest) -> list[dict[str, Any]]:
     key = key_of(request)
-    pages = (OfficialPage.objects.filter(municipality_id=key.municipality_id).select_related("unit")
+    pages = (OfficialPage.objects.filter(key.municipality_q()).select_related("unit")
              .prefetch_related("responsible").order_by("unit__name", "network", "name"))
     return [_page_dict(p) for p in pages]
 

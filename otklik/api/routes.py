@@ -96,7 +96,7 @@ def _invalid(exc: Invalid) -> DetailError:
 
 def _visible(key: ApiKey, access: ScopedAccess | None) -> QuerySet[Incident]:
     qs = incidents_for(access=access) if access is not None else Incident.objects.all()
-    return qs.filter(municipality_id=key.municipality_id)
+    return qs.filter(key.municipality_q())
 
 
 def _get(key: ApiKey, access: ScopedAccess | None, incident_id: int) -> Incident:
@@ -117,8 +117,8 @@ def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[
     municipality = Municipality.objects.filter(slug=payload.municipality).first()
     if municipality is None:
         raise HttpError(404, f"МО «{payload.municipality}» не найдено.")
-    if municipality.pk != key.municipality_id:
-        raise HttpError(403, "Ключ выдан для другого МО.")
+    if not key.covers(municipality):
+        raise HttpError(403, "Ключ выдан для другого региона." if key.region_id else "Ключ выдан для другого МО.")
     if payload.kind == "publication" and not (key.person and key.held_roles() & ADMINISTRATION_ROLES):
         raise HttpError(403, "Публикацию (найденную самой администрацией) регистрирует ключ сотрудника "
                              "администрации: муниципального куратора или начальника общего отдела.")
@@ -143,7 +143,10 @@ def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[
             summary="Сообщения МО ключа: фильтры и поиск, как в «Все сообщения»", operation_id="incident_list")
 def incident_list(request: HttpRequest, filters: Query[s.ListFilters]) -> list[dict[str, Any]]:
     key = key_of(request)
-    qs = incidents_filtered(_visible(key, access_of(key)), filters=IncidentFilter(
+    qs = _visible(key, access_of(key))
+    if filters.municipality:  # a region-wide key reads one municipality of its region
+        qs = qs.filter(municipality__slug=filters.municipality)
+    qs = incidents_filtered(qs, filters=IncidentFilter(
         status=filters.status or "", unit=filters.unit, network=filters.network or "", topic=filters.topic.strip(),
         importance=filters.importance or "", overdue=filters.overdue, date_from=filters.date_from,
         date_to=filters.date_to, q=filters.q.strip()))

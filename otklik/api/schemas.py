@@ -190,6 +190,7 @@ class IncidentOut(Schema):
 
 class IncidentBriefOut(Schema):
     id: int
+    municipality: str
     status: str
     importance: str
     kind: str
@@ -248,6 +249,8 @@ class ListFilters(Schema):
     date_from: IsoDate | None = Field(None, description="обнаружено не раньше (дата МО)")
     date_to: IsoDate | None = Field(None, description="обнаружено не позже (дата МО)")
     q: str = Field("", max_length=200, pattern=r"^[^\x00]*$", description="поиск в тексте и имени автора")
+    municipality: str = Field("", max_length=50, pattern=r"^[-a-zA-Z0-9_]*$",
+                              description="код МО (slug): для ключа на весь регион — одно его МО")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000)
 

@@ -131,6 +131,7 @@ def incident_brief_dict(incident: Incident) -> dict[str, Any]:
     next_due = getattr(incident, "next_due", None)
     return {
         "id": incident.pk,
+        "municipality": incident.municipality.slug,  # a region-wide key lists many
         "status": incident.status,
         "importance": incident.importance,
         "kind": incident.kind,

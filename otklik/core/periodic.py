@@ -44,6 +44,9 @@ def tick_claim(job: PeriodicJob) -> bool:
     claimed = Ticker.objects.filter(
         Q(last_run__isnull=True) | Q(last_run__lte=now - job.every), name=job.name
     ).update(last_run=now)
+    if claimed == 1:
+        # One line per run, with the claim's moment: the fault tests count runs per tick from it.
+        log.debug("periodic job %s claimed at %s", job.name, now.isoformat())
     return claimed == 1
 
 

@@ -1,0 +1,70 @@
+"""`otklik serve`: gunicorn with several processes, static files by WhiteNoise."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from otklik.core.management.commands.serve import default_processes
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_runs_several_processes_and_serves_static_files(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+           "DJANGO_SETTINGS_MODULE": "config.settings"}
+    subprocess.run([sys.executable, "-m", "otklik.core.cli", "migrate", "-v0"], env=env, check=True,
+                   cwd=settings.BASE_DIR, timeout=300)
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "otklik.core.cli", "serve", f"127.0.0.1:{port}",
+                               "--processes", "2", "--threads", "2", "--no-collectstatic"],
+                              env=env, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(180):
+            try:
+                if httpx.get(f"{base}/login/", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        login = httpx.get(f"{base}/login/", timeout=10)
+        assert login.status_code == 200 and "Вход" in login.text
+        css = httpx.get(f"{base}/static/otklik/otklik.css", timeout=10)
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+        # The master and its two processes (the exec'd command is the master itself).
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 2
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+        log.close()
+    output = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "процессов 2, потоков в каждом 2" in output
+
+
+def test_serve_refuses_nonsense_counts_in_russian() -> None:
+    with pytest.raises(CommandError, match="не меньше 1"):
+        call_command("serve", "--processes", "0", "--no-collectstatic")
+
+
+def test_default_processes_follow_web_concurrency(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert default_processes() == 3
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert default_processes() == 2 * (os.cpu_count() or 1) + 1
