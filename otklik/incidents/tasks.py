@@ -22,6 +22,20 @@ def topic_models() -> None:
     topic_models_refresh()
 
 
+@task()
+def screening_model_retrain_run() -> None:
+    from otklik.incidents.screening_learned import screening_model_retrain
+
+    screening_model_retrain()
+
+
+@periodic("screening-model-retrain", every=timedelta(hours=6))
+def screening_model() -> None:
+    # Spam, importance and topic learned again with the curators' corrections: a minute or two of
+    # one core, so a task — the tick that also runs the deadline monitor only enqueues it.
+    screening_model_retrain_run.enqueue()
+
+
 @periodic("history-integrity", every=timedelta(hours=24))
 def history_integrity() -> None:
     from otklik.incidents.integrity import integrity_daily

@@ -2,33 +2,19 @@
 
     screen(text, topic_model=None, min_examples=50) -> Screening
 
-Pure Python over the shared morphology (otklik.texts.morph); no Django.
+Pure Python (numpy for the learned model) over the shared morphology (otklik.texts.morph); no
+Django. The learned model is built by ``python -m otklik.texts.screening.train``.
 """
 
 from __future__ import annotations
 
 # Not «from … import normalise»: the name would be overwritten by the screening.normalise module.
 from otklik.texts import normalise_input
-from otklik.texts.screening import importance, locations, no_answer, spam, topics
+from otklik.texts.screening import importance, learned, locations, no_answer, spam, topics
 from otklik.texts.screening.result import TOPICS, Screening, Span
 from otklik.texts.screening.topics import TopicModel
 
 __all__ = ["TOPICS", "Screening", "Span", "TopicModel", "screen"]
-
-
-_EMERGENCY_TOPIC: dict[str, str] = {
-    "water": "utilities",
-    "heating": "utilities",
-    "gas": "utilities",
-    "power": "utilities",
-    "power_line": "utilities",
-    "fire": "safety",
-    "flood": "safety",
-    "collapse": "safety",
-    "injury": "safety",
-    "children": "safety",
-}
-_EMERGENCY_WEIGHT = 4.0
 
 
 def screen(
@@ -36,42 +22,52 @@ def screen(
 ) -> Screening:
     """Screen one message.
 
-    The topic comes from the model when it is given, has at least `min_examples` examples and is
-    confident; otherwise from the shipped keyword rules, so a new installation works from day one.
+    п. 21 comes from the rule layers (they are its definitions). Spam, high importance and the
+    topic come from the learned model (``learned``), which reads the words and the verdicts of
+    the spam, emergency and topic rules; the rules' reasons and spans are shown only when the
+    model agrees there is spam or an emergency. A municipality's own routing model
+    (`topic_model`) decides the topic when it has at least `min_examples` examples and is sure.
     Any ``str`` is accepted: the text is normalised first (``otklik.texts.normalise_input``) and
     every span is mapped back, so ``text[s.start:s.end]`` is what span ``s`` marks.
     """
     norm = normalise_input.normalise(text)
     text = norm.text
     reason, na_spans = no_answer.check(text)
-    is_spam, spam_spans = spam.check(text)
+    rule_spam, spam_spans = spam.check(text)
     reasons, hi_spans = importance.check(text)
+    extra = {
+        topics.EMERGENCY_TOPIC[r]: topics.EMERGENCY_WEIGHT
+        for r in reasons if r in topics.EMERGENCY_TOPIC
+    }
+    lems = topics.lemmas(text)
+    rules = topics.rule_scores(text, lems, extra)
+    signs = learned.rule_signs(rule_spam, reasons, topics.best(rules))
+    model = learned.current()
+    pred = model.predict_text(text, signs)
+    is_spam = pred.is_spam
     if is_spam:
         # An advert is not an emergency and is routed nowhere, whatever words it borrows.
-        reasons, hi_spans = (), ()
+        is_high = False
         topic: str | None = "other"
         scores: dict[str, float] = {code: float(code == "other") for code in TOPICS}
     else:
-        # Emergencies point at a topic: a supply failure at utilities, fire, flood, collapse
-        # and people in danger at safety.
-        extra = {
-            _EMERGENCY_TOPIC[r]: _EMERGENCY_WEIGHT for r in reasons if r in _EMERGENCY_TOPIC
-        }
-        topic, scores = topics.choose(
-            text, topics.lemmas(text), topic_model, min_examples, extra
-        )
+        is_high = pred.is_high
+        mixed = pred.topics_with_rules(rules, model.topic_rule_weight)
+        topic, scores = topics.choose(text, lems, topic_model, min_examples, extra, mixed)
     return Screening(
         no_answer=reason is not None,
         no_answer_reason=reason,
         no_answer_spans=_mapped(norm, na_spans),
         spam=is_spam,
-        spam_spans=_mapped(norm, spam_spans),
-        high_importance=bool(reasons),
-        high_importance_reasons=reasons,
-        high_importance_spans=_mapped(norm, hi_spans),
+        spam_spans=_mapped(norm, spam_spans) if is_spam else (),
+        high_importance=is_high,
+        high_importance_reasons=reasons if is_high else (),
+        high_importance_spans=_mapped(norm, hi_spans) if is_high else (),
         topic=topic,
         topic_scores=scores,
         locations=locations.extract(text),
+        spam_probability=pred.spam,
+        high_importance_probability=0.0 if is_spam else pred.high,
     )
 
 

@@ -215,7 +215,9 @@ def _street_name(word: str, cases: frozenset[str], numbered: bool, nxt: str) -> 
         return low.capitalize()
     for p in _parses(low):
         tag = p.tag
-        surname = "Surn" in tag.grammemes and tag.gender in ("masc", "ms-f")
+        # `tag.gender in (…)` compares each item and raises on «ms-f» (a grammeme, not a gender):
+        # the first message of a new corpus with a common-gender surname crashed the screening.
+        surname = "Surn" in tag.grammemes and (tag.gender == "masc" or "ms-f" in tag.grammemes)
         # «Чкалова», «Кирова»: a town named after a man, so a surname-like genitive too
         surname_town = "Geox" in tag.grammemes and tag.gender == "masc" and low.endswith(
             ("ова", "ева", "ёва", "ина", "ына"))

@@ -48,6 +48,9 @@ class Screening:
     topic: str | None
     topic_scores: Mapping[str, float]
     locations: tuple[str, ...]
+    # The learned model's calibrated probabilities (the decisions above use its thresholds).
+    spam_probability: float = 0.0
+    high_importance_probability: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         """The command-line contract first, then the details (spans, reasons, scores)."""
@@ -63,4 +66,6 @@ class Screening:
             "spam_spans": [s.as_dict() for s in self.spam_spans],
             "high_importance_spans": [s.as_dict() for s in self.high_importance_spans],
             "topic_scores": {k: round(v, 4) for k, v in self.topic_scores.items() if v > 0},
+            "spam_probability": round(self.spam_probability, 4),
+            "high_importance_probability": round(self.high_importance_probability, 4),
         }

@@ -145,6 +145,22 @@ def rule_scores(
     return _normalise(_with_emergency(raw, extra or {}))
 
 
+# The topic an emergency points at: a supply failure at utilities, fire, flood, collapse and people
+# in danger at safety.
+EMERGENCY_TOPIC: dict[str, str] = {
+    "water": "utilities",
+    "heating": "utilities",
+    "gas": "utilities",
+    "power": "utilities",
+    "power_line": "utilities",
+    "fire": "safety",
+    "flood": "safety",
+    "collapse": "safety",
+    "injury": "safety",
+    "children": "safety",
+}
+EMERGENCY_WEIGHT = 4.0
+
 # An emergency keeps the topic of its object: a burst pipe flooding a flat is utilities, an open
 # manhole is utilities however urgent. The emergency's own topic counts in full only when the
 # words say nothing else, or already point at it; next to another object it is a mere hint.
@@ -256,7 +272,7 @@ class TopicModel:
         return cls(class_docs, counts)
 
 
-# The model decides only when it is this sure; below it the shipped rules decide.
+# The model decides only when it is this sure; below it the learned topic (or the rules) decide.
 MODEL_CONFIDENCE = 0.6
 
 
@@ -266,12 +282,17 @@ def choose(
     model: TopicModel | None,
     min_examples: int,
     extra: Mapping[str, float] | None = None,
+    learned: Mapping[str, float] | None = None,
 ) -> tuple[str, dict[str, float]]:
-    """The topic and scores: the model when trained enough and confident, else the rules."""
-    rules = rule_scores(text, lems, extra)
+    """The topic and scores: a municipality's routing model when trained enough and confident,
+    else the learned model's probabilities (`learned`) when given, else the keyword rules."""
     if model is not None and model.size >= min_examples:
         pred = model.predict(text)
         if pred is not None and pred[1] >= MODEL_CONFIDENCE and pred[0] in TOPICS:
             posterior = model.scores(text)
             return pred[0], {code: posterior.get(code, 0.0) for code in TOPICS}
+    if learned:
+        scores = {code: float(learned.get(code, 0.0)) for code in TOPICS}
+        return best(scores), scores
+    rules = rule_scores(text, lems, extra)
     return best(rules), rules

@@ -99,3 +99,8 @@ def test_no_street_without_a_street_name(text: str) -> None:
 )
 def test_villages_towns_and_more_street_forms(text: str, expected: tuple[str, ...]) -> None:
     assert screen(text).locations == expected, text
+
+
+def test_a_feminine_surname_reading_does_not_crash() -> None:
+    # «голову» has a feminine surname reading: comparing its gender with «ms-f» raised ValueError.
+    assert "ул. Садовая, 5" in screen("Ветка упала прямо на голову прохожему по Садовой 5").locations
