@@ -23,6 +23,14 @@ Variables (all optional; defaults give the embedded demo):
   OTKLIK_MAX_BODY_KB  the largest request body without files, in KB (default 1024)
   OTKLIK_MAX_TEXT     the longest message or answer text, in characters (default 20000)
   OTKLIK_BASE_URL     where people open Otklik, for links in e-mails (default http://127.0.0.1:8000)
+  OTKLIK_STAFFBOT_TELEGRAM_TOKEN, OTKLIK_STAFFBOT_MAX_TOKEN  the staff bot's tokens (otklik/staffbot);
+                      unset = no bot in that network. Read from the environment only, never stored
+  EMAIL_IN_URL        mail in, read by `otklik worker`: imaps://user:pass@host/INBOX (a mailbox the
+                      administration has) or smtp://127.0.0.1:2525 (Otklik's own SMTP endpoint);
+                      unset = replies are not read and letters do not ask for them
+  OTKLIK_MAIL_IN_ADDRESS  the address replies go to (otvet@admin.example: letters carry
+                      Reply-To otvet+<token>@admin.example); default: the IMAP login when it is
+                      an address, else DEFAULT_FROM_EMAIL
   OTKLIK_SECRETS_KEY  Fernet key(s) that encrypt the pages' tokens, comma-separated: the first
                       encrypts, all decrypt (rotation: put a new key first, run
                       `otklik secrets rotate`, then drop the old one). Default: generated once
@@ -118,6 +126,9 @@ INSTALLED_APPS = [
     "otklik.api",
     "otklik.reports",
     "otklik.backups",
+    "otklik.mailin",
+    "otklik.privacy",
+    "otklik.staffbot",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +245,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "otklik@localhost")
 # The address people open Otklik at: links in e-mails are absolute.
 OTKLIK_BASE_URL = os.environ.get("OTKLIK_BASE_URL", "http://127.0.0.1:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail in (otklik/mailin): the receiver the worker runs, and where replies are addressed.
+EMAIL_IN_URL = os.environ.get("EMAIL_IN_URL", "")
+OTKLIK_MAIL_IN_ADDRESS = os.environ.get("OTKLIK_MAIL_IN_ADDRESS", "")
 if email_url := os.environ.get("EMAIL_URL"):
     _e = urlsplit(email_url)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -7,6 +7,9 @@ from otklik.api.routes import api
 from otklik.core import views as core_views
 from otklik.incidents import integrity_views
 
+# A database outage answers 503 in Russian with Retry-After (core/unavailable.py), not 500.
+handler500 = "otklik.core.unavailable.server_error"
+
 admin.site.site_header = "Отклик — настройка"
 admin.site.site_title = "Отклик"
 
@@ -19,6 +22,7 @@ urlpatterns = [
     path("profile/", core_views.profile, name="profile"),
     path("org/", include("otklik.org.urls")),
     path("mail/", include("otklik.notifications.urls")),
+    path("mail/in/", include("otklik.mailin.urls")),
     path("incidents/", include("otklik.incidents.urls")),
     path("pages/", include("otklik.pages.urls")),
     path("posts/", include("otklik.posts.urls")),
@@ -28,6 +32,8 @@ urlpatterns = [
     path("settings/keys/", api_views.keys, name="api-keys"),
     path("settings/keys/<int:pk>/revoke/", api_views.revoke, name="api-key-revoke"),
     path("settings/integrity/", integrity_views.integrity, name="integrity"),
+    path("settings/privacy/", include("otklik.privacy.urls")),
+    path("settings/bot/", include("otklik.staffbot.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

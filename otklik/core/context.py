@@ -62,4 +62,5 @@ NAV_ENTRIES: list[tuple[str, str, tuple[str, ...]]] = [
     ("notifications:mailbox", "Почта", (Role.ADMINISTRATOR,)),
     ("api-keys", "Ключи API", (Role.ADMINISTRATOR,)),
     ("integrity", "Целостность истории", (Role.ADMINISTRATOR,)),
+    ("privacy:home", "Персональные данные", (Role.ADMINISTRATOR,)),
 ]

@@ -13,3 +13,16 @@ class IncidentsConfig(AppConfig):
         from otklik.incidents.history_guard import install_guard
 
         connection_created.connect(install_guard, dispatch_uid="otklik-history-guard")
+
+        from otklik.incidents.screening_learned import model_path
+        from otklik.texts.screening import learned
+
+        learned.set_model_path(model_path())  # the worker's retrained model, when there is one
+
+        from django.db.models.signals import post_delete, post_save
+
+        from otklik.incidents.models import DeadlinePolicy
+        from otklik.incidents.policy import policies_forget
+
+        post_save.connect(policies_forget, sender=DeadlinePolicy, dispatch_uid="otklik-policies")
+        post_delete.connect(policies_forget, sender=DeadlinePolicy, dispatch_uid="otklik-policies-del")

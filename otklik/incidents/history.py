@@ -13,6 +13,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +26,18 @@ from otklik.incidents.models import Incident, IncidentEvent
 from otklik.org.models import Person
 
 GENESIS = "0" * 64
+# How the person acted when not through a page (the staff bot sets "telegram" or "max" around
+# the service call): every entry written meanwhile carries it as `via` (history_via below).
+_VIA: ContextVar[str] = ContextVar("otklik_history_via", default="")
+
+
+@contextmanager
+def history_via(channel: str) -> Iterator[None]:
+    token = _VIA.set(channel)
+    try:
+        yield
+    finally:
+        _VIA.reset(token)
 
 
 def _body(*, prev_hash: str, incident_id: int, seq: int, at: datetime, actor_id: int | None,
@@ -52,6 +67,8 @@ def event_append(*, incident: Incident, at: datetime, actor: Person | None, acti
     prev_hash = last.hash if last else GENESIS
     label = actor_label or (actor.full_name if actor else "Система")
     data = json.loads(json.dumps(payload or {}, ensure_ascii=False, default=str))
+    if _VIA.get() and "via" not in data:
+        data["via"] = _VIA.get()
     digest = _digest(prev_hash=prev_hash, incident_id=incident.pk, seq=seq, at=at,
                      actor_id=actor.pk if actor else None, actor_label=label, action=action,
                      from_status=from_status, to_status=to_status, payload=data)
@@ -75,6 +92,77 @@ def _event_digest(e: IncidentEvent, key: bytes) -> str:
     return _digest(key=key, prev_hash=e.prev_hash, incident_id=e.incident_id, seq=e.seq, at=e.at,
                    actor_id=e.actor_id, actor_label=e.actor_label, action=e.action,
                    from_status=e.from_status, to_status=e.to_status, payload=e.payload)
+
+
+# ---------------------------------------------------------------- erasure of personal data (152-ФЗ)
+#
+# An entry's payload may quote the citizen (a clarifying question, the author's reply, a part
+# of the answer, a comment). Erasure blanks those values in place and seals the blanked entry:
+# `erased_seal` is an HMAC (the history key) over the entry's own `hash` and its blanked
+# content. The chain (`prev_hash`, `hash`) is never rewritten, so the anchors outside the
+# database still match; an erased entry is checked against its seal instead of its hash, and
+# the seal says whether the entry verified when it was erased (a tampered entry stays reported).
+
+ERASABLE_PAYLOAD_KEYS = ("question", "reply", "comment", "text")
+
+
+def payload_erased(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with every free text blanked; the facts (codes, units, rounds, times) kept."""
+    out = dict(payload)
+    for key in ERASABLE_PAYLOAD_KEYS:
+        if out.get(key):
+            out[key] = ""
+    if isinstance(out.get("reasons"), list):
+        out["reasons"] = [{**r, "comment": ""} if isinstance(r, dict) and r.get("comment") else r
+                          for r in out["reasons"]]
+    return out
+
+
+def _seal(e: IncidentEvent, *, key: bytes, intact: bool) -> str:
+    assert e.erased_at is not None  # noqa: S101  (only erased entries carry a seal)
+    body = json.dumps(
+        ["erased", intact, e.hash, e.incident_id, e.seq, e.erased_at.astimezone(UTC).isoformat(), e.at.astimezone(UTC)
+         .isoformat(), e.actor_id, e.actor_label, e.action, e.from_status, e.to_status, e.payload],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+    ).encode()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def event_erase(*, event: IncidentEvent, at: datetime) -> bool:
+    """Blank the personal values of one entry and seal it; False when it holds none.
+
+    The caller holds the incident's row lock, runs inside `transaction.atomic()` and appends the
+    «персональные данные удалены» entry to the same history. The database refuses this UPDATE
+    outside `history_erasure_allowed()` and refuses any change of the signed columns.
+    """
+    from django.db import connection
+
+    from otklik.incidents.history_guard import history_erasure_allowed
+
+    if event.erased_at is not None:
+        return False
+    blanked = payload_erased(event.payload or {})
+    if blanked == (event.payload or {}):
+        return False
+    key = history_key()
+    intact = hmac.compare_digest(_event_digest(event, key), event.hash)
+    event.payload, event.erased_at = blanked, at
+    event.erased_seal = _seal(event, key=key, intact=intact)
+    with history_erasure_allowed(connection):
+        IncidentEvent.objects.filter(pk=event.pk, erased_at__isnull=True).update(
+            payload=blanked, erased_at=at, erased_seal=event.erased_seal)
+    return True
+
+
+def _event_problem(e: IncidentEvent, key: bytes) -> str:
+    """'' when the entry is as signed; else the problem in Russian."""
+    if e.erased_at is None:
+        return "" if hmac.compare_digest(_event_digest(e, key), e.hash) else "запись изменена: подпись не совпадает"
+    if hmac.compare_digest(_seal(e, key=key, intact=True), e.erased_seal):
+        return ""
+    if hmac.compare_digest(_seal(e, key=key, intact=False), e.erased_seal):
+        return "запись была изменена до удаления персональных данных"
+    return "запись изменена после удаления персональных данных: печать не совпадает"
 
 
 def history_verify(incident_ids: list[int] | None = None, *,
@@ -104,8 +192,8 @@ def history_verify(incident_ids: list[int] | None = None, *,
             problems.append(ChainProblem(e.incident_id, e.seq, f"пропущена запись перед № {e.seq}"))
         if e.prev_hash != prev:
             problems.append(ChainProblem(e.incident_id, e.seq, "ссылка на предыдущую запись не совпадает"))
-        if not hmac.compare_digest(_event_digest(e, key), e.hash):
-            problems.append(ChainProblem(e.incident_id, e.seq, "запись изменена: подпись не совпадает"))
+        if problem := _event_problem(e, key):
+            problems.append(ChainProblem(e.incident_id, e.seq, problem))
         prev, expected_seq = e.hash, e.seq + 1
         last[e.incident_id] = (e.seq, e.hash)
         if anchors and e.incident_id in anchors:

@@ -70,7 +70,7 @@ def hand_in_by(step: IncidentStep, wc: WorkCalendar) -> datetime | None:
     if step.kind != StepKind.DRAFT:
         return None
     incident = step.incident
-    policy = policy_overrides_at(incident.municipality_id, step.started_at)
+    policy = policy_overrides_at(incident.municipality, step.started_at)
     after = sum((timing_for(kind, high=incident.is_high, overrides=policy).seconds
                  for kind in AFTER_DRAFT[Kind(incident.kind)]), 0)
     try:
@@ -174,10 +174,13 @@ PAYLOAD_LABELS: dict[str, str | None] = {
     "handed_over_at_claimed": "передано (по данным региональной системы)", "previous": None,
     "paused_at": "ожидаем ответа автора с", "paused": "срок стоял",
     "network": "сеть", "page": "страница", "error": "причина", "publication": None, "attempts": "попыток",
+    "via": "получено", "message_id": "Message-ID письма",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "importance": {Importance.NORMAL: "обычная", Importance.HIGH: "повышенная"},
     "kind": {Kind.INCIDENT: "инцидент", Kind.PUBLICATION: "публикация"},
+    "via": {"email": "по электронной почте", "email+page": "по электронной почте, подтверждено в «Отклике»",
+            "telegram": "через бот в Telegram", "max": "через бот в MAX"},
 }
 MOMENT_KEYS = frozenset({"detected_at", "handed_over_at_claimed", "paused_at"})
 

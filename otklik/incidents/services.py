@@ -137,12 +137,13 @@ def incident_intake(*, municipality: Municipality, kind: str, importance: str, n
                     handed_over_at: datetime | None = None, topic: str = "", location: str = "",
                     attachments: Iterable[str] = (), external_id: str | None = None,
                     by: Person | None = None, by_label: str | None = None,
-                    now: datetime | None = None) -> tuple[Incident, bool]:
+                    now: datetime | None = None, via: dict[str, str] | None = None) -> tuple[Incident, bool]:
     """Hand an incident in (regional curator) or register a publication (the administration).
 
     Idempotent on `external_id`: the same content again returns the existing incident and
     False; different content raises IncidentConflict and changes nothing. The history records
     the server's time; the hand-over time the caller claims is kept as such and labelled.
+    `via` (e.g. {"via": "email", "message_id": …}) is recorded in the history entry as given.
     """
     server_now = now or timezone.now()
     text_check(text, field="text", what="Текст сообщения")
@@ -180,6 +181,7 @@ def incident_intake(*, municipality: Municipality, kind: str, importance: str, n
                                "detected_at": detected_at}
     if handed_over_at is not None:
         payload["handed_over_at_claimed"] = handed_over_at
+    payload.update(via or {})
     event_append(incident=incident, at=server_now, actor=by, actor_label=by_label, action="intake",
                  to_status=S.NEW, payload=payload)
     step_open(incident=incident, kind=StepKind.ANSWER, start=detected_at, actor_role=Role.MUNICIPAL_CURATOR)
@@ -405,7 +407,7 @@ def clarify_wait_until(incident: Incident) -> datetime | None:
 
     if incident.paused_at is None:
         return None
-    amount, unit = policy_overrides_at(incident.municipality_id, incident.paused_at).get(
+    amount, unit = policy_overrides_at(incident.municipality, incident.paused_at).get(
         "clarify_wait", list(CLARIFY_WAIT_DEFAULT))
     wc = work_calendar_for(incident.municipality)
     if str(unit) == "d":
@@ -460,7 +462,8 @@ def incident_close_unclarified(*, access: Access, incident_id: int, comment: str
 
 # ---------------------------------------------------------------- several units (п. 19)
 
-def incident_submit_part(*, access: Access, incident_id: int, text: str, at: datetime | None = None) -> Incident:
+def incident_submit_part(*, access: Access, incident_id: int, text: str, at: datetime | None = None,
+                         via: dict[str, str] | None = None) -> Incident:
     """п. 19: a unit's part, accepted until the consolidated draft is submitted, whether or not
     the consolidator is named yet."""
     now = _now(at)
@@ -471,7 +474,7 @@ def incident_submit_part(*, access: Access, incident_id: int, text: str, at: dat
         locked = _lock(access, incident_id)
         mine = _my_assignment(locked, access, active_or="Часть ответа вашего подразделения уже направлена.")
         incident, _ = _transition(access=access, incident_id=incident_id, action="submit_part", target=locked.status,
-                                  at=now, payload={"unit": mine.unit.name, "text": text})
+                                  at=now, payload={"unit": mine.unit.name, "text": text, **(via or {})})
         Assignment.objects.filter(pk=mine.pk).update(state=Assignment.State.PART_SUBMITTED, part_text=text, part_at=now)
         steps_close(incident=incident, kinds=[StepKind.PART], at=now, assignment=mine)
         recipients = _curators(incident) + ([incident.consolidator] if incident.consolidator else [])
@@ -564,8 +567,10 @@ def _checked(incident: Incident, text: str, attachments: int, confirmed_with_err
 
 def incident_submit_draft(*, access: Access, incident_id: int, text: str, intermediate: bool = False,
                           attachments: list[str] | None = None, confirmed_with_errors: bool = False,
-                          at: datetime | None = None, files: Sequence[Any] = ()) -> Draft:
+                          at: datetime | None = None, files: Sequence[Any] = (),
+                          via: dict[str, str] | None = None) -> Draft:
     """`files`: uploaded photos and videos, checked and stored with the draft (all or none).
+    `via`: how it arrived when not through a page (mail in: {"via": "email", "message_id": …}).
     The answer checks run here; with errors the draft is refused unless confirmed."""
     now = _now(at)
     text_check(text, field="text", what="Проект ответа")
@@ -582,7 +587,7 @@ def incident_submit_draft(*, access: Access, incident_id: int, text: str, interm
         incident, _ = _transition(access=access, incident_id=incident_id, action="submit_draft",
                                   target=S.DRAFT_SUBMITTED, at=now,
                                   payload={"round": rounds + 1, "intermediate": intermediate,
-                                           "errors_confirmed": confirmed_with_errors})
+                                           "errors_confirmed": confirmed_with_errors, **(via or {})})
         draft = Draft.objects.create(
             incident=incident, kind=Draft.Kind.INTERMEDIATE if intermediate else Draft.Kind.ANSWER,
             round=rounds + 1, text=text, text_hash=text_hash(text), attachments=links,

@@ -119,7 +119,33 @@ def _report() -> list[int]:
     return [issue.pk]
 
 
+def _erasure() -> list[int]:
+    from otklik.org.models import Municipality
+    from otklik.privacy.erasure import author_erase
+
+    return [author_erase(municipality=Municipality.objects.get(slug="plastunovskoe"),
+                         author_url="https://vk.com/id999", reason="проверка").pk]
+
+
+def _held_mail() -> list[int]:
+    """A reply by e-mail waiting for its sender's confirmation (mail in)."""
+    from django.utils import timezone
+
+    from otklik.incidents.models import Incident
+    from otklik.mailin.models import InboundMail
+    from otklik.org.models import Person
+
+    [pk] = _incident()
+    incident = Incident.objects.get(pk=pk)
+    return [InboundMail.objects.create(
+        message_id=f"<objects-{pk}@client.example>", raw_sha256="0" * 64, received_at=timezone.now(),
+        sender="executor@plastunovskoe.example", subject="ответ на сообщение из социальных сетей",
+        municipality=incident.municipality, incident=incident, person=Person.objects.get(user__username="executor"),
+        action=InboundMail.Action.DRAFT, outcome=InboundMail.Outcome.HELD, text="Проверка").pk]
+
+
 OBJECTS: dict[str, Callable[[], list[int]]] = {
+    "mailin:held": _held_mail,
     "reports:detail": _report,
     "reports:act": _report,
     "reports:download": _report,
@@ -144,6 +170,7 @@ OBJECTS: dict[str, Callable[[], list[int]]] = {
     "incidents:check": _incident,
     "incidents:publication": _incident,
     "incidents:attachment": _attachment,
+    "privacy:erasure": _erasure,
 }
 
 
