@@ -43,10 +43,11 @@ lint: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
 test: $(DEV_STAMP) services browser fonts lint
-	$(BIN)/pytest -q -p no:randomly
+	$(BIN)/pytest -q -p no:randomly -n 2 --dist loadfile
 	@if bash scripts/services.sh --check-postgres; then \
 	  echo "== PostgreSQL: the database tests again on $(PG_TEST_URL)"; \
-	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" otklik tests; \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser" otklik tests \
+	    --ignore=otklik/texts --ignore=otklik/worktime; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL pass"; fi
 
 # The generated-input tests (Hypothesis, schemathesis) run longer than in `make test`:
