@@ -54,9 +54,10 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("OTKLIK_VAR_DIR", BASE_DIR / "var"))
-if _xdist_worker := os.environ.get("PYTEST_XDIST_WORKER"):
+if (_xdist_worker := os.environ.get("PYTEST_XDIST_WORKER")) and not os.environ.get("OTKLIK_VAR_DIR"):
     # `make test` runs the suite in parallel processes: each keeps its own files (anchors, media,
     # keys, the SQLite test database) so no test reads another's; their subprocesses inherit it.
+    # A test that names its own OTKLIK_VAR_DIR gets exactly that.
     VAR_DIR = VAR_DIR / f"test-{_xdist_worker}"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
