@@ -47,7 +47,9 @@ test: $(DEV_STAMP) services browser fonts lint
 	@if bash scripts/services.sh --check-postgres; then \
 	  echo "== PostgreSQL: the database tests again on $(PG_TEST_URL)"; \
 	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser" otklik tests \
-	    --ignore=otklik/texts --ignore=otklik/worktime; \
+	    --ignore=otklik/texts --ignore=otklik/worktime --ignore=tests/faults && \
+	  echo "== PostgreSQL: the fault tests, alone (their timings must not share the machine)" && \
+	  DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:randomly tests/faults; \
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL pass"; fi
 
 # The generated-input tests (Hypothesis, schemathesis) run longer than in `make test`:
