@@ -49,6 +49,13 @@ def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_history_anchors(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test writes and reads its own anchors file: a file left in var/ by a local
+    `otklik history anchor` (or by an earlier run) must not fail `history verify` in a test."""
+    settings.OTKLIK_HISTORY_ANCHORS = str(tmp_path_factory.mktemp("anchors") / "history-anchors.jsonl")
+
+
 @pytest.fixture
 def demo(db: None) -> dict[str, Any]:
     """The demo municipality, loaded through the real service; people by login."""

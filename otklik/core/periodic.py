@@ -45,8 +45,11 @@ def tick_claim(job: PeriodicJob) -> bool:
         Q(last_run__isnull=True) | Q(last_run__lte=now - job.every), name=job.name
     ).update(last_run=now)
     if claimed == 1:
-        # One line per run, with the claim's moment: the fault tests count runs per tick from it.
-        log.debug("periodic job %s claimed at %s", job.name, now.isoformat())
+        # One line per run, with the claim's moment and when the UPDATE had returned: the fault
+        # tests count runs per tick from them (a claim computed before a reset may be written
+        # after it, so the moment alone cannot tell which tick it belongs to).
+        log.debug("periodic job %s claimed at %s written by %s", job.name, now.isoformat(),
+                  timezone.now().isoformat())
     return claimed == 1
 
 

@@ -62,6 +62,7 @@ def pg_env(transactional_db: None) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database_url(connection.settings_dict),
         "OTKLIK_VAR_DIR": str(settings.VAR_DIR),
+        "OTKLIK_HISTORY_ANCHORS": settings.OTKLIK_HISTORY_ANCHORS,
         "OTKLIK_HISTORY_KEY": settings.OTKLIK_HISTORY_KEY,
         "SECRET_KEY": settings.SECRET_KEY,
         "OTKLIK_REQUIRE_2FA": "0",

@@ -23,7 +23,7 @@ from tests.faults.conftest import WORKER, Proc, SmtpPeer, wait_for
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 LETTERS = 30
 ROUNDS = 2
-CLAIM = re.compile(r"periodic job (\S+) claimed at (\S+)")
+CLAIM = re.compile(r"periodic job (\S+) claimed at (\S+) written by (\S+)")
 
 
 def _letters(prefix: str, count: int) -> None:
@@ -71,17 +71,20 @@ def test_every_letter_once_and_every_periodic_job_once_per_tick(
     received = Counter(s for s in smtp.recorder.subjects if s.startswith("Доставка"))
     assert len(received) == LETTERS and set(received.values()) == {1}, received.most_common(3)
 
-    claims: dict[str, list[datetime]] = {}
+    # Each claim: the moment it stored and the moment its UPDATE had surely been written by.
+    claims: dict[str, list[tuple[datetime, datetime]]] = {}
     for proc in running:
-        for name, at in CLAIM.findall(proc.output()):
-            claims.setdefault(name, []).append(datetime.fromisoformat(at))
+        for name, at, written in CLAIM.findall(proc.output()):
+            claims.setdefault(name, []).append((datetime.fromisoformat(at), datetime.fromisoformat(written)))
     assert set(REGISTRY) <= set(claims)
     for name, moments in claims.items():
         if name not in REGISTRY:  # registered by a module only the worker imports: period unknown here
             continue
         moments.sort()
         assert len(moments) >= (1 + ROUNDS if name in LIGHT else 1), (name, moments)
-        # Two runs of a job are apart by its period, unless a reset (a new tick) came between.
-        for before, after in pairwise(moments):
-            new_tick = any(started < after and before < ended for started, ended in resets)
+        # Two runs of a job are apart by its period, unless a reset (a new tick) came between:
+        # one that may have ended after the first claim was computed and begun before the
+        # second claim was written (a claim computed before a reset can be written after it).
+        for (before, _), (after, after_written) in pairwise(moments):
+            new_tick = any(started < after_written and before < ended for started, ended in resets)
             assert new_tick or after - before >= REGISTRY[name].every, (name, before, after)
