@@ -2,6 +2,7 @@
 
 Variables (all optional; defaults give the embedded demo):
   DATABASE_URL        sqlite:///… or postgres://… (default: SQLite file var/otklik.sqlite3)
+  DATABASE_REPLICA_URL  a streaming replica of it; the monthly and regional reports read there
   REDIS_URL           redis://… for the cache and locks (default: local memory)
   SECRET_KEY          (default: generated once into var/secret_key)
   EMAIL_URL           smtp://user:pass@host:port or smtp+tls://… (default: the in-app mailbox)
@@ -48,6 +49,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -174,25 +176,32 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'otklik.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-    )
-}
+def _database(url: str) -> dict[str, Any]:
+    db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))))
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL and a busy timeout let the web process and the worker share the embedded file.
+        db["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    elif db["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("OTKLIK_PG_JIT") != "1":
+        # PostgreSQL's JIT compiles any query it costs high — the report's aggregates spent 4.4 s of 4.9 s
+        # compiling (bench/report_region.py); our queries are short, so it only costs. OTKLIK_PG_JIT=1: on.
+        db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return db
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'otklik.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web process and the worker share the embedded file.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
     # A file, not shared memory, so concurrency tests see real locking between threads.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("OTKLIK_PG_JIT") != "1":
-    # PostgreSQL's JIT compiles any query it costs high — the report's aggregates spent 4.4 s of 4.9 s
-    # compiling (bench/report_region.py); our queries are short, so it only costs. OTKLIK_PG_JIT=1: on.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    # A streaming replica of the primary: the monthly and regional reports read there (core/replica.py).
+    DATABASES["replica"] = _database(replica_url)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["otklik.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if redis_url := os.environ.get("REDIS_URL"):

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 
+from otklik.core.replica import reads_from_replica
 from otklik.org.models import Municipality, Region
 from otklik.reports.monthly import MonthlyReport
 from otklik.reports.selectors import (
@@ -195,6 +196,7 @@ def _rows(municipalities: list[Municipality], month: date, now: datetime
     return [rows[m.pk] for m in municipalities], {m.name: notes[m.name] for m in municipalities}
 
 
+@reads_from_replica
 def region_report(*, region: Region, month: date, now: datetime | None = None) -> RegionReport:
     """The п. 23 numbers of every municipality of the region for one calendar month, with the totals."""
     now = now or timezone.now()

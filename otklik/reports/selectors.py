@@ -61,6 +61,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from otklik.channels.networks import Network
+from otklik.core.replica import reads_from_replica
 from otklik.incidents.models import (
     Draft,
     Importance,
@@ -428,6 +429,7 @@ def notes_of(span: Span, figures: dict[str, int], tz: ZoneInfo) -> Iterable[str]
                f"{figures['closed_unclarified']}.")
 
 
+@reads_from_replica
 def monthly_report(*, municipality: Municipality, month: date, now: datetime | None = None) -> MonthlyReport:
     """Every number of the п. 23 report of one municipality for one calendar month."""
     now = now or timezone.now()
