@@ -136,7 +136,7 @@ def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[
                              "ничего не изменено.") from None
     except Invalid as exc:
         raise _invalid(exc) from None
-    return Status(201 if created else 200, incident_created_dict(incident))
+    return Status(201 if created else 200, incident_created_dict(incident, fresh=created))
 
 
 @router.get("/incidents", response={200: list[s.IncidentBriefOut], **ERRORS},

@@ -57,8 +57,10 @@ def _open_deadlines(steps: list[IncidentStep], tz: ZoneInfo) -> dict[str, dateti
     return out
 
 
-def incident_created_dict(incident: Incident) -> dict[str, Any]:
-    incident.refresh_from_db()
+def incident_created_dict(incident: Incident, *, fresh: bool = False) -> dict[str, Any]:
+    """`fresh`: the incident was just created by this request, so the object is current."""
+    if not fresh:
+        incident.refresh_from_db()
     tz, now, steps = _tz(incident), timezone.now(), _steps(incident)
     return {
         "id": incident.pk,

@@ -72,27 +72,30 @@ def next_due_refresh(incident_id: int) -> None:
 
 def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str,
               actor: Person | None = None, assignment: Assignment | None = None,
-              overrides: dict[str, list[int | str]] | None = None) -> IncidentStep:
+              overrides: dict[str, list[int | str]] | None = None,
+              done_at: datetime | None = None, lower_due: bool = True) -> IncidentStep:
+    """Open a step with its deadline. `done_at`: a step taken as it opened (the regional
+    curator's hand-over, recorded at intake), written closed in the same INSERT. `lower_due`
+    False: the caller sets the incident's `next_due_at` itself (the intake, once for all)."""
     wc = work_calendar_for(incident.municipality)
     if kind in WITHIN_TOTAL:
         due = _total_due(incident)
-        step = IncidentStep.objects.create(
-            incident=incident, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
-            started_at=start, seconds=max(0, int(wc.between(start, due).total_seconds())), due_at=due,
-            **step_alerts(incident, wc, started_at=start, due_at=due))
-        _next_due_lower(incident, due)
-        return step
-    policy = _timings(incident, start)
-    if overrides:
-        policy = {**policy, **overrides}
-    timing = timing_for(kind, high=incident.is_high, overrides=policy)
-    due = _due(wc, start, timing.seconds, timing.days)
+        seconds, days = max(0, int(wc.between(start, due).total_seconds())), 0
+    else:
+        policy = _timings(incident, start)
+        if overrides:
+            policy = {**policy, **overrides}
+        timing = timing_for(kind, high=incident.is_high, overrides=policy)
+        due = _due(wc, start, timing.seconds, timing.days)
+        seconds, days = timing.seconds, timing.days
+    alerts = step_alerts(incident, wc, started_at=start, due_at=due)
+    if done_at is not None:
+        alerts["next_alert_at"] = None  # as steps_close leaves a step it closes
     step = IncidentStep.objects.create(
         incident=incident, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
-        started_at=start, seconds=timing.seconds, days=timing.days, due_at=due,
-        **step_alerts(incident, wc, started_at=start, due_at=due),
-    )
-    _next_due_lower(incident, due)
+        started_at=start, seconds=seconds, days=days, due_at=due, done_at=done_at, **alerts)
+    if done_at is None and lower_due:
+        _next_due_lower(incident, due)
     return step
 
 

@@ -60,9 +60,11 @@ def _digest(*, key: bytes | None = None, **fields: Any) -> str:
 
 def event_append(*, incident: Incident, at: datetime, actor: Person | None, action: str,
                  from_status: str = "", to_status: str = "", payload: dict[str, Any] | None = None,
-                 actor_label: str | None = None) -> IncidentEvent:
-    """Append one event. The caller holds the incident's row lock (so `seq` is race-free)."""
-    last = IncidentEvent.objects.filter(incident=incident).order_by("-seq").first()
+                 actor_label: str | None = None, first: bool = False) -> IncidentEvent:
+    """Append one event. The caller holds the incident's row lock (so `seq` is race-free).
+    `first`: the incident was created in this transaction, so there is nothing to chain to
+    (one query less on every intake; a wrong `first` fails on the unique (incident, seq))."""
+    last = None if first else IncidentEvent.objects.filter(incident=incident).order_by("-seq").first()
     seq = (last.seq + 1) if last else 1
     prev_hash = last.hash if last else GENESIS
     label = actor_label or (actor.full_name if actor else "Система")

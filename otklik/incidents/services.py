@@ -183,13 +183,17 @@ def incident_intake(*, municipality: Municipality, kind: str, importance: str, n
         payload["handed_over_at_claimed"] = handed_over_at
     payload.update(via or {})
     event_append(incident=incident, at=server_now, actor=by, actor_label=by_label, action="intake",
-                 to_status=S.NEW, payload=payload)
-    step_open(incident=incident, kind=StepKind.ANSWER, start=detected_at, actor_role=Role.MUNICIPAL_CURATOR)
-    if kind == Kind.INCIDENT:
-        handover = step_open(incident=incident, kind=StepKind.HANDOVER, start=detected_at,
-                             actor_role=Role.REGIONAL_CURATOR, actor=by)
-        steps_close(incident=incident, kinds=[StepKind.HANDOVER], at=handed, step=handover)
-    step_open(incident=incident, kind=StepKind.ROUTE, start=handed, actor_role=Role.MUNICIPAL_CURATOR)
+                 to_status=S.NEW, payload=payload, first=True)
+    # The intake's steps, with the incident's nearest deadline set once for all of them.
+    answer = step_open(incident=incident, kind=StepKind.ANSWER, start=detected_at,
+                       actor_role=Role.MUNICIPAL_CURATOR, lower_due=False)
+    if kind == Kind.INCIDENT:  # the hand-over (п. 9) was taken when the incident came in
+        step_open(incident=incident, kind=StepKind.HANDOVER, start=detected_at, actor_role=Role.REGIONAL_CURATOR,
+                  actor=by, done_at=handed)
+    route = step_open(incident=incident, kind=StepKind.ROUTE, start=handed, actor_role=Role.MUNICIPAL_CURATOR,
+                      lower_due=False)
+    incident.next_due_at = min(answer.due_at, route.due_at)
+    Incident.objects.filter(pk=incident.pk).update(next_due_at=incident.next_due_at)
     notify(municipality=municipality, recipients=_curators(incident), key=f"inc:{incident.pk}:new",
            subject=f"Новое сообщение № {incident.pk} — направьте исполнителю",
            body=f"{_link(incident)}\n\n{text}", incident_id=incident.pk)
