@@ -194,6 +194,25 @@ def error_from(status: int, payload: Any, retry_after_header: str | None = None)
                         retry_after=retry_after)
 
 
+def bot_api_post(http: httpx.Client, url: str, **request: Any) -> Any:
+    """POST one Bot API method and return its `result`, or raise the NetworkError its answer
+    means (the channel client and the staff bot share this)."""
+    try:
+        response = http.post(url, timeout=timeout(), **request)
+    except httpx.HTTPError as exc:
+        raise transport_error(exc) from None  # `from None`: the URL holds the token
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    if response.status_code == 200 and isinstance(payload, dict) and payload.get("ok") is True:
+        return payload.get("result")
+    if response.status_code == 200 and not (isinstance(payload, dict) and "error_code" in payload):
+        # The call went through but its answer is unreadable: it may have been carried out.
+        raise NetworkError(ErrorKind.TIMEOUT, "ответ Telegram не разобран", code=200)
+    raise error_from(response.status_code, payload, response.headers.get("retry-after"))
+
+
 # -- ids and URLs ----------------------------------------------------------------------------
 USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 DIGITS = re.compile(r"[1-9][0-9]{0,15}")
@@ -507,26 +526,12 @@ class Client:
             limiter_for(NETWORK, f"{self.page.token}|{chat}",
                         GROUP_PER_SECOND if group else CHANNEL_PER_SECOND).wait()
         url = f"{self.base_url}/bot{self.page.token}/{method}"
-        try:
-            if files:
-                # multipart: every non-file field as a string, objects JSON-serialised
-                data = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                        for k, v in (params or {}).items()}
-                response = self.http.post(url, data=data, files=files, timeout=timeout())
-            else:
-                response = self.http.post(url, json=params or {}, timeout=timeout())
-        except httpx.HTTPError as exc:
-            raise transport_error(exc) from None  # `from None`: the URL holds the token
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        if response.status_code == 200 and isinstance(payload, dict) and payload.get("ok") is True:
-            return payload.get("result")
-        if response.status_code == 200 and not (isinstance(payload, dict) and "error_code" in payload):
-            # The call went through but its answer is unreadable: it may have been carried out.
-            raise NetworkError(ErrorKind.TIMEOUT, "ответ Telegram не разобран", code=200)
-        raise error_from(response.status_code, payload, response.headers.get("retry-after"))
+        if files:
+            # multipart: every non-file field as a string, objects JSON-serialised
+            data = {k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                    for k, v in (params or {}).items()}
+            return bot_api_post(self.http, url, data=data, files=files)
+        return bot_api_post(self.http, url, json=params or {})
 
     def _group(self) -> str:
         if not self.page.discussion_chat_id:

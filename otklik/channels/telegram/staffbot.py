@@ -19,7 +19,6 @@ from otklik.channels.base import (
     api_url,
     limiter_for,
     timeout,
-    transport_error,
 )
 from otklik.channels.botapi import BotBatch, BotUpdate, Button
 from otklik.channels.telegram.client import (
@@ -28,7 +27,7 @@ from otklik.channels.telegram.client import (
     MAX_TEXT,
     NETWORK,
     OVERALL_PER_SECOND,
-    error_from,
+    bot_api_post,
 )
 
 MAX_CALLBACK_DATA = 64  # bytes
@@ -67,19 +66,7 @@ class BotClient:
         self._overall.wait()
         if chat:  # Telegram: about one message a second into one chat
             limiter_for(NETWORK, f"{self.token}|{chat}", CHANNEL_PER_SECOND).wait()
-        try:
-            response = self.http.post(f"{self.base_url}/bot{self.token}/{method}", json=params, timeout=timeout())
-        except httpx.HTTPError as exc:
-            raise transport_error(exc) from None  # `from None`: the URL holds the token
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        if response.status_code == 200 and isinstance(payload, dict) and payload.get("ok") is True:
-            return payload.get("result")
-        if response.status_code == 200 and not (isinstance(payload, dict) and "error_code" in payload):
-            raise NetworkError(ErrorKind.TIMEOUT, "ответ Telegram не разобран", code=200)
-        raise error_from(response.status_code, payload, response.headers.get("retry-after"))
+        return bot_api_post(self.http, f"{self.base_url}/bot{self.token}/{method}", json=params)
 
     def markup(self, text: str, *, bold: bool = False) -> str:
         safe = html.escape(text, quote=False)
