@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from otklik.texts import morph
 
@@ -15,11 +16,23 @@ from .findings import WARNING, Finding
 CODE = "evidence"
 
 # Perfective verbs whose past tense or short participle reports physical work done.
-_WORK_VERBS = frozenset(["отремонтировать", "починить", "заменить", "поменять", "установить", "убрать", "вывезти", "покрасить", "окрасить", "засыпать", "очистить", "почистить", "прочистить", "расчистить", "вычистить", "скосить", "покосить", "обкосить", "обрезать", "спилить", "опилить", "демонтировать", "смонтировать", "восстановить", "заасфальтировать", "уложить", "устранить", "ликвидировать", "отгрейдировать", "подсыпать", "отсыпать", "залатать", "заделать", "подключить", "построить", "благоустроить", "обработать", "высадить", "посадить", "закрепить", "укрепить", "выровнять", "исправить", "наладить", "вырубить", "снести", "подмести", "помыть", "отмыть", "побелить", "огородить", "оградить", "завезти", "нанести", "заливать", "залить", "забетонировать", "закрыть", "вывезти", "собрать", "ограничить", "оборудовать"])
+_WORK_VERBS = frozenset(["отремонтировать", "починить", "заменить", "поменять", "установить", "убрать", "вывезти", "покрасить", "окрасить", "засыпать", "очистить", "почистить", "прочистить", "расчистить", "вычистить", "скосить", "покосить", "обкосить", "обрезать", "спилить", "опилить", "демонтировать", "смонтировать", "восстановить", "заасфальтировать", "уложить", "устранить", "ликвидировать", "отгрейдировать", "подсыпать", "отсыпать", "залатать", "заделать", "подключить", "построить", "благоустроить", "обработать", "высадить", "посадить", "закрепить", "укрепить", "выровнять", "исправить", "наладить", "вырубить", "снести", "подмести", "помыть", "отмыть", "побелить", "огородить", "оградить", "завезти", "нанести", "заливать", "залить", "забетонировать", "вывезти", "собрать", "оборудовать", "освободить"])
 # Verbs that say «done» only when a kind of work is named next to them.
 _GENERIC_VERBS = frozenset({"выполнить", "провести", "произвести", "осуществить", "закончить",
                             "завершить", "окончить"})
 _WORK_NOUNS = frozenset(["работа", "ремонт", "покос", "уборка", "вывоз", "обрезка", "опиловка", "замена", "установка", "очистка", "грейдирование", "дезинсекция", "дератизация", "обработка", "благоустройство", "монтаж", "демонтаж", "ямочный", "асфальтирование", "подсыпка", "отсыпка", "кронирование", "санитарный", "ликвидация", "засыпка", "покраска", "окраска", "посадка", "заявка", "спил", "прочистка", "расчистка", "восстановление", "строительство", "укладка"])
+# Simple verbs of physical work: with any prefix they report work too («досыпали», «закрасили»,
+# «скололи», «вымыли», «расчищали»), so the word formation decides, not a list of every form.
+_WORK_BASES = frozenset(["сыпать", "пилить", "косить", "чистить", "чищать", "менять", "красить", "мыть", "колоть", "катать", "ставить", "тащить", "ремонтировать", "чинить", "рубить", "копать", "латать", "белить", "мести", "садить", "лить", "бетонировать", "асфальтировать", "грейдировать", "ровнять", "монтировать", "строить", "дезинфицировать", "крутить", "резать", "мостить", "трамбовать", "корчевать", "варить", "паять", "сверлить", "красить", "штукатурить", "засыпать"])
+_PREFIXES = ("пере", "недо", "подо", "раз", "рас", "под", "при", "про", "пре", "обо", "ото", "вы",
+             "до", "за", "из", "ис", "на", "об", "от", "по", "со", "вз", "вс", "во", "с", "у", "о",
+             "в")
+# Verbs that also close or set a thing that is not physical («закрыли группу на карантин»,
+# «поставили в очередь»): work only with the material in the instrumental («закрыли плёнкой»).
+_NEEDS_MATERIAL = frozenset({"закрыть"})
+# A rule is «установлен законом», «закреплён в статье»: a legal fact, not work on the ground.
+_LEGAL_NOUNS = frozenset({"закон", "статья", "кодекс", "постановление", "приказ", "акт", "указ",
+                          "распоряжение", "решение", "правило", "регламент", "норматив"})
 _FUTURE_OR_NOT = frozenset({"не", "бы", "будет", "будут", "будем", "буду", "будешь", "если",
                             "чтобы", "когда", "планируется", "планируем", "должен", "должна",
                             "должно", "должны", "может", "могут"})
@@ -30,12 +43,32 @@ _OTHERS = frozenset({"жильцы", "жильцами", "жители", "жит
 _MESSAGE = (
     "Ответ сообщает о выполненной работе без вложений: приложите фото или видео «до» и «после»."
 )
+_MESSAGE_PROMISED = (
+    "Ответ сообщает о выполненной работе и говорит, что фото приложено, но вложений нет: "
+    "приложите фото или видео «до» и «после»."
+)
+# Verbs of attaching said by the administration («прикладываем», «прилагаем», «приложили»): the
+# answer claims an attachment. An imperative («приложите справку») asks the author for one.
+_ATTACH_LEMMAS = frozenset({"прикладывать", "приложить", "прилагать", "прикрепить",
+                            "прикреплять", "направлять", "отправлять"})
+_EVIDENCE_NOUNS = frozenset({"фото", "фотография", "снимок", "видео", "видеозапись", "фотоотчёт",
+                             "фотоотчет", "скриншот", "акт", "схема"})
+
+
+@lru_cache(maxsize=50_000)
+def is_work_verb(lemma: str) -> bool:
+    """A verb of physical work: listed, or a prefix on a simple verb of work."""
+    if lemma in _WORK_VERBS or lemma in _NEEDS_MATERIAL:
+        return True
+    if lemma.endswith(("ся", "сь")):
+        return False
+    return any(lemma.startswith(p) and lemma[len(p):] in _WORK_BASES for p in _PREFIXES)
 
 
 def _reading(doc: Doc, i: int, tok: Tok) -> tuple[str, str]:
     """(form, lemma) of a word, through the spelling suggestion when it is misspelt:
     «востановили» reports work as «восстановили» does."""
-    if tok.lemma in _WORK_VERBS or tok.lemma in _GENERIC_VERBS or spelling.is_correct(tok.text):
+    if is_work_verb(tok.lemma) or tok.lemma in _GENERIC_VERBS or spelling.is_correct(tok.text):
         return tok.text, tok.lemma
     prev = doc.toks[i - 1].lower if i > 0 and doc.toks[i - 1].is_word else None
     fix = spelling.suggest(tok.lower, prev)
@@ -59,10 +92,15 @@ def _not_ours(doc: Doc, i: int, sent_first: int, sent_last: int) -> bool:
 
 def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
     form, lemma = _reading(doc, i, tok)
-    if lemma not in _WORK_VERBS and lemma not in _GENERIC_VERBS:
+    if not is_work_verb(lemma) and lemma not in _GENERIC_VERBS:
         return False
     t = tag(form)
-    if not ({"past", "perf"} <= t.grammemes and t.POS in ("VERB", "PRTS")):
+    # A perfective past verb or short participle («засыпали», «засыпана»); an imperfective one
+    # only in the plural without a subject («заменяли батареи», «обрезали тополя»), not a person
+    # standing in for another («его заменял заместитель»).
+    if "past" not in t.grammemes or t.POS not in ("VERB", "PRTS"):
+        return False
+    if "perf" not in t.grammemes and not (t.POS == "VERB" and "plur" in t.grammemes):
         return False
     sent = doc.sent_of(i)
     if sent.text.rstrip().endswith("?"):
@@ -75,10 +113,31 @@ def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
         return False  # «если», «чтобы» before it in the sentence
     if _not_ours(doc, i, sent.first, sent.last):
         return False
+    after = doc.toks[i + 1:min(sent.last, i + 6)]
+    if any(x.lemma in _LEGAL_NOUNS and ({"ablt", "loct"} & tag(x.text).grammemes) for x in after):
+        return False  # «установлено законом», «закреплено в статье 57»; not «на основании статьи»
+    if lemma in _NEEDS_MATERIAL and not any(
+            x.is_word and x.pos == "NOUN" and "ablt" in tag(x.text) for x in after):
+        return False
     if lemma in _GENERIC_VERBS:
         near = doc.toks[max(sent.first, i - 4):min(sent.last, i + 5)]
         return any(x.lemma in _WORK_NOUNS for x in near)
     return True
+
+
+def claims_attachment(doc: Doc) -> bool:
+    """Whether a sentence says that a photo (a video, an act) is attached: a verb of attaching in
+    the first person or the passive, with a noun of evidence in the same sentence."""
+    for sent in doc.sents:
+        words = [t for t in doc.toks[sent.first:sent.last] if t.is_word]
+        if not any(t.lemma in _EVIDENCE_NOUNS for t in words):
+            continue
+        for t in words:
+            if t.lemma in _ATTACH_LEMMAS or t.lower in ("приложено", "приложены", "вложении"):
+                g = tag(t.text).grammemes
+                if "impr" not in g and ("1per" in g or "past" in g or t.pos in ("PRTS", "NOUN")):
+                    return True
+    return False
 
 
 def check(doc: Doc, *, attachments: int) -> list[Finding]:
@@ -95,4 +154,6 @@ def check(doc: Doc, *, attachments: int) -> list[Finding]:
         if sent.start not in seen and _claim(doc, i, tok, conditions):
             seen.add(sent.start)
             found.append(Finding(CODE, WARNING, sent.start, sent.end, _MESSAGE, None))
+    if found and claims_attachment(doc):  # «фото прикладываем» with nothing attached
+        found = [Finding(CODE, WARNING, f.start, f.end, _MESSAGE_PROMISED, None) for f in found]
     return found

@@ -25,12 +25,14 @@ formula, contacts), otherwise a warning.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from typing import Any, TypeVar
 
 from otklik.texts import morph
 
-from . import answer_content, question_intent
+from . import answer_content, off_topic_model, question_intent
 from ._doc import Doc, Tok, all_tags, norm
 from .findings import ERROR, WARNING, Finding
 
@@ -166,7 +168,17 @@ def _name_like(tok: Tok, prep: str | None, nxt: Tok | None) -> str | None:
         return "street"  # «на Красной»: streets take «на», settlements «в»
     if any("Geox" in t for t in tags):
         return "settlement"
+    if prep in _SETTLEMENT_PREPS and not street_like and not _known(tok.text):
+        return "settlement"  # «в Жанатале», «из Яманкуля»: a name the dictionary does not know
     return "street" if street_like else None
+
+
+_SETTLEMENT_PREPS = frozenset({"в", "во", "из", "до", "под", "за"})
+
+
+@lru_cache(maxsize=100_000)
+def _known(word: str) -> bool:
+    return bool(morph.analyzer().word_is_known(word.lower()))
 
 
 def places(doc: Doc) -> Places:
@@ -220,11 +232,20 @@ def places(doc: Doc) -> Places:
 class _Index:
     """What the answer says, for looking up the question's words."""
 
-    def __init__(self, a: Doc) -> None:
+    def __init__(self, a: Doc | None) -> None:
+        self._fill(a.toks if a is not None else [])
+
+    @classmethod
+    def of_tokens(cls, toks: list[Tok]) -> _Index:
+        index = cls(None)
+        index._fill(toks)
+        return index
+
+    def _fill(self, toks: list[Tok]) -> None:
         self.lemmas: set[str] = set()
         self.stems: set[str] = set()
         self.numbers: set[str] = set()
-        for tok in a.toks:
+        for tok in toks:
             if tok.is_word:
                 self.lemmas.add(tok.lemma)
                 self.lemmas.add(tok.lower)
@@ -276,6 +297,28 @@ def is_formula(doc: Doc) -> bool:
     return bool(doc.sents) and len(formula_sentences(doc)) == len(doc.sents)
 
 
+_T = TypeVar("_T")
+# What the rules and the signals both compute of one answer, kept for the answer being checked
+# only (the rules, the signals and the «demand» check each needed it: three times the work).
+_MEMO: dict[str, Any] = {}
+_MEMO_DOC: list[Doc | None] = [None]
+
+
+def _cached(doc: Doc, key: str, make: Callable[[], _T]) -> _T:
+    if _MEMO_DOC[0] is not doc:
+        _MEMO.clear()
+        _MEMO_DOC[0] = doc
+    if key not in _MEMO:
+        _MEMO[key] = make()
+    value: _T = _MEMO[key]
+    return value
+
+
+def _parts(doc: Doc, formula: frozenset[int]) -> list[answer_content.SentenceContent]:
+    return _cached(doc, f"parts{sorted(formula)}",
+                   lambda: answer_content.analyse(doc, formula=formula))
+
+
 def _span(doc: Doc) -> tuple[int, int]:
     stripped = doc.text.strip()
     start = doc.text.find(stripped[:1]) if stripped else 0
@@ -285,7 +328,8 @@ def _span(doc: Doc) -> tuple[int, int]:
 class _Question:
     """What the checks need of a question, computed once per question text."""
 
-    __slots__ = ("doc", "intents", "objects", "others", "places", "topics")
+    __slots__ = ("doc", "head", "index", "intents", "objects", "others", "places", "thanks",
+                 "topics")
 
     def __init__(self, question: str) -> None:
         q = Doc(question)
@@ -300,6 +344,14 @@ class _Question:
             (self.objects if tok.pos == "NOUN" else self.others).add(tok.lemma)
         self.topics = topics(q)
         self.intents = question_intent.intents(q)
+        self.thanks = question_intent.is_thanks(q)
+        self.index = _Index(q)
+        # The thing asked about: the first noun of the question that is neither generic, nor a
+        # place, nor a time («когда заменят окно в классе» → «окно»).
+        self.head: str | None = next(
+            (t.lemma for i, t in enumerate(q.toks)
+             if t.is_word and t.pos == "NOUN" and i not in self.places.tok_ids
+             and t.lemma in self.objects), None)
 
 
 @lru_cache(maxsize=256)
@@ -308,31 +360,157 @@ def _question(question: str) -> _Question:
 
 
 def check(doc: Doc, *, question: str) -> list[Finding]:
+    """The off-topic finding: the rules below give the signals and the wording; the learned model
+    (``off_topic_model``, trained on the development corpora) weighs them into one probability."""
     if not question.strip():
         return []
     qa = _question(question)
     if qa.doc.word_count() < MIN_QUESTION_WORDS:
         return []
+    model = off_topic_model.load()
+    rule = rule_check(doc, qa)
+    if model is None:
+        return rule
+    if rule and rule[0].severity == ERROR and NO_SUBJECT not in rule[0].message:
+        # Courtesy only, a reminder or a pointer, another topic, an empty answer to «когда»: the
+        # rule is sure (no false alarm of these on any development corpus but one of 42).
+        return rule
+    found = signals(doc, qa)
+    if _answered_by_form(doc, qa, found) or model.probability(found) < model.threshold:
+        return []
+    start, end = _span(doc)
+    message = rule[0].message if rule else _LEARNED_MESSAGE
+    return [Finding(CODE, ERROR, start, end, message, None)]
+
+
+def _answered_by_form(doc: Doc, qa: _Question, found: dict[str, float]) -> bool:
+    """What the grammar settles before any weighing: the documents listed for «какие документы»,
+    a plain «Да»/«Нет» or a question back to the author on the same matter («уточните адрес»)."""
+    if question_intent.DOCUMENTS in qa.intents and answer_content.names_documents(doc):
+        return True
+    if found["topic_differ"] or found["place_other"]:
+        return False
+    return bool(_ANSWERS_DIRECTLY_RE.search(doc.text)) or "?" in doc.text
+
+
+# The rule's weakest error: no word and no topic in common. Short answers that name the thing
+# otherwise («Глава принимает по понедельникам») fall here; the model decides them.
+NO_SUBJECT = "в нём нет ни предмета, ни проблемы, о которых спрашивали"
+_LEARNED_MESSAGE = ("Ответ не касается вопроса автора: он о другом предмете, месте или не даёт "
+                    "того, о чём спрашивали. Ответьте по существу.")
+
+
+def _shared_share(keys: set[str], index: _Index) -> float:
+    return sum(index.has(k) for k in keys) / len(keys) if keys else 0.0
+
+
+def signals(doc: Doc, qa: _Question) -> dict[str, float]:
+    """What the model weighs, each in [0, 1]: how much of the question's objects the answer
+    names (and how much of the answer's own nouns the question names), topics and places in
+    common or apart, how much of the answer is filler or nominal press-release style, and whether
+    it carries what the question asks for."""
+    index = _cached(doc, "index", lambda: _Index(doc))
+    a_topics = _cached(doc, "topics", lambda: topics(doc))
+    a_places = _cached(doc, "places", lambda: places(doc))
+    formula = _cached(doc, "formula", lambda: formula_sentences(doc))
+    parts = _parts(doc, formula)
+    n = max(1, len(doc.sents))
+    q_places = qa.places
+    place_hit = bool(q_places) and (
+        any(index.has(k) for k in q_places.streets | q_places.settlements)
+        or bool(q_places.numbers & index.numbers))
+    other_place = bool(q_places) and not place_hit and bool(
+        (q_places.streets and a_places.streets) or (q_places.settlements and a_places.settlements))
+    content = [s for s, c in zip(doc.sents, parts, strict=False) if c.filler is None]
+    # The first sentence with content names an object of the question: answers open with it.
+    first = content[0] if content else None
+    first_shared = first is not None and any(
+        index_has_in(doc, first.first, first.last, qa.objects | qa.others))
+    unmet = _unmet(qa.intents, parts) if qa.intents else []
+    # The question's objects named where the answer says something, not in courtesy or a formula.
+    said = [_Index.of_tokens(doc.toks[s.first:s.last]) for s in content]
+    objects_in_content = (sum(any(i.has(k) for i in said) for k in qa.objects) / len(qa.objects)
+                          if qa.objects else 0.0)
+    fillers = [c.filler for c in parts if c.filler is not None]
+    return {
+        "objects_shared": _shared_share(qa.objects, index),
+        "others_shared": _shared_share(qa.others, index),
+        "no_objects": float(not qa.objects),
+        "topic_same": float(bool(qa.topics & a_topics)),
+        "topic_differ": float(bool(qa.topics and a_topics and not qa.topics & a_topics)),
+        "answer_no_topic": float(not a_topics),
+        "place_asked": float(bool(q_places)),
+        "place_hit": float(place_hit),
+        "place_other": float(other_place),
+        "formula_share": len(formula) / n,
+        "filler_share": len(fillers) / max(1, len(parts)),
+        "reminder_or_pointer": float(any(f in (answer_content.REMINDER, answer_content.POINTER)
+                                         for f in fillers)),
+        "legal_filler": float(answer_content.LEGAL in fillers),
+        "first_content_shared": float(first_shared),
+        "intent_asked": float(bool(qa.intents)),
+        "intent_unmet": float(bool(unmet)),
+        "when_unmet": float(question_intent.WHEN in unmet),
+        "thanks": float(qa.thanks),
+        "answer_focus": _focus(doc, qa),
+        "objects_in_content": objects_in_content,
+        "when_asked": float(question_intent.WHEN in qa.intents),
+        "head_shared": float(qa.head is not None and index.has(qa.head)),
+        "abstract_share": _abstract_share(doc),
+    }
+
+
+# Suffixes of verbal and abstract nouns («осуществление», «организация», «безопасность»,
+# «строительство»): a press release is made of them, an answer of things and deeds.
+_ABSTRACT_SUFFIXES = ("ние", "тие", "ция", "ость", "ство", "изм")
+
+
+def _abstract_share(doc: Doc) -> float:
+    nouns = [t for t in doc.toks if t.is_word and t.pos == "NOUN" and len(t.lemma) > 3]
+    if not nouns:
+        return 0.0
+    return sum(t.lemma.endswith(_ABSTRACT_SUFFIXES) for t in nouns) / len(nouns)
+
+
+def _focus(doc: Doc, qa: _Question) -> float:
+    """The share of the answer's own nouns that the question names too: an answer about another
+    thing brings nouns of its own («стоимость проезда» to a complaint about the timetable)."""
+    nouns = {t.lemma for t in doc.toks
+             if t.is_word and t.prose and t.pos == "NOUN" and t.lemma not in _GENERIC
+             and len(t.lemma) > 2 and not _is_name(t) and t.lemma not in _FORMULA}
+    if not nouns:
+        return 0.0
+    return sum(qa.index.has(n) for n in nouns) / len(nouns)
+
+
+def index_has_in(doc: Doc, first: int, last: int, keys: set[str]) -> list[bool]:
+    """For each key, whether tokens [first, last) of the answer name it."""
+    sub = _Index.of_tokens(doc.toks[first:last])
+    return [sub.has(k) for k in keys]
+
+
+def rule_check(doc: Doc, qa: _Question) -> list[Finding]:
+    """The rule layer: an error or a warning with its reason, or nothing."""
     q_places, objects, others, q_topics = qa.places, qa.objects, qa.others, qa.topics
     if not (objects or others or q_topics):
         return []
-    index = _Index(doc)
+    index = _cached(doc, "index", lambda: _Index(doc))
     shared_objects = {_concept(k) for k in objects if index.has(k)}
     shared = shared_objects | {_concept(k) for k in others if index.has(k)}
-    a_topics = topics(doc)
+    a_topics = _cached(doc, "topics", lambda: topics(doc))
     start, end = _span(doc)
-    a_places = places(doc)
+    a_places = _cached(doc, "places", lambda: places(doc))
     place_hit = bool(q_places) and (
         any(index.has(k) for k in q_places.streets | q_places.settlements)
         or bool(q_places.numbers & index.numbers))
 
-    formula = formula_sentences(doc)
+    formula = _cached(doc, "formula", lambda: formula_sentences(doc))
     if doc.sents and len(formula) == len(doc.sents):
         return [Finding(CODE, ERROR, start, end,
                         "Ответ состоит из общих слов (спасибо, обращение принято, следите за "
                         "новостями) и не отвечает на вопрос автора. Ответьте по существу.", None)]
 
-    parts = answer_content.analyse(doc, formula=formula)
+    parts = _parts(doc, formula)
     if parts and all(c.filler in _EMPTY_FILLERS for c in parts) and any(
             c.filler in (answer_content.REMINDER, answer_content.POINTER) for c in parts):
         # «Напоминаем, что показания счётчиков …» to a complaint: a reminder is not an answer.
@@ -353,8 +531,7 @@ def check(doc: Doc, *, question: str) -> list[Finding]:
             # A plain «Да»/«Нет» or a question back to the author («уточните адрес») answers
             # without repeating the words: worth a look, not a return.
             direct = not differ and (bool(_ANSWERS_DIRECTLY_RE.search(doc.text)) or "?" in doc.text)
-            why = ("он о другом" if differ else "в нём нет ни предмета, ни проблемы, о которых "
-                   "спрашивали")
+            why = "он о другом" if differ else NO_SUBJECT
             return [Finding(CODE, WARNING if direct else ERROR, start, end,
                             f"Ответ не касается вопроса автора: {why}. Ответьте по существу.",
                             None)]
@@ -437,7 +614,7 @@ def _demand(doc: Doc, wanted: frozenset[str], formula: frozenset[int]) -> Findin
     every sentence is courtesy, a pointer, a reminder, a legal formula or contacts."""
     if not wanted:
         return None
-    parts = answer_content.analyse(doc, formula=formula)
+    parts = _parts(doc, formula)
     unmet = _unmet(wanted, parts)
     if not unmet:
         return None

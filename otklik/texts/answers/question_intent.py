@@ -91,3 +91,9 @@ def intents(q: Doc) -> frozenset[str]:
     if _is_request(q) or (not question and not thanks and not found):
         found.add(ACTION)
     return frozenset(found)
+
+
+def is_thanks(q: Doc) -> bool:
+    """A thank-you that asks nothing: any kind answer answers it."""
+    return any(t.lemma in _THANKS for t in q.toks if t.is_word) and not any(
+        "?" in s.text for s in q.sents) and not _is_request(q)

@@ -63,12 +63,14 @@ _TARGET_RE = re.compile(
     r"напрямую\b)",
     re.IGNORECASE,
 )
-_OWN_RE = re.compile(r"[^.!?]{0,40}\b(?:нам|к\s+нам|в\s+личн\w+\s+сообщени\w+|в\s+комментари\w+)\b",
+_OWN_RE = re.compile(r"[^.!?]{0,40}\b(?:нам|к\s+нам|у\s+нас|в\s+личн\w+\s+сообщени\w+|в\s+комментари\w+)\b",
                      re.IGNORECASE)
 # The administration itself as the target: «звоните сразу в администрацию», «в приёмную главы»,
 # «в администрацию поселения» — but not a district or regional one («администрацию района»).
 _SELF_RE = re.compile(
     r"[\s,]*(?:(?:сразу|напрямую|лично|тоже|также|снова)\s+)*"
+    # «написать заявление в администрации»: what is written, then where
+    r"(?:(?:ваше\s+|свое\s+|своё\s+)?(?:заявлени\w+|обращени\w+|жалоб\w+|запрос\w*)\s+)?"
     r"(?:в|к|на)\s+(?:(?:нашу|нашей|наш)\s+)?(?:(?:администраци\w*|приёмн\w*|приемн\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:район\w*|кра[яею]\w*|област\w*|город\w*|муниципальн\w*))"
     r"|главе\b|дежурн\w+\s+(?:администраци\w*|поселени\w*))",
@@ -77,6 +79,10 @@ _SELF_RE = re.compile(
 # «Это вопрос к полиции», «это не к нам», «администрация этим не занимается».
 _DISOWN_RE = re.compile(
     r"\b(?:это\s+)?(?:вопрос|это)\s+(?:не\s+к\s+нам|к\s+(?!нам\b)[А-Яа-яЁё])"
+    # «этот вопрос не к администрации поселения»
+    r"|\bне\s+к\s+(?:администрации|поселению|главе)\b"
+    # «в комментариях такие вопросы не решаются»: the question disowned by a negated passive
+    r"|\bвопрос\w*\s+(?:[\w-]+\s+){0,2}?не\s+реша\w*ся\b"
     r"|\bадминистрация\s+(?:\w+\s+){0,3}?не\s+(?:занимается|контролирует|назначает|влияет|"
     r"отвечает|решает|выдаёт|выдает|распоряжается)\b"
     r"|\bа\s+не\s+администрация\b"
@@ -117,7 +123,7 @@ _ADDRESS_LEMMAS = frozenset({
 })
 _ADVICE = frozenset({"рекомендуем", "советуем", "предлагаем", "просим", "стоит", "лучше", "следует", "нужно",
                      "необходимо", "надо", "можете", "советую", "рекомендую"})
-_THIRD_PERSON = frozenset({"ему", "ей", "им", "него", "неё", "нее", "них", "сами", "самостоятельно", "сама",
+_THIRD_PERSON = frozenset({"ему", "ей", "им", "него", "неё", "нее", "них", "ним", "ней", "нему", "сами", "самостоятельно", "сама",
                            "сам", "туда"})
 _SELF_NOUNS = frozenset({"администрация", "приёмная", "приемная", "глава", "мы", "поселение", "специалист"})
 _TIME_NOUNS = frozenset({
@@ -131,6 +137,17 @@ _SENTENCE_MARKS = frozenset(".!?;")
 
 def _lemma(t: Tok) -> str:
     return t.lemma.replace("ё", "е") if t.lemma else t.lower
+
+
+def _named_person(doc: Doc, k: int, last: int) -> bool:
+    """A person named by a patronymic at or right after token k («Павлу Игоревичу», «инструктору
+    по спорту Павлу Игоревичу»): one of the staff, not another body."""
+    for t in doc.toks[k:min(last, k + 6)]:
+        if t.text in _SENTENCE_MARKS:
+            return False
+        if t.text[:1].isupper() and any("Patr" in tg for tg in all_tags(t.text)):
+            return True
+    return False
 
 
 def _third_party(doc: Doc, first: int, last: int) -> bool:
@@ -161,7 +178,8 @@ def _third_party(doc: Doc, first: int, last: int) -> bool:
         if top is None:
             continue
         if prep is None:
-            if "datv" in top and _lemma(t) not in _SELF_NOUNS:
+            # «позвоните Павлу Игоревичу»: a person by name and patronymic is one of the staff
+            if "datv" in top and _lemma(t) not in _SELF_NOUNS and not _named_person(doc, k, last):
                 return True
             continue
         if prep in ("в", "во", "к", "через") or (prep in ("с", "со") and "anim" in top):
@@ -172,13 +190,96 @@ def _third_party(doc: Doc, first: int, last: int) -> bool:
     return False
 
 
-def _structural(doc: Doc) -> list[tuple[int, int]]:
+_COURT = frozenset({"суд", "иск", "судебный"})
+# Verbs that say whose duty a thing is: «этим занимается регоператор», «подвалы обслуживает УК».
+_DUTY = frozenset({"заниматься", "обслуживать", "содержать", "распределять", "устанавливать",
+                   "отвечать", "ведать", "распоряжаться", "контролировать", "утверждать"})
+_FORWARD = frozenset({"передать", "направить", "отправить", "переслать", "передавать",
+                      "направлять", "отправлять"})
+_CONTACT_RE = re.compile(r"\d[\d ()-]*-\d\d\b|\bтелефон\w*|горяч\w+\s+лини\w+|\bсайт\w*",
+                         re.IGNORECASE)
+# «Кто отвечает за башню?»: naming the body that does it is the answer.
+_ASKS_WHO_RE = re.compile(r"\bкто\s+(?:[\w-]+\s+){0,2}?(?:отвечает|должен|должна|должны|"
+                          r"занимается|обслуживает|содержит|следит)\b", re.IGNORECASE)
+
+
+def lows_any(toks: list[Tok], words: list[int], wanted: tuple[str, ...]) -> bool:
+    return any(toks[k].lower in wanted for k in words)
+
+
+def _imperative(t: Tok) -> bool:
+    return any("impr" in tg and "excl" in tg for tg in all_tags(t.text))
+
+
+def _by_ourselves(doc: Doc, words: list[int]) -> bool:
+    """A verb in the first person plural: «мы подали в суд», «подадим иск» (not «рекомендуем»)."""
+    return any(doc.toks[k].pos == "VERB" and doc.toks[k].lower not in _ADVICE
+               and any("1per" in tg and "plur" in tg
+                                                  for tg in all_tags(doc.toks[k].text))
+               for k in words)
+
+
+def _court(doc: Doc, sent_first: int, words: list[int]) -> bool:
+    """The author is sent to court: a court in a sentence that tells the author to act or says how
+    such disputes are settled («решаются через суд», «подайте иск»), not that we went to court."""
+    toks = doc.toks
+    if not {_lemma(toks[k]) for k in words} & _COURT or _by_ourselves(doc, words):
+        return False
+    for k in words:
+        t = toks[k]
+        if _imperative(t):
+            return True
+        if t.pos == "INFN" and any(toks[j].lower in _ADVICE for j in range(max(sent_first, k - 4), k)):
+            return True
+        if t.pos == "VERB" and t.lower.endswith(("ся", "сь")) and "pres" in all_tags(t.text)[0]:
+            return True  # «споры решаются через суд»
+    return False
+
+
+def _duty_elsewhere(doc: Doc, words: list[int]) -> bool:
+    """«Этим занимается региональный оператор»: a body other than the administration is the subject
+    of a verb of duty (not in a «который» clause)."""
+    toks = doc.toks
+    lows = {toks[k].lower for k in words}
+    if "который" in {_lemma(toks[k]) for k in words} or lows & {"мы", "администрация", "поселение"}:
+        return False
+    duty = any(_lemma(toks[k]) in _DUTY and toks[k].pos == "VERB"
+               and "3per" in all_tags(toks[k].text)[0] and "не" not in
+               {toks[j].lower for j in words if j < k}
+               for k in words)
+    if not duty:
+        return False
+    return any(toks[k].pos == "NOUN" and "nomn" in all_tags(toks[k].text)[0]
+               and _lemma(toks[k]) not in _SELF_NOUNS and _lemma(toks[k]) not in _TIME_NOUNS
+               for k in words)
+
+
+def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
     toks = doc.toks
     spans: list[tuple[int, int]] = []
+    forwarded = any(t.is_word and _lemma(t) in _FORWARD and t.pos == "VERB"
+                    and any("1per" in tg or ("past" in tg and "plur" in tg)
+                            for tg in all_tags(t.text)) for t in toks)
+    contact = bool(_CONTACT_RE.search(doc.text))
+    asks_who = bool(_ASKS_WHO_RE.search(question))
     for sent in doc.sents:
         words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
         if not words or toks[words[0]].lower in ("если", "чтобы"):
             continue  # «Если увидите дым, звоните 112», «Чтобы выбрать дату, позвоните…»: how, not where
+        if _court(doc, sent.first, words):
+            spans.append((sent.start, sent.end))
+            continue
+        if contact and not forwarded and not asks_who and _duty_elsewhere(doc, words):
+            # the duty is someone else's and their number is given instead of an answer
+            spans.append((sent.start, sent.end))
+            continue
+        selfish = None if not lows_any(toks, words, ("сами", "самостоятельно")) else next((
+            k for k in words if _imperative(toks[k]) and any(
+            toks[j].lower in ("сами", "самостоятельно")
+            for j in words if k < j <= k + 6)), None)
+        if selfish is not None:  # «везите туда сами», «разбирайтесь с владельцем сами»
+            spans.append((toks[selfish].start, toks[selfish].end))
+            continue
         lows = {toks[k].lower for k in words}
         # The administration disowns the question.
         self_subject = bool(lows & {"администрация", "мы", "поселение"}) or "у нас" in sent.text.lower()
@@ -247,5 +348,5 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
         start, end = doc.toks[pm.first].start, doc.toks[pm.last - 1].end
         found.append(Finding(CODE, ERROR, start, end, _MESSAGE, None))
     if not asks_where and not found:
-        found += [Finding(CODE, ERROR, a, b, _MESSAGE, None) for a, b in _structural(doc)]
+        found += [Finding(CODE, ERROR, a, b, _MESSAGE, None) for a, b in _structural(doc, question)]
     return found

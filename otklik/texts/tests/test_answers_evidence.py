@@ -57,3 +57,46 @@ def test_work_reported_even_misspelt(answer: str) -> None:
 ])
 def test_past_facts_and_others_work_are_no_claim(answer: str) -> None:
     assert _ev(answer) == []
+
+
+# ---------------------------------------------------------------- by word formation and grammar
+
+@pytest.mark.parametrize("claim", [
+    "Траншею у дома 33 досыпали щебнем и укатали катком.",  # prefix + «сыпать», «катать»
+    "Лёд на ступеньках скололи, ступени посыпали песком.",
+    "Стену клуба закрасили в субботу.",
+    "Лавочки вымыли, верхушки тополей обрезали.",  # «обрезали» parses as imperfective
+    "В садике заменяли батареи в группе.",  # imperfective plural: work that was going on
+    "Дворы продезинфицировали.",
+    "Течь закрыли плёнкой до ремонта крыши.",  # «закрыть» with the material
+])
+def test_work_by_prefix_and_aspect(claim: str) -> None:
+    assert ev(f"Здравствуйте, Анна! {claim}"), claim
+
+
+@pytest.mark.parametrize("answer", [
+    # a rule «установлен законом», «закреплено в законе» is no work on the ground
+    "Здравствуйте! Порядок аренды установлен статьями 39.6 и 39.18 Земельного кодекса РФ.",
+    "Здравствуйте! Это право закреплено в Федеральном законе № 159-ФЗ.",
+    "Здравствуйте! Перечень документов установлен указанными актами.",
+    # opening hours, a limit, an institution closed: no physical work
+    "Здравствуйте! По субботам библиотека открыта с 10:00 до 15:00.",
+    "Здравствуйте! Места ограничены, запись у библиотекаря.",
+    "Здравствуйте! Две группы закрыли на карантин до 21 февраля.",
+    # a person standing in for another
+    "Здравствуйте! Главу в этот день заменял заместитель.",
+])
+def test_legal_and_institutional_facts_are_no_claim(answer: str) -> None:
+    assert ev(answer) == [], answer
+
+
+def test_demolition_on_a_legal_basis_is_still_work() -> None:
+    assert ev("Здравствуйте! Гаражи снесли на основании статьи 222 Гражданского кодекса РФ.")
+
+
+def test_a_photo_promised_but_not_attached_is_named() -> None:
+    [f] = ev("Здравствуйте, Анна! Яму засыпали щебнем, фото прикладываем.")
+    assert "вложений нет" in f.message
+    [f] = ev("Здравствуйте, Анна! Яму засыпали щебнем. Приложите, пожалуйста, фото ямы.")
+    assert "вложений нет" not in f.message  # an imperative asks the author for a photo
+    assert ev("Здравствуйте, Анна! Яму засыпали щебнем, фото прикладываем.", attachments=1) == []

@@ -26,10 +26,16 @@ def test_nothing_in_common_is_error() -> None:
     assert (f.start, f.end) == (0, len(answer))
 
 
-def test_place_missing_is_warning() -> None:
-    [f] = off("Здравствуйте! Фонарь заменим до пятницы.")
-    assert f.severity == "warning"
-    assert "место" in f.message
+def test_place_missing_alone_is_not_reported() -> None:
+    # The object and a date are there: a missing street was the main false alarm on the blind
+    # corpora, so the rule's warning is left to the learned weighing, which lets it pass.
+    from otklik.texts.answers import off_topic
+    from otklik.texts.answers._doc import Doc
+
+    answer = "Здравствуйте! Фонарь заменим до пятницы."
+    [rule] = off_topic.rule_check(Doc(answer), off_topic._question(Q))
+    assert rule.severity == "warning" and "место" in rule.message
+    assert off(answer) == []
 
 
 def test_skipped_without_question() -> None:
@@ -43,10 +49,9 @@ def test_other_question() -> None:
     assert off("Здравствуйте! Отходы у дома 7 вывезут завтра.", question) == []
 
 
-def test_yes_no_answer_is_only_a_warning() -> None:
+def test_yes_no_answer_is_not_off_topic() -> None:
     question = "Можно ли спилить дерево перед своим домом? Оно старое и мешает"
-    [f] = off("Здравствуйте! Нет, без разрешения нельзя, оформим его за 10 дней.", question)
-    assert f.severity == "warning"
+    assert off("Здравствуйте! Нет, без разрешения нельзя, оформим его за 10 дней.", question) == []
 
 
 def test_redirect_is_not_also_off_topic() -> None:
@@ -88,9 +93,9 @@ def test_place_missing_but_the_problem_named_is_fine() -> None:
     assert off(answer, question) == []
 
 
-def test_another_street_is_a_warning() -> None:
+def test_another_street_is_reported() -> None:
     [f] = off("Здравствуйте! Фонарь на ул. Мира заменим в пятницу.")
-    assert f.severity == "warning"
+    assert "место" in f.message
 
 
 def test_a_settlement_for_a_street_is_not_another_place() -> None:
@@ -133,7 +138,7 @@ def test_when_question_without_any_time() -> None:
     assert f.severity == "error" and "срок" in f.message
     answer = "Здравствуйте! Газопровод в хутор Ленинский строит подрядчик края."
     [f] = off(answer, question)
-    assert f.severity == "warning" and "срок" in f.message
+    assert "срок" in f.message
     assert off("Здравствуйте! Газ в хутор Ленинский проведут в 2026 году.", question) == []
     assert off("Здравствуйте! Газ в хутор Ленинский проведут летом.", question) == []
     assert off("Здравствуйте! Газ в хутор Ленинский в этом году не проведут.", question) == []
