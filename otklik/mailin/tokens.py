@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.utils import make_msgid
 from typing import TYPE_CHECKING
 
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -91,5 +90,6 @@ def reply_headers(notification: Notification) -> dict[str, str]:
                        assignment_id=int(m.group("assignment") or 0))
     domain = mail_in_address().rpartition("@")[2] or "otklik.local"
     headers.update({"Reply-To": reply_address(token), TOKEN_HEADER: token,
-                    "Message-ID": make_msgid(idstring=f"otklik.{token}", domain=domain)})
+                    # Stable across attempts (notifications.services.message_id_for), with the token in it.
+                    "Message-ID": f"<otklik.{token}.n{notification.pk}@{domain}>"})
     return headers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
@@ -80,6 +81,16 @@ def _enqueue(keys: list[str]) -> None:
         log.exception("could not enqueue delivery")
 
 
+def message_id_for(n: Notification) -> str:
+    """The letter's Message-ID, the same on every attempt: a letter the SMTP server accepted just
+    before its worker died is sent again after STUCK_AFTER (it cannot be known whether it left),
+    and the copy carries the first one's Message-ID, so a mailbox that drops duplicates (Gmail,
+    Otklik's own mail in) keeps one letter."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "otklik.local"
+    digest = hashlib.sha256(n.key.encode()).hexdigest()[:16]
+    return f"<otklik.n{n.pk}.{digest}@{domain}>"
+
+
 def notification_deliver(*, key: str) -> bool:
     """Send one pending e-mail; safe to run twice (the claim is a conditional UPDATE)."""
     now = timezone.now()
@@ -93,7 +104,7 @@ def notification_deliver(*, key: str) -> bool:
     try:
         # The sender's name is the municipality's: people see who writes, not «otklik@…».
         sender = formataddr((n.municipality.name, settings.DEFAULT_FROM_EMAIL))
-        headers = {MUNICIPALITY_HEADER: n.municipality.slug}
+        headers = {"Message-ID": message_id_for(n), MUNICIPALITY_HEADER: n.municipality.slug}
         for hook in HEADER_HOOKS:
             headers.update(hook(n))
         reply_to = headers.pop("Reply-To", "")
@@ -115,7 +126,7 @@ def notification_deliver(*, key: str) -> bool:
 # A row «sending» for longer than this was claimed by a worker that died mid-delivery (the SMTP
 # call times out long before: EMAIL_TIMEOUT). It goes back to «pending». The letter may have
 # left just before the death: then it is sent again (at least once — a letter lost silently is
-# worse than a duplicate, and the SMTP peer cannot be asked).
+# worse than a duplicate, and the SMTP peer cannot be asked), with the same Message-ID.
 STUCK_AFTER = timedelta(minutes=5)
 
 

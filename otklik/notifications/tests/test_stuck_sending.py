@@ -64,3 +64,26 @@ def test_a_claim_records_when(demo: dict[str, Any], settings: Any) -> None:
     notifications_sweep()
     row = Notification.objects.get(channel=Notification.Channel.EMAIL, key__startswith="k:")
     assert row.state == Notification.State.PENDING and row.sending_since is not None  # claimed, failed, waits
+
+
+def test_a_letter_sent_again_after_a_death_keeps_its_message_id(demo: dict[str, Any], smtp: Inbox) -> None:  # noqa: F811
+    """The worst case of a death: SMTP accepted the letter, the worker died before it wrote
+    «sent». The letter goes again (at least once), with the same Message-ID, so that a mailbox
+    that drops duplicates keeps one; another letter has its own."""
+    notify(municipality=demo["curator"].municipality, recipients=[demo["curator"]], key="twice",
+           subject="Дважды", body="Текст письма")
+    notify(municipality=demo["curator"].municipality, recipients=[demo["curator"]], key="other",
+           subject="Другое", body="Текст письма")
+    notifications_sweep()
+    assert sorted(smtp.subjects()) == ["Дважды", "Другое"]
+    # As if «sent» had never been written: the row is left «sending» by the dead worker.
+    row = Notification.objects.get(key=f"twice:email:{demo['curator'].pk}")
+    Notification.objects.filter(pk=row.pk).update(state=Notification.State.SENDING, sending_since=timezone.now())
+    with time_machine.travel(timezone.now() + STUCK_AFTER + timedelta(seconds=1)):
+        notifications_sweep()
+    ids: dict[str, list[str]] = {}
+    for subject, m in zip(smtp.subjects(), smtp.messages, strict=True):
+        ids.setdefault(subject, []).append(m["Message-ID"])
+    twice, other = ids["Дважды"], ids["Другое"]
+    assert len(twice) == 2 and twice[0] == twice[1]
+    assert len(other) == 1 and other[0] != twice[0]
