@@ -2,17 +2,21 @@
 
 Precision matters as much as recall: a citizen angry about potholes must not be silenced, so
 criticism («работаете плохо», «позор»), legal steps («подам в суд», «пожалуюсь в прокуратуру»)
-and protests are left alone, and words that insult only in some senses («козлы», «тупые», «крысы»)
-count only when the sentence is aimed at a person.
+and protests are left alone. Obscenity is matched here (rude roots over every disguised reading);
+threats are found by the grammar of ``threats`` (person, tense, object, owner) after a first layer
+of set phrases (``pattern_threats``); insults by the lexicon and the aiming rules of ``insults``.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from itertools import product
 
 from otklik.texts import morph
+from otklik.texts.screening import clauses, insults, threats
+from otklik.texts.screening.clauses import Word
 from otklik.texts.screening.data_files import lines
 from otklik.texts.screening.normalise import MASK, Run, collapse, runs
 from otklik.texts.screening.result import Span
@@ -98,60 +102,6 @@ _SEP_TABLE = str.maketrans("", "", ".-_'`’ ")
 _DIGIT_LATIN = str.maketrans({"3": "z", "6": "b", "0": "o", "1": "i", "@": "a", "$": "s", "4": "ch"})
 
 
-def _load_insults() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], frozenset[str]]:
-    stems: list[str] = []
-    exact: set[str] = set()
-    amb_stems: list[str] = []
-    amb_exact: set[str] = set()
-    for line in lines("insults.txt"):
-        ambiguous = line.startswith("~")
-        entry = line.lstrip("~")
-        if entry.startswith("="):
-            (amb_exact if ambiguous else exact).add(entry[1:])
-        else:
-            (amb_stems if ambiguous else stems).append(entry)
-    return tuple(stems), frozenset(exact), tuple(amb_stems), frozenset(amb_exact)
-
-
-_INSULT_STEMS, _INSULT_EXACT, _AMBIG_STEMS, _AMBIG_EXACT = _load_insults()
-
-# Signs that a sentence addresses or describes people: 2nd person, officials.
-_TARGET_RE = re.compile(
-    r"\b(?:вы|ты|вас|вам|вами|тебя|тебе|тобой|ваш\w*|тво[йяеиюё]\w*|чиновни\w*|чинуш\w*|"
-    r"депутат\w*|администраци\w*|глав[аеуыо]\w*|власт\w*|мэр\w*|начальни\w*|сотрудни\w*|"
-    r"работни\w*|служащ\w*|руководств\w*|руководител\w*|управляющ\w*|директор\w*|"
-    r"люди|людей|все|всех|эти|этих|сидите|сидят|сидит|кабинетн\w*|\w{2,}(?:ете|ите))\b"
-)
-# Sentences about animals, tools or shapes, where «козлы», «крысы», «тупой» are literal.
-_LITERAL_RE = re.compile(
-    r"\b(?:коз[аыуе]?|коров\w*|стад\w*|пас[уеё]т\w*|пасутся|огород\w*|бродяч\w*|подвал\w*|"
-    r"отлов\w*|ферм\w*|скот\w*|животн\w*|бега[ею]т|бегают|завел\w*|развел\w*|кусает|кусают|"
-    r"грызут|нож\w*|угол|угла|конец|травл\w*|дератизац\w*|нор[аыу]|мыш\w*|цирк\w*|праздник\w*|"
-    r"утренник\w*|аниматор\w*|представлени\w*|клещ\w*|насеком\w*)\b"
-)
-
-# Animals owned or kept: «у нас скотина», «нашу скотину», «держим коз» — the word just before
-# says whose animal it is, so it is livestock, not name-calling (but «у вас» / «у тебя» is not).
-_OWNED_RE = re.compile(
-    r"(?:\bу\s+(?!вас\b|тебя\b|них\b|вашего\b|вашей\b|твоего\b)[а-я]+|"
-    r"\b(?:наш|мо[йяюеи]|мое\w|сво[йяюеи]|держ|корм|пас|пои|завел|развел|куп|прода|"
-    r"выгоня|загоня|доить|подои)[а-я]*)\s*,?\s*$"
-)
-
-
-@lru_cache(maxsize=50_000)
-def insult_kind(reading: str) -> str | None:
-    """«insult» for a plain insult, «ambiguous» for a word that insults only people."""
-    word = collapse(reading) if reading not in _INSULT_EXACT else reading
-    for w in (reading, word):
-        if w in _INSULT_EXACT or any(w.startswith(s) for s in _INSULT_STEMS):
-            return "insult"
-    for w in (reading, word):
-        if w in _AMBIG_EXACT or any(w.startswith(s) for s in _AMBIG_STEMS):
-            return "ambiguous"
-    return None
-
-
 # --- threats ------------------------------------------------------------------------------
 
 # The object of a violent verb when it is a person (or their family).
@@ -206,7 +156,7 @@ _THREAT_PATTERNS: tuple[str, ...] = (
     r"\bне\s+жить\s+(?:вам|тебе|ему|им)\b",
     r"\bне\s*поздоровится\b",
     r"\bнесдобровать\b",
-    r"\b(?:найд[уе]м?|вычислю|вычислим)\s*,?\s+(?:где|тебя|вас|твой|ваш|твою|вашу|твоих|ваших|адрес)",
+    r"\b(?:найд[уе]м?|вычислю|вычислим)\s*,?\s+(?:где|тебя|вас|адрес)\b",
     r"\bзна(?:ю|ем)\s*,?\s+где\s+(?:ты|вы|твоя|ваша|твои|ваши|живе|живу)",
     r"\bдоберусь\s+до\s+(?:тебя|вас|тво\w+|ваш\w+|него|нее|них|каждого)",
     r"\b(?:голову|голову\s+тебе|башку|бошку|голову\s+вам)\s+(?:оторв\w*|отреж\w*|снес\w*|проломл\w*|откруч\w*|разобь\w*)",
@@ -241,7 +191,8 @@ _THREAT_PATTERNS: tuple[str, ...] = (
     r"\b(?:повыбиваю|повыбьем|выбью|выбьем|перебью|перебьем|побью|разобью|разобьем|расколочу)\s+(?:\S+\s+){0,2}?(?:окна|окно|стекл\w*|фары|витрин\w*|двер\w*)",
     r"\b(?:окна|окно|стекл\w*|фары|витрин\w*)\s+(?:\S+\s+){0,3}?(?:повыбиваю|повыбьем|выбью|выбьем|перебью|перебьем|побью|разобью|разобьем|расколочу)",
     r"\b(?:подкараул\w*|подстерег[уе]м?|выслеж\w+|выслежу)\b",
-    r"\b(?:я\s+)?(?:вам|тебе)\s+(?:это\s+|еще\s+|ещ[её]\s+)?устрою\b",
+    # «я вам устрою!», not «я вам устрою экскурсию по ямам»
+    r"\b(?:я\s+)?(?:вам|тебе)\s+(?:это\s+|еще\s+|ещ[её]\s+)?устрою\b(?!\s+[а-я]{3})",
     r"\bзна(?:ю|ем)\s*,?\s+где\s+(?:\S+\s+){0,2}?(?:дет\w*|жена|жены|семья|семьи|родн\w*|тво\w+|ваш\w+)",
     r"\b(?:вам|тебе)\s+(?:конец|хана|крышка|кранты|не\s+жилец|не\s+жильцы|п[иеы]зд\w*)\b",
     r"\b(?:семь[еия]|детям|жене|родным|близким)\s+(?:тво\w+|ваш\w+)\s+(?:будет\s+плохо|плохо\s+будет|достанется|конец)",
@@ -262,35 +213,36 @@ _WISH_LITERAL_RE = re.compile(
 _WISH_START_RE = re.compile(r"\b" + _WISH + r"\b")
 
 
-# How far the sentence of a word is looked at, either side: without a bound, a message of one
-# endless sentence full of such words was read whole for each of them (quadratic).
-_CONTEXT = 300
+# Quoted speech is someone else's words.
+_QUOTE_RE = re.compile(r"«[^«»]{0,300}»|\"[^\"]{0,300}\"|“[^“”]{0,300}”")
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    lo, hi = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
-    left = max(text.rfind(ch, lo, start) for ch in ".!?\n")
-    rights = [i for i in (text.find(ch, end, hi) for ch in ".!?\n") if i != -1]
-    return (left + 1 if left >= 0 else lo), min(rights) if rights else hi
-
-
-def threats(text: str) -> list[Span]:
+def pattern_threats(text: str) -> list[Span]:
+    """Threats written in set phrases (the first layer, before the grammar of ``threats``)."""
     low = text.lower().replace("ё", "е")
+    quoted = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(low)]
     spans: list[Span] = []
     for m in _THREAT_RE.finditer(low):
+        if any(a <= m.start() < b for a, b in quoted):
+            continue  # someone else's words, reported: «сосед кричит «я тебе устрою»»
         piece = m.group(0)
         if _WISH_START_RE.search(piece):
             tail = low[m.start() : m.end() + 40]
             if _WISH_LITERAL_RE.search(tail):
                 continue
         spans.append(Span(m.start(), m.end(), "threat"))
+    if spans:
+        told = threats.reported(text)  # «сосед кричит: всех убью» is his threat, reported
+        spans = [s for s in spans if not any(a <= s.start < b for a, b in told)]
     return spans
 
 
 def check(text: str) -> tuple[str | None, tuple[Span, ...]]:
     """The most serious п. 21 reason in the text (or None) and every span that shows one."""
-    spans: list[Span] = threats(text)
+    spans: list[Span] = pattern_threats(text) + threats.threats(text)
     low: str | None = None
+    words: list[Word] | None = None
+    ends: list[int] = []
     seen: set[tuple[int, int]] = set()
     for run in runs(text):
         key = (run.start, run.end)
@@ -300,26 +252,57 @@ def check(text: str) -> tuple[str | None, tuple[Span, ...]]:
             seen.add(key)
             spans.append(Span(run.start, run.end, "obscenity"))
             continue
-        kinds = {insult_kind(r) for r in run.readings if MASK not in r}
-        if "insult" in kinds:
+        kinds = {insults.insult_kind(r) for r in run.readings if MASK not in r}
+        if not kinds - {None} and run.end - run.start > len(run.raw):  # spaced-out letters
+            kinds = {insults.insult_kind(p) for r in run.readings for p in _glued_words(r)}
+        kind = "insult" if "insult" in kinds else "ambiguous" if "ambiguous" in kinds else None
+        if kind is None:
+            continue
+        if low is None or words is None:
+            low = text.lower().replace("ё", "е")
+            words = clauses.read(text)
+            ends = [w.end for w in words]
+        first = bisect_right(ends, run.start)  # the first word ending after the run starts
+        if first >= len(words) or words[first].start >= run.end:
+            continue
+        last = first
+        while last + 1 < len(words) and words[last + 1].start < run.end:
+            last += 1
+        if first == last and insults.never_insult(words[first].lemma):
+            continue
+        if insults.aimed(words, first, last, kind, low):
             seen.add(key)
             spans.append(Span(run.start, run.end, "insult"))
-        elif "ambiguous" in kinds:
-            if low is None:
-                low = text.lower().replace("ё", "е")
-            left, right = _sentence_bounds(low, run.start, run.end)
-            sentence = low[left:right]
-            word = low[run.start : run.end]
-            around = sentence.replace(word, " ", 1)
-            owned = _OWNED_RE.search(low[max(left, run.start - 30) : run.start])
-            if _TARGET_RE.search(around) and not _LITERAL_RE.search(around) and not owned:
-                seen.add(key)
-                spans.append(Span(run.start, run.end, "insult"))
+    for start, end in _glued_obscenity(text):
+        spans.append(Span(start, end, "obscenity"))
     if not spans:
         return None, ()
     spans.sort(key=lambda s: (s.start, -SEVERITY[s.reason]))
     reason = max((s.reason for s in spans), key=lambda r: SEVERITY[r])
     return reason, tuple(_dedupe(spans))
+
+
+@lru_cache(maxsize=10_000)
+def _glued_words(reading: str) -> tuple[str, ...]:
+    """Two dictionary words a spaced-out run was read as one («т у п ы е б а р ы г и» →
+    «тупые», «барыги»); nothing when there is no such split."""
+    for cut in range(3, len(reading) - 2):
+        left, right = reading[:cut], reading[cut:]
+        if morph.is_known(left) and morph.is_known(right) and len(right) > 2:
+            return left, right
+    return ()
+
+
+# Mat broken by a symbol the word runs do not cross («п!здец», «3,14здец» for «пи…»), and
+# «по хер» / «похер» («нахер» alone is a euphemism the curators leave be).
+_BROKEN_RE = re.compile(r"(?<![а-яa-z])(?:(?:п[!|]|3[.,]14)зд[а-я]*|по\s?хер\b)")
+
+
+def _glued_obscenity(text: str) -> list[tuple[int, int]]:
+    low = text.lower()
+    if "зд" not in low and "хер" not in low:
+        return []
+    return [(m.start(), m.end()) for m in _BROKEN_RE.finditer(low)]
 
 
 def _dedupe(spans: list[Span]) -> list[Span]:
