@@ -4,11 +4,12 @@ Every state of the workflow, units, topics, networks, importance and two years o
 90 % of the incidents closed (most answered, some п. 21, some unclarified), 10 % open and
 recent, in every open state. Each incident's life is replayed by `demo_lives.Life` the way the
 services would have written it (steps with deadlines from the municipality's working
-calendar, the signed history chain), then inserted in bulk: COPY on PostgreSQL (municipalities
-in parallel processes, `jobs`), executemany on SQLite. Ids are reserved first, so the history
-can be signed before the rows exist: on PostgreSQL the sequence is moved past each block, so
-the application may keep writing meanwhile; on SQLite run it while nobody hands incidents in.
-It sends no letters.
+calendar, the signed history chain), then inserted in bulk: COPY text on PostgreSQL
+(municipalities in parallel processes, `jobs`), executemany on SQLite (`jobs` - 1 processes
+generate while one writes). Ids are reserved first, so the history can be signed before the
+rows exist: on PostgreSQL the sequence is moved past each block, so the application may keep
+writing meanwhile; on SQLite run it while nobody hands incidents in. Every constraint and
+trigger stays on. It sends no letters.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
+from hashlib import sha256
 from itertools import count
+from json.encoder import encode_basestring
 from typing import Any, cast
 
 from django.contrib.auth import get_user_model
@@ -33,8 +35,18 @@ from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from otklik.incidents import demo_corpus as corpus
-from otklik.incidents.deadlines import alert_fields
-from otklik.incidents.demo_lives import Life, Staff, Stop, delay, timings_table
+from otklik.incidents.deadlines import alert_fields, next_alert
+from otklik.incidents.demo_lives import (
+    Clock,
+    Life,
+    Staff,
+    Stop,
+    delay,
+    moment_texts,
+    payload_json,
+    timings_table,
+    utc_iso,
+)
 from otklik.incidents.history import GENESIS, history_key
 from otklik.incidents.models import (
     NO_DUE,
@@ -51,14 +63,15 @@ from otklik.incidents.models import (
 )
 from otklik.incidents.models import Status as S
 from otklik.incidents.policy import policy_overrides_at, warn_shares_at
-from otklik.incidents.services import intake_hash
 from otklik.org.calendars import work_calendar_for
 from otklik.org.demo import DEMO_PASSWORD
 from otklik.org.models import Municipality, Person, PersonRole, Region, Unit
 from otklik.org.roles import Role
 from otklik.worktime import WorkCalendar
 
-CHUNK = 5000  # incidents per transaction
+CHUNK = 5000  # incidents per transaction (PostgreSQL: per worker; memory stays small)
+SQLITE_CHUNK = 20000  # SQLite: fewer, larger transactions write each index page to the WAL fewer times
+SQLITE_CACHE_KIB = 512 * 1024  # the page cache while generating: the indexes of a region stay in memory
 YEARS = 2
 OPEN_SHARE = 0.10
 
@@ -102,6 +115,7 @@ class GenerateResult:
 class _Place:
     municipality: Municipality
     wc: WorkCalendar
+    clock: Clock
     staff: Staff
     timings: dict[tuple[str, bool], Any]
 
@@ -193,7 +207,8 @@ def _place(mun: Municipality, now: datetime) -> _Place:
     staff = Staff(region_curator=_label(region_curator), curator=_label(people[f"{prefix}-curator"]),
                   general_head=_label(people[f"{prefix}-general"]), units=units,
                   topic_units={topic: by_name[unit_name] for topic, unit_name, _, _ in corpus.TOPICS})
-    return _Place(mun, work_calendar_for(mun), staff, timings_table(policy_overrides_at(mun.pk, now)))
+    wc = work_calendar_for(mun)
+    return _Place(mun, wc, Clock(wc), staff, timings_table(policy_overrides_at(mun.pk, now)))
 
 
 # ---------------------------------------------------------------- one incident's life
@@ -305,19 +320,29 @@ def _live(life: Life, rng: random.Random, target: str, topic_unit: int, other_un
 
 # ---------------------------------------------------------------- rows
 
+# COPY's NULL: a control character JSON and the corpus never hold, so the whole buffer can
+# have its backslashes doubled in one pass (the text format's only escape our data needs:
+# no value holds a tab or a line break, test_demo_generate_rows checks the corpus).
+_COPY_NULL = "\x01"
+
+
 class _Sink:
-    """Rows per table, written in bulk: COPY on PostgreSQL, executemany on SQLite."""
+    """Rows per table, written in bulk: COPY text on PostgreSQL (one buffer per table),
+    executemany on SQLite. Rows are tuples of ints, strings and `self.null`; moments are
+    already the database's text (`self.ts`)."""
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
+        self.pg = self.vendor == "postgresql"
+        self.null: str | None = _COPY_NULL if self.pg else None
+        # Django's SQLite form of a moment is naive UTC text; PostgreSQL's COPY takes the offset.
+        self._suffix = "+00" if self.pg else ""
+        self.ts = moment_texts(" ", self._suffix)
         self.rows: dict[type[models.Model], list[tuple[Any, ...]]] = {}
         self.columns: dict[type[models.Model], list[str]] = {}
 
-    def ts(self, value: datetime | None) -> Any:
-        """A moment as the database takes it: on SQLite Django's UTC text."""
-        if value is None or self.vendor != "sqlite":
-            return value
-        return _utc_text(value)
+    def ts_or_null(self, t: int | None) -> str | None:
+        return self.null if t is None else self.ts(t)
 
     def table(self, model: type[models.Model], names: list[str]) -> Callable[[tuple[Any, ...]], None]:
         """Register `model`'s rows as tuples of `names` (attnames); every other column takes
@@ -342,30 +367,43 @@ class _Sink:
             if isinstance(f, models.JSONField):
                 value = json.dumps(value, ensure_ascii=False)
             elif isinstance(value, datetime):
-                value = self.ts(value)
-            rest.append((str(f.column), value))
+                value = self.ts(int(value.timestamp()))
+            elif isinstance(value, bool) and self.pg:
+                value = "t" if value else "f"
+            rest.append((str(f.column), self.null if value is None else value))
         columns = [column_of[n] for n in names] + [c for c, _ in rest]
         constants = tuple(v for _, v in rest)
         self.columns[model] = columns
         rows = self.rows.setdefault(model, [])
         append = rows.append
+        if not constants:
+            return append
         return lambda row: append(row + constants)
 
+    def tables(self) -> list[tuple[str, list[str], list[tuple[Any, ...]]]]:
+        """(table, columns, rows) in the order registered: parents first."""
+        return [(model._meta.db_table, self.columns[model], rows) for model, rows in self.rows.items() if rows]
+
     def flush(self) -> None:
-        for model, rows in self.rows.items():
-            if not rows:
-                continue
-            table = connection.ops.quote_name(model._meta.db_table)
-            cols = ", ".join(connection.ops.quote_name(c) for c in self.columns[model])
-            raw = connection.connection
-            if self.vendor == "postgresql":
-                with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("?" * len(self.columns[model]))
-                raw.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
-            rows.clear()
+        _insert(self.tables())
+
+
+def _insert(tables: list[tuple[str, list[str], list[tuple[Any, ...]]]]) -> None:
+    """Write rows as they are: COPY text on PostgreSQL (one buffer per table: the backslashes
+    doubled, see _COPY_NULL), executemany on SQLite."""
+    raw = connection.connection
+    quote = connection.ops.quote_name
+    for name, columns, rows in tables:
+        table, cols = quote(name), ", ".join(quote(c) for c in columns)
+        if connection.vendor == "postgresql":
+            text = "\n".join(["\t".join(map(str, row)) for row in rows])
+            if "\\" in text:
+                text = text.replace("\\", "\\\\")
+            with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN WITH (NULL E'\\x01')") as copy:
+                copy.write(text + "\n")
+        else:
+            marks = ", ".join("?" * len(columns))
+            raw.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
 
 
 @transaction.atomic
@@ -403,12 +441,11 @@ class _Counts:
         self.events += other.events
 
 
-def _chunk(place: _Place, *, n: int, first_id: int, first_assignment: int, rng: random.Random, now: datetime,
-           span_start: datetime, counts: _Counts, key: bytes) -> None:
-    """Generate and insert `n` incidents of one municipality in one transaction."""
-    mun, wc, staff = place.municipality, place.wc, place.staff
-    sink = _Sink()
-    ts = sink.ts
+def _chunk(place: _Place, sink: _Sink, *, n: int, first_id: int, first_assignment: int, rng: random.Random,
+           now: int, span_start: int, counts: _Counts, key: bytes) -> None:
+    """Generate the rows of `n` incidents of one municipality into `sink` (parents first)."""
+    mun, wc, clock, staff = place.municipality, place.wc, place.clock, place.staff
+    ts, ts_or_null, null = sink.ts, sink.ts_or_null, sink.null
     add_incident = sink.table(Incident, [
         "id", "municipality_id", "kind", "importance", "status", "external_id", "content_hash", "network", "url",
         "author_name", "author_url", "text", "topic", "location", "detected_at", "handed_over_at", "created_at",
@@ -427,133 +464,125 @@ def _chunk(place: _Place, *, n: int, first_id: int, first_assignment: int, rng: 
     add_event = sink.table(IncidentEvent, [
         "incident_id", "seq", "at", "actor_id", "actor_label", "action", "from_status", "to_status", "payload",
         "prev_hash", "hash"])
-    next_assignment = count(first_assignment)
+    next_assignment = count(first_assignment).__next__
     unit_ids = list(staff.units)
-    span = (now - span_start).total_seconds() - 20 * 86400  # closed ones end well before now
-    tz = wc.tz
-    shares = warn_shares_at(mun, now)
+    span = now - span_start - 20 * 86400  # closed ones end well before now
+    offset = clock.fixed_offset
+    now_dt = clock.local(now)
+    shares = warn_shares_at(mun, now_dt)
+    no_due = ts(int(NO_DUE.timestamp()))
+    hours = (7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 0)
+    digest = hmac.digest
+    js = encode_basestring
+    random_, randrange, choice = rng.random, rng.randrange, rng.choice
     for i in range(first_id, first_id + n):
-        is_open = rng.random() < OPEN_SHARE
+        is_open = random_() < OPEN_SHARE
         target = _pick(rng, OPEN_STATES if is_open else CLOSED_STATES)
-        kind = Kind.PUBLICATION if rng.random() < 0.05 and target != S.REROUTE else Kind.INCIDENT
-        high = rng.random() < 0.05
-        topic, _, messages, answers = rng.choice(corpus.TOPICS)
-        first_name, surname = rng.choice(corpus.FIRST_NAMES), rng.choice(corpus.SURNAMES)
-        place_name = f"{rng.choice(corpus.STREETS)}, {rng.randint(1, 120)}"
+        kind = Kind.PUBLICATION if random_() < 0.05 and target != S.REROUTE else Kind.INCIDENT
+        high = random_() < 0.05
+        topic, _, messages, answers = choice(corpus.TOPICS)
+        first_name, surname = choice(corpus.FIRST_NAMES), choice(corpus.SURNAMES)
+        place_name = f"{choice(corpus.STREETS)}, {rng.randint(1, 120)}"
         if is_open:
-            age = rng.uniform(8 * 60 * 1.2, 8 * 60 * 9) if target == S.INTERMEDIATE else rng.random() ** 2 * 24 * 60
-            detected = wc.subtract(now, timedelta(minutes=max(age, 1.0))) - timedelta(minutes=rng.uniform(0, 30))
+            age = rng.uniform(8 * 60 * 1.2, 8 * 60 * 9) if target == S.INTERMEDIATE else random_() ** 2 * 24 * 60
+            moment = wc.subtract(clock.local(now), timedelta(minutes=max(age, 1.0)))
+            detected = int(moment.timestamp()) - int(rng.uniform(0, 30) * 60)
         else:
-            # Two years back, in the day more than at night.
-            moment = span_start + timedelta(seconds=rng.uniform(0, span))
-            detected = moment.astimezone(tz).replace(hour=rng.choice((7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-                                                                      18, 19, 20, 21, 22, 23, 0)),
-                                                     minute=rng.randrange(60), second=rng.randrange(60))
-        detected = detected.replace(microsecond=0).astimezone(tz)
+            # Two years back, in the day more than at night: a local day, then an hour of it.
+            moment_t = span_start + int(rng.uniform(0, span))
+            second = choice(hours) * 3600 + randrange(60) * 60 + randrange(60)
+            if offset is not None:
+                detected = (moment_t + offset) // 86400 * 86400 + second - offset
+            else:
+                local = clock.local(moment_t)
+                detected = int(local.replace(hour=second // 3600, minute=second // 60 % 60,
+                                             second=second % 60).timestamp())
         external_id = f"gen-{i}" if kind == Kind.INCIDENT else None
         network = _pick(rng, NETWORKS)
         url = _url(network, i)
-        life = Life(wc=wc, timings=place.timings, staff=staff, now=now, kind=kind,
-                    importance=Importance.HIGH if high else Importance.NORMAL, detected_at=detected,
-                    author_first_name=first_name, location=place_name, external_id=external_id,
-                    next_assignment_id=next_assignment.__next__)
+        importance = Importance.HIGH if high else Importance.NORMAL
+        life = Life(clock=clock, timings=place.timings, staff=staff, now=now, kind=kind, importance=importance,
+                    detected_at=detected, author_first_name=first_name, location=place_name,
+                    external_id=external_id, next_assignment_id=next_assignment)
         topic_unit = staff.topic_units[topic]
         if topic_unit not in staff.units:  # the general department's topics go to a unit with executors
             topic_unit = unit_ids[0]
-        other_unit = rng.choice([u for u in unit_ids if u != topic_unit])
-        answer = rng.choice(answers).replace("{имя}", first_name).replace("{адрес}", place_name)
+        other_unit = choice([u for u in unit_ids if u != topic_unit])
+        answer = choice(answers).replace("{имя}", first_name).replace("{адрес}", place_name)
         with suppress(Stop):  # the life reached now before its target: it stays where it is
             _live(life, rng, target, topic_unit, other_unit, answer, url)
         counts.incidents += 1
         counts.open += life.closed_at is None
         # The rows, children first in memory; the sink writes parents first.
         prev = GENESIS
-        for seq, e in enumerate(life.events, start=1):
-            actor_id, label = e.actor if e.actor else (None, "Система")
-            payload = _json(e.payload)
-            at_utc = e.at.astimezone(UTC).isoformat()
-            digest = sign(key, prev, i, seq, at_utc, actor_id, label, e.action, e.from_status, e.to_status, payload)
-            add_event((i, seq, ts(e.at), actor_id, label, e.action, e.from_status, e.to_status, payload, prev,
-                       digest))
-            prev = digest
-        counts.events += len(life.events)
-        next_due = NO_DUE
+        seq = 0
+        for e in life.events:
+            seq += 1
+            actor = e.actor
+            actor_id, label = actor if actor else (None, "Система")
+            # history._body's bytes, put together from the parts at hand (the payload's JSON, the
+            # UTC moment) rather than encoding the list again: actions and statuses are plain
+            # ASCII words; test_history_verifies_and_heads_match checks every entry.
+            body = (f'["{prev}",{i},{seq},"{utc_iso(e.at)}",{"null" if actor_id is None else actor_id},'
+                    f'{_label_json(label)},"{e.action}","{e.from_status}","{e.to_status}",{e.payload}]')
+            signed = digest(key, body.encode(), "sha256").hex()
+            add_event((i, seq, ts(e.at), null if actor_id is None else actor_id, label, e.action, e.from_status,
+                       e.to_status, e.payload, prev, signed))
+            prev = signed
+        counts.events += seq
+        next_due: int | None = None
         for st in life.steps:
+            assignment_id = null if st.assignment_id is None else st.assignment_id
+            step_actor = null if st.actor_id is None else st.actor_id
             if st.done_at is None:
-                # What the monitor needs of an open step (deadlines.alert_fields); warnings and
-                # misses due before now count as told, so a worker started on this data does
-                # not send them all at once. A closed step keeps no moments: nothing reads them.
-                moments = _warn_moments(wc, st.started_at, st.due_at, shares)
-                warned = [x for x, at in zip(shares, moments, strict=True) if at <= now]
+                # What the monitor needs of an open step (deadlines.alert_fields, on the real
+                # calendar); warnings and misses due before now count as told, so a worker
+                # started on this data does not send them all at once. A closed step keeps no
+                # moments: nothing reads them.
+                started, due = clock.local(st.started_at), clock.local(st.due_at)
                 missed = st.due_at <= now
-                alerts = alert_fields(wc, started_at=st.started_at, due_at=st.due_at, shares=shares, warned=warned,
-                                      missed=missed)
-                next_due = min(next_due, st.due_at)
-                add_step((i, st.kind, st.assignment_id, st.actor_role, st.actor_id, ts(st.started_at), st.seconds,
-                          st.extra_seconds, st.days, ts(st.due_at), None, json.dumps(alerts["warn_at"]),
-                          ts(cast("datetime | None", alerts["next_alert_at"])), json.dumps(warned), ts(st.due_at) if missed else None))
+                warn_at = cast("dict[str, str]", alert_fields(wc, started_at=started, due_at=due, shares=shares,
+                                                              missed=missed)["warn_at"])
+                warned = [x for x in shares if f"{x:g}" in warn_at and datetime.fromisoformat(warn_at[f"{x:g}"]) <= now_dt]
+                nxt = next_alert(warn_at, due_at=due, warned=warned, missed=missed)
+                next_due = st.due_at if next_due is None else min(next_due, st.due_at)
+                add_step((i, st.kind, assignment_id, st.actor_role, step_actor, ts(st.started_at), st.seconds,
+                          st.extra_seconds, st.days, ts(st.due_at), null, json.dumps(warn_at),
+                          null if nxt is None else ts(int(nxt.timestamp())), json.dumps(warned),
+                          ts(st.due_at) if missed else null))
             else:
-                add_step((i, st.kind, st.assignment_id, st.actor_role, st.actor_id, ts(st.started_at), st.seconds,
-                          st.extra_seconds, st.days, ts(st.due_at), ts(st.done_at), "{}", None, "[]", None))
+                add_step((i, st.kind, assignment_id, st.actor_role, step_actor, ts(st.started_at), st.seconds,
+                          st.extra_seconds, st.days, ts(st.due_at), ts(st.done_at), "{}", null, "[]", null))
         counts.steps += len(life.steps)
         for a in life.assignments:
             add_assignment((a.id, i, a.unit_id, a.executor_id, a.executor_id, a.state, ts(a.dispatched_at),
-                            a.not_ours_comment, a.part_text, ts(a.part_at)))
+                            a.not_ours_comment, a.part_text, ts_or_null(a.part_at)))
         for d in life.drafts:
-            add_draft((i, d.kind, d.round, d.text, d.text_hash, d.author_id, ts(d.submitted_at), ts(d.forwarded_at),
-                       d.decision, d.decided_by_id, ts(d.decided_at), _json(d.return_reasons)))
+            add_draft((i, d.kind, d.round, d.text, d.text_hash, d.author_id, ts(d.submitted_at),
+                       ts_or_null(d.forwarded_at), d.decision, null if d.decided_by_id is None else d.decided_by_id,
+                       ts_or_null(d.decided_at), payload_json(d.return_reasons) if d.return_reasons else "[]"))
         author = f"{first_name} {surname}"
         author_url = f"https://vk.com/id{1000 + i}"
-        text = rng.choice(messages).replace("{адрес}", place_name)
-        content = intake_hash({
-            "kind": kind, "importance": life.importance, "network": network, "url": url, "author_name": author,
-            "author_url": author_url, "text": text, "attachments": [], "detected_at": detected,
-            "handed_over_at": life.handed_over_at, "topic": topic, "location": place_name})
-        add_incident((i, mun.pk, kind, life.importance, life.status, external_id, content, network, url, author,
-                      author_url, text, topic, place_name, ts(detected), ts(life.handed_over_at),
-                      ts(life.handed_over_at), life.events[0].actor[0] if life.events[0].actor else None,
-                      life.consolidator[0] if life.consolidator else None, life.no_answer_reason,
-                      life.no_answer_comment, life.published_url, ts(life.published_at), ts(life.intermediate_at),
-                      ts(life.closed_at), life.clarification_question, ts(life.paused_at), prev, ts(next_due)))
-    order = [Incident, Assignment, Draft, IncidentStep, IncidentEvent]
-    sink.rows = {m: sink.rows.get(m, []) for m in order}
-    sink.flush()
+        text = choice(messages).replace("{адрес}", place_name)
+        # services.intake_hash (content_hash over INTAKE_FIELDS, moments in UTC): the same JSON
+        # bytes, put together (a test compares them with intake_hash).
+        content = sha256((
+            f'{{"attachments": [], "author_name": {js(author)}, "author_url": "{author_url}", '
+            f'"detected_at": "{utc_iso(detected)}", "handed_over_at": "{utc_iso(life.handed_over_at)}", '
+            f'"importance": "{importance}", "kind": "{kind}", "location": {js(place_name)}, '
+            f'"network": "{network}", "text": {js(text)}, "topic": {js(topic)}, "url": "{url}"}}').encode()).hexdigest()
+        creator = life.events[0].actor
+        add_incident((i, mun.pk, kind, importance, life.status, null if external_id is None else external_id,
+                      content, network, url, author, author_url, text, topic, place_name, ts(detected),
+                      ts(life.handed_over_at), ts(life.handed_over_at), null if creator is None else creator[0],
+                      null if life.consolidator is None else life.consolidator[0], life.no_answer_reason,
+                      life.no_answer_comment, life.published_url, ts_or_null(life.published_at),
+                      ts_or_null(life.intermediate_at), ts_or_null(life.closed_at), life.clarification_question,
+                      ts_or_null(life.paused_at), prev, no_due if next_due is None else ts(next_due)))
 
 
-def _json(value: Any) -> str:
-    """JSON as history.py signs it (sorted keys, compact): stored as signed."""
-    if not value:  # most entries carry nothing: no need to encode
-        return "{}" if isinstance(value, dict) else "[]"
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def sign(key: bytes, prev: str, incident_id: int, seq: int, at_utc: str, actor_id: int | None, label: str,
-         action: str, from_status: str, to_status: str, payload_json: str) -> str:
-    """history._digest of one entry, built from parts already at hand (the payload's JSON, the
-    UTC moment): the same bytes, without encoding the whole list again. Actions and statuses
-    are plain ASCII words, so they need no escaping; the tests check every entry against
-    `history_verify`."""
-    body = (f'["{prev}",{incident_id},{seq},"{at_utc}",{"null" if actor_id is None else actor_id},'
-            f'{_label_json(label)},"{action}","{from_status}","{to_status}",{payload_json}]')
-    return hmac.digest(key, body.encode(), "sha256").hex()
-
-
-@lru_cache(maxsize=1024)
-def _utc_text(value: datetime) -> str:
-    """Django's SQLite form of a moment. Cached: one moment ends a step, is the history entry's
-    and starts the next step."""
-    return (value.replace(tzinfo=None) - (value.utcoffset() or timedelta(0))).isoformat(" ")
-
-
-@lru_cache(maxsize=4096)
 def _label_json(label: str) -> str:
-    return json.dumps(label, ensure_ascii=False)
-
-
-def _warn_moments(wc: WorkCalendar, started_at: datetime, due_at: datetime,
-                  shares: tuple[float, ...]) -> list[datetime]:
-    total = wc.between(started_at, due_at)
-    return [wc.add(started_at, total * share) for share in shares]
+    return str(encode_basestring(label))
 
 
 def _split(total: int, parts: int) -> Iterator[int]:
@@ -562,27 +591,112 @@ def _split(total: int, parts: int) -> Iterator[int]:
         yield base + (1 if k < extra else 0)
 
 
-def _municipality_generate(task: tuple[int, int, int, datetime]) -> _Counts:
-    """Generate one municipality's share, chunk by chunk (one transaction each). Runs in the
-    calling process or in a worker process of its own (which opens its own connection)."""
-    mun_id, share, seed, now = task
+# A municipality's share: (municipality id, incidents, seed, now, first incident id, first
+# assignment id); the ids are None where each chunk reserves its own (PostgreSQL).
+_Task = tuple[int, int, int, datetime, int | None, int | None]
+_Tables = list[tuple[str, list[str], list[tuple[Any, ...]]]]
+
+
+def _municipality_chunks(task: _Task) -> Iterator[tuple[_Counts, _Sink]]:
+    """One municipality's share, chunk by chunk: the rows of each and what they count. Without
+    ids given, each chunk reserves its own just before it is generated (PostgreSQL)."""
+    mun_id, share, seed, now, first_id, first_assignment = task
     mun = Municipality.objects.select_related("region").get(pk=mun_id)
     place = _place(mun, now)
     rng = random.Random(seed)  # noqa: S311  (demo content, not security)
     key = history_key()
     span_start = max(now - timedelta(days=365 * YEARS),
                      datetime.combine(place.wc.first_day, datetime.min.time(), place.wc.tz) + timedelta(days=1))
-    counts = _Counts()
+    chunk = CHUNK if connection.vendor == "postgresql" else SQLITE_CHUNK
     left = share
     while left:
-        n = min(CHUNK, left)
-        first_id = _reserve(Incident, n)
-        first_assignment = _reserve(Assignment, 3 * n)  # at most three per incident (reroute + two units)
-        with transaction.atomic():
-            _chunk(place, n=n, first_id=first_id, first_assignment=first_assignment, rng=rng, now=now,
-                   span_start=span_start, counts=counts, key=key)
+        n = min(chunk, left)
+        if first_id is None or first_assignment is None:
+            ids, assignments = _reserve(Incident, n), _reserve(Assignment, 3 * n)
+        else:
+            ids, assignments = first_id, first_assignment
+            first_id, first_assignment = first_id + n, first_assignment + 3 * n
+        counts, sink = _Counts(), _Sink()
+        _chunk(place, sink, n=n, first_id=ids, first_assignment=assignments, rng=rng, now=int(now.timestamp()),
+               span_start=int(span_start.timestamp()), counts=counts, key=key)
+        yield counts, sink
         left -= n
+
+
+def _municipality_generate(task: _Task) -> _Counts:
+    """Generate and insert one municipality's share, one transaction per chunk. Runs in the
+    calling process or in a worker process of its own (which opens its own connection)."""
+    counts = _Counts()
+    for part, sink in _municipality_chunks(task):
+        with transaction.atomic():
+            sink.flush()
+        counts.add(part)
     return counts
+
+
+def _generate_for_writer(tasks: list[_Task], out: Any) -> None:
+    """A worker process of the SQLite pipeline: generate the chunks of `tasks` and hand their
+    rows to the writing process (SQLite has one writer; generating is the other half of the
+    work, and it runs here meanwhile). Ends with None, or with the error's text."""
+    try:
+        for task in tasks:
+            for part, sink in _municipality_chunks(task):
+                out.put((part, sink.tables()))
+        out.put(None)
+    except BaseException as exc:  # the writer must hear of it, not wait for ever
+        out.put(f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        connections.close_all()
+
+
+def _write_pipeline(tasks: list[_Task], workers: int, progress: Callable[[_Counts], None]) -> None:
+    """SQLite with jobs > 1: `workers` processes generate, this one writes (executemany), each
+    chunk in a transaction of its own; a bounded queue keeps the rows in memory few."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=workers)
+    connections.close_all()  # forked workers must not share this connection: each opens its own
+    procs = [context.Process(target=_generate_for_writer, args=(tasks[k::workers], queue), daemon=True)
+             for k in range(workers)]
+    for proc in procs:
+        proc.start()
+    running = workers
+    try:
+        while running:
+            item = queue.get()
+            if item is None:
+                running -= 1
+                continue
+            if isinstance(item, str):
+                raise GenerateError(f"Генерация прервана: {item}")
+            part, tables = item
+            with transaction.atomic():
+                _insert(tables)
+            progress(part)
+    finally:
+        for proc in procs:
+            if running:
+                proc.kill()
+            proc.join()
+
+
+@contextmanager
+def _sqlite_cache() -> Iterator[None]:
+    """SQLite: a page cache the size of the region's indexes for the duration of the run, so an
+    insert into an index reads its page from memory rather than from the file. Durability and
+    checks stay as they are (WAL, synchronous=NORMAL, foreign keys)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        before = int(cur.fetchone()[0])
+        cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {before}")
 
 
 def _cpu() -> float:
@@ -597,8 +711,9 @@ def demo_generate(*, municipalities: int, incidents: int, region: str = "gen", s
     `incidents` incidents spread over them and over the two years before `now`.
 
     `jobs` > 1 generates municipalities in that many worker processes at once on PostgreSQL
-    (each COPYs over its own connection); SQLite has one writer, so there it is always one.
-    The data set depends on `seed`, not on `jobs`."""
+    (each COPYs over its own connection); on SQLite, which has one writer, `jobs` - 1 processes
+    generate while this one writes. The data set depends on `seed`, not on `jobs` (on
+    SQLite not even its ids do)."""
     if municipalities < 1 or municipalities > 1000:
         raise GenerateError("Число МО: от 1 до 1000.")
     if incidents < 0 or incidents > 10_000_000:
@@ -610,23 +725,44 @@ def demo_generate(*, municipalities: int, incidents: int, region: str = "gen", s
     now = (now or timezone.now()).replace(microsecond=0)
     began, began_cpu = time.perf_counter(), _cpu()
     _, made = _organisation(region_slug=region, municipalities=municipalities, rng=random.Random(seed))  # noqa: S311
-    tasks = [(mun.pk, share, seed * 1000 + k, now)
-             for k, (mun, share) in enumerate(zip(made, _split(incidents, municipalities), strict=True))]
+    shares = list(_split(incidents, municipalities))
+    pg = connection.vendor == "postgresql"
+    # SQLite: every municipality's ids are fixed here (one writer: nobody else takes them
+    # meanwhile), so any process can generate any municipality; PostgreSQL reserves per chunk.
+    first_id = None if pg else _reserve(Incident, incidents)
+    first_assignment = None if pg else _reserve(Assignment, 3 * incidents)
+    tasks: list[_Task] = []
+    for k, (mun, share) in enumerate(zip(made, shares, strict=True)):
+        before = sum(shares[:k])
+        tasks.append((mun.pk, share, seed * 1000 + k, now, None if first_id is None else first_id + before,
+                      None if first_assignment is None else first_assignment + 3 * before))
     counts = _Counts()
-    jobs = min(jobs, len(tasks)) if connection.vendor == "postgresql" else 1
-    if jobs > 1:
+
+    def told(part: _Counts) -> None:
+        counts.add(part)
+        if progress:
+            progress(counts.incidents, incidents)
+
+    # Workers see only what is committed (not a caller's open transaction, a test's say), and
+    # an in-memory SQLite database is this process's alone: then everything is done here.
+    if connection.in_atomic_block or cast("Callable[[], bool]", getattr(connection, "is_in_memory_db", bool))():
+        jobs = 1
+    if pg and min(jobs, len(tasks)) > 1:
         # Forked workers must not share the parent's connection: each opens its own.
         connections.close_all()
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
             for part in pool.imap_unordered(_municipality_generate, tasks):
-                counts.add(part)
-                if progress:
-                    progress(counts.incidents, incidents)
+                told(part)
+    elif pg or jobs == 1:
+        with _sqlite_cache():
+            for task in tasks:
+                for part, sink in _municipality_chunks(task):
+                    with transaction.atomic():
+                        sink.flush()
+                    told(part)
     else:
-        for task in tasks:
-            counts.add(_municipality_generate(task))
-            if progress:
-                progress(counts.incidents, incidents)
+        with _sqlite_cache():
+            _write_pipeline(tasks, min(jobs - 1, len(tasks)), told)
     return GenerateResult(region=region, municipalities=len(made), incidents=counts.incidents, open=counts.open,
                           steps=counts.steps, events=counts.events, seconds=time.perf_counter() - began,
                           cpu_seconds=_cpu() - began_cpu)

@@ -194,5 +194,6 @@ def test_command_prints_the_rate_and_refuses_bad_input(db: None) -> None:
                  skip_checks=True)
     assert "сообщений: 40" in out.getvalue()
     assert "сообщений в секунду" in out.getvalue()
+    assert "в секунду процессора" in out.getvalue()
     with pytest.raises(CommandError, match="Число МО"):
         call_command("demo", "generate", "--municipalities", "0", skip_checks=True)

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="gen", help="код региона набора (generate)")
         parser.add_argument("--seed", type=int, default=14, help="зерно случайных чисел (generate)")
         parser.add_argument("--jobs", type=int, default=0,
-                            help="процессов генерации на PostgreSQL (generate; 0 — по числу ядер)")
+                            help="процессов генерации (generate; 0 — по числу ядер): на PostgreSQL каждый пишет "
+                                 "сам, на SQLite пишет один, остальные генерируют")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load":
@@ -66,10 +67,12 @@ class Command(BaseCommand):
         except GenerateError as exc:
             raise CommandError(str(exc)) from None
         rate = f"{result.per_second:,.0f}".replace(",", " ")
+        per_cpu = f"{result.per_cpu_second:,.0f}".replace(",", " ")
         self.stdout.write(
             f"Создано МО: {result.municipalities}, сообщений: {result.incidents} (открытых {result.open}), "
             f"шагов: {result.steps}, записей истории: {result.events} — за {result.seconds:.1f} с, "
-            f"{rate} сообщений в секунду.")
+            f"{rate} сообщений в секунду; процессор генератора: {result.cpu_seconds:.1f} с, {per_cpu} сообщений "
+            f"в секунду процессора (без процессора СУБД).")
         self.stdout.write(f"Входы: {result.region}-region (региональный куратор), {result.region}-01-curator "
                           f"(муниципальный куратор), {result.region}-01-exec-1 (исполнитель); пароль {DEMO_PASSWORD}.")
 
