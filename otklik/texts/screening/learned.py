@@ -2,7 +2,8 @@
 
 One feature extractor feeds three sparse linear models: lemmas (from the shared cached
 pymorphy3 analyser), lemma bigrams, character 3–4-grams inside each lemma (new word forms and
-compounds share them with known words), a few shape signs (link, phone, sum, emoji) and the
+compounds share them with known words), every noun's lemma once more as the object of the
+message (what the topic is read from), a few shape signs (link, phone, sum, emoji) and the
 verdicts of the rule layers (a spam sign, an emergency reason) as features. Every feature is
 present or absent, weighted by its idf and the vector L2-normalised, as scikit-learn's
 ``TfidfTransformer(sublinear_tf=True)`` over a ``DictVectorizer`` does at training time.
@@ -44,14 +45,16 @@ __all__ = [
     "Prediction",
     "current",
     "features",
+    "mix",
     "rule_signs",
+    "rules_fired",
     "set_model_path",
 ]
 
 FORMAT_VERSION = 1
 _WORD_CACHE = 200_000  # words whose model indices are kept, per model
 
-_WORD_RE = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)?", re.IGNORECASE)
+_WORD_RE = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)?")  # on lower-case text
 _URL_RE = re.compile(r"https?://|www\.|\b[\w-]{1,63}\.(?:ru|рф|com|me|ly|cc|site|online|xyz|top|club|shop|pro)\b")
 _PHONE_RE = re.compile(r"(?:\+7|\b8)[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}")
 _MONEY_RE = re.compile(r"\d[\d\s]{0,12}\s*(?:р\b|руб|₽|\$|тыс|к\b)", re.IGNORECASE)
@@ -61,51 +64,55 @@ _EMOJI_RE = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
 @lru_cache(maxsize=100_000)
 def _word_features(low: str) -> tuple[str, tuple[str, ...]]:
-    """The lemma of a lower-case word and its character n-grams (cached: words repeat)."""
+    """The lemma of a lower-case word and its other features (cached: words repeat): character
+    3–4-grams of the lemma, and for a noun the lemma again as an object («n:»): the topic is what
+    the message is about, and that is named by nouns (their n-grams twice only added noise)."""
     lem = morph.lemma(low)
     padded = f"<{lem}>"
-    grams = tuple(
-        {f"c:{padded[i:i + n]}" for n in (3, 4) for i in range(len(padded) - n + 1)}
-    )
-    return lem, grams
+    grams = {f"c:{padded[i:i + n]}" for n in (3, 4) for i in range(len(padded) - n + 1)}
+    if morph.pos(low) == "NOUN":
+        grams.add(f"n:{lem}")
+    return lem, tuple(sorted(grams))
 
 
-def _split(text: str, rule_signs: Iterable[str]) -> tuple[list[str], set[str]]:
-    """The lower-case words of ``text``, and its other features (signs, bigrams, shape)."""
-    out: set[str] = {f"r:{s}" for s in rule_signs}
-    words: list[str] = []
-    prev = ""
-    for m in _WORD_RE.finditer(text):
-        low = m.group(0).lower()
-        words.append(low)
-        lem = _word_features(low)[0]
-        if prev:
-            out.add(f"b:{prev} {lem}")
-        prev = lem
-    if _URL_RE.search(text):
-        out.add("s:url")
-    if _PHONE_RE.search(text):
-        out.add("s:phone")
-    if _MONEY_RE.search(text):
-        out.add("s:money")
-    if _EMOJI_RE.search(text):
-        out.add("s:emoji")
-    if "!!" in text:
-        out.add("s:exclaim")
+def _words(text: str) -> list[str]:
+    """The lower-case words of ``text`` (the text is lowered once: a case-insensitive pattern
+    costs the regex engine more)."""
+    return _WORD_RE.findall(text.lower())
+
+
+def _other_features(text: str, rule_signs: Iterable[str]) -> list[str]:
+    """The features that are not words: the rule signs and the shape of the text."""
+    out = [f"r:{s}" for s in rule_signs]
+    # A link needs «.» or «://», a phone or a sum a digit: most messages skip those patterns.
+    if ("." in text or "://" in text) and _URL_RE.search(text):
+        out.append("s:url")
     digits = _NUMBER_RE.findall(text)
     if digits:
-        out.add(f"s:num{min(max(len(d) for d in digits), 6)}")
-    return words, out
+        out.append(f"s:num{min(max(len(d) for d in digits), 6)}")
+        if _PHONE_RE.search(text):
+            out.append("s:phone")
+        if _MONEY_RE.search(text):
+            out.append("s:money")
+    if _EMOJI_RE.search(text):
+        out.append("s:emoji")
+    if "!!" in text:
+        out.append("s:exclaim")
+    return out
 
 
 def features(text: str, rule_signs: Iterable[str] = ()) -> set[str]:
     """The names of the features present in ``text``; ``rule_signs`` are the rule layers' verdicts
     («spam», «hi:water», …), added as «r:…» features."""
-    words, out = _split(text, rule_signs)
-    for low in words:
+    out = set(_other_features(text, rule_signs))
+    prev = ""
+    for low in _words(text):
         lem, grams = _word_features(low)
         out.add(f"w:{lem}")
         out.update(grams)
+        if prev:
+            out.add(f"b:{prev} {lem}")
+        prev = lem
     return out
 
 
@@ -127,11 +134,17 @@ def text_rule_signs(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
+    """``spam`` and ``high`` are the calibrated models' probabilities; ``spam_score`` and
+    ``high_score`` mix them with the rule layers' verdicts, ``(1 − w)·p + w·[the rules fired]``
+    (w per output, chosen by cross-validation and stored in the file), and decide."""
+
     spam: float
     high: float
     topics: Mapping[str, float]
     is_spam: bool
     is_high: bool
+    spam_score: float = 0.0
+    high_score: float = 0.0
 
     @property
     def topic(self) -> str:
@@ -145,17 +158,31 @@ class Prediction:
                 for t, p in self.topics.items()}
 
 
+def mix(p: float, fired: bool, weight: float) -> float:
+    """A model's probability mixed with a rule layer's verdict: ``(1 − weight)·p + weight·fired``."""
+    return (1.0 - weight) * p + weight * float(fired)
+
+
+def rules_fired(names: Iterable[str]) -> tuple[bool, bool]:
+    """Whether the spam rules and the emergency rules fired, from the «r:…» feature names."""
+    spam = high = False
+    for n in names:
+        spam = spam or n == "r:spam"
+        high = high or n.startswith("r:hi:")
+    return spam, high
+
+
 def _sigmoid_calibrated(values: npt.NDArray[np.float64], a: npt.NDArray[np.float64],
                         b: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     # scikit-learn's _SigmoidCalibration: p = 1 / (1 + exp(a·f + b)).
-    z = np.clip(a * values + b, -500.0, 500.0)
+    z = np.minimum(np.maximum(a * values + b, -500.0), 500.0)
     return np.asarray(1.0 / (1.0 + np.exp(z)), dtype=np.float64)
 
 
 class LearnedModel:
     """The three calibrated linear models over one vocabulary. Build with ``from_dict``."""
 
-    __slots__ = ("_a", "_b", "_coef", "_idf", "_idf2", "_index", "_intercept", "_vocab", "_weighted",
+    __slots__ = ("_a", "_b", "_bigrams", "_coef", "_idf", "_index", "_intercept", "_packed", "_vocab",
                  "_word_idx", "meta", "topics")
 
     def __init__(self, *, vocabulary: list[str], idf: list[float], outputs: list[str],
@@ -167,12 +194,17 @@ class LearnedModel:
             raise ValueError("outputs must be spam, high, then the topics")
         self._index: dict[str, int] = {f: i for i, f in enumerate(vocabulary)}
         self._vocab = frozenset(vocabulary)
-        self._word_idx: dict[str, frozenset[int]] = {}
+        self._word_idx: dict[str, tuple[str, frozenset[int]]] = {}
+        # «b:лемма лемма» by its pair of lemmas (a lemma has no space).
+        self._bigrams: dict[tuple[str, str], int] = {
+            (a, b): i for f, i in self._index.items() if f.startswith("b:")
+            for a, _sp, b in [f[2:].partition(" ")]}
         self._idf = np.asarray(idf, dtype=np.float64)
         self._coef = np.asarray(coef, dtype=np.float64).reshape(len(vocabulary), len(outputs))
         self._intercept = np.asarray(intercept, dtype=np.float64)
-        self._weighted = self._idf[:, None] * self._coef
-        self._idf2 = self._idf * self._idf
+        # One row a feature: idf·coef of every output, then idf² (for the norm): one gather and
+        # one sum per message.
+        self._packed = np.column_stack([self._idf[:, None] * self._coef, self._idf * self._idf])
         cal = np.asarray(calibration, dtype=np.float64).reshape(len(outputs), 2)
         self._a = cal[:, 0]
         self._b = cal[:, 1]
@@ -191,35 +223,55 @@ class LearnedModel:
     def topic_rule_weight(self) -> float:
         return float(self.meta.get("topic_rule_weight", 0.0))
 
+    @property
+    def spam_rule_weight(self) -> float:
+        return float(self.meta.get("spam_rule_weight", 0.0))
+
+    @property
+    def high_rule_weight(self) -> float:
+        return float(self.meta.get("high_rule_weight", 0.0))
+
     def predict_text(self, text: str, rule_signs: Iterable[str] = ()) -> Prediction:
-        """``predict(features(text, rule_signs))``, faster: each word's model indices are cached
-        on the model (a word's lemma and n-grams are the same in every message)."""
-        words, rest = _split(text, rule_signs)
-        cache = self._word_idx
+        """``predict(features(text, rule_signs))``, faster: each word's lemma and model indices
+        are cached on the model (they are the same in every message), and a bigram is looked up
+        as a pair of lemmas, without building its name."""
         index = self._index
-        found = {index[f] for f in rest & self._vocab}
-        for low in set(words):
+        signs = list(rule_signs)
+        found = {i for f in _other_features(text, signs) if (i := index.get(f)) is not None}
+        cache = self._word_idx
+        bigrams = self._bigrams
+        prev = ""
+        for low in _words(text):
             got = cache.get(low)
             if got is None:
                 lem, grams = _word_features(low)
-                got = frozenset(index[f] for f in {f"w:{lem}", *grams} & self._vocab)
+                got = (lem, frozenset(index[f] for f in {f"w:{lem}", *grams} & self._vocab))
                 if len(cache) < _WORD_CACHE:
                     cache[low] = got
-            found |= got
-        return self._predict_idx(np.fromiter(found, dtype=np.intp, count=len(found)))
+            lem, ids = got
+            found.update(ids)
+            if prev:
+                j = bigrams.get((prev, lem))
+                if j is not None:
+                    found.add(j)
+            prev = lem
+        return self._predict_idx(np.fromiter(found, dtype=np.intp, count=len(found)),
+                                 *rules_fired(f"r:{s}" for s in signs))
 
     def _indices(self, feats: set[str]) -> npt.NDArray[np.intp]:
         index = self._index
         return np.array([index[f] for f in feats & self._vocab], dtype=np.intp)
 
     def predict(self, feats: Iterable[str]) -> Prediction:
-        return self._predict_idx(self._indices(set(feats)))
+        names = set(feats)
+        return self._predict_idx(self._indices(names), *rules_fired(names))
 
-    def _predict_idx(self, idx: npt.NDArray[np.intp]) -> Prediction:
+    def _predict_idx(self, idx: npt.NDArray[np.intp], rule_spam: bool = False,
+                     rule_high: bool = False) -> Prediction:
         if idx.size:
             # x = idf[idx] / ‖idf[idx]‖, so x·coef = Σ (idf·coef)[idx] / ‖idf[idx]‖.
-            values = self._weighted[idx].sum(axis=0) / math.sqrt(float(self._idf2[idx].sum()))
-            values += self._intercept
+            sums = self._packed[idx].sum(axis=0)
+            values = sums[:-1] / math.sqrt(float(sums[-1])) + self._intercept
         else:
             values = self._intercept.copy()
         p = _sigmoid_calibrated(values, self._a, self._b)
@@ -230,12 +282,16 @@ class LearnedModel:
         else:
             topic_p = np.full(len(self.topics), 1.0 / len(self.topics))
         spam, high = float(p[0]), float(p[1])
+        spam_score = mix(spam, rule_spam, self.spam_rule_weight)
+        high_score = mix(high, rule_high, self.high_rule_weight)
         return Prediction(
             spam=spam,
             high=high,
-            topics={t: float(v) for t, v in zip(self.topics, topic_p, strict=True)},
-            is_spam=spam >= self.spam_threshold,
-            is_high=high >= self.high_threshold,
+            topics=dict(zip(self.topics, topic_p.tolist(), strict=True)),
+            is_spam=spam_score >= self.spam_threshold,
+            is_high=high_score >= self.high_threshold,
+            spam_score=spam_score,
+            high_score=high_score,
         )
 
     # ------------------------------------------------------------------ the file

@@ -104,6 +104,14 @@ def _rules() -> tuple[dict[str, dict[str, float]], dict[tuple[str, ...], dict[st
     return words, phrases
 
 
+@lru_cache(maxsize=1)
+def _phrase_starts() -> tuple[tuple[int, frozenset[str]], ...]:
+    """Each phrase length, longest first, with the lemmas a phrase of that length begins with."""
+    phrases = _rules()[1]
+    lengths = sorted({len(p) for p in phrases}, reverse=True)
+    return tuple((n, frozenset(p[0] for p in phrases if len(p) == n)) for n in lengths)
+
+
 def rule_scores(
     text: str, lems: list[str] | None = None, extra: Mapping[str, float] | None = None
 ) -> dict[str, float]:
@@ -112,13 +120,14 @@ def rule_scores(
     `extra` adds weights found by the other checks (an emergency points at a topic).
     """
     words, phrases = _rules()
+    starts = _phrase_starts()
     seq = lems if lems is not None else lemmas(text)
     raw: dict[str, float] = {}
     used = [False] * len(seq)
-    lengths = sorted({len(p) for p in phrases}, reverse=True)
-    for n in lengths:
+    for n, first in starts:
         for i in range(len(seq) - n + 1):
-            if any(used[i : i + n]):
+            # Most lemmas begin no phrase of this length: skip them before slicing.
+            if seq[i] not in first or any(used[i : i + n]):
                 continue
             hit = phrases.get(tuple(seq[i : i + n]))
             if hit:

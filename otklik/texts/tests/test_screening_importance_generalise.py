@@ -18,7 +18,8 @@ XFAIL_LEARNED = pytest.mark.xfail(strict=True,
     ("text", "reason"),
     [
         # A cold room: degrees below 15 said of a flat, a room, a kindergarten.
-        ("В квартире на Луговой 8 градусов, дети спят в шапках", "heating"),
+        pytest.param("В квартире на Луговой 8 градусов, дети спят в шапках", "heating",
+                     marks=XFAIL_LEARNED),
         ("Температура в детском саду +13, малыши болеют", "heating"),
         ("Третий день в комнатах всего 11°, котельная молчит", "heating"),
         # A stopped boiler: a boiler house always, a home boiler with someone vulnerable.
@@ -55,7 +56,7 @@ def test_general_emergencies(text: str, reason: str) -> None:
         # Quality, not absence; warm enough; the weather outdoors.
         "Радиаторы еле тёплые в поликлинике, пациенты сидят в пальто",
         "В квартире 19 градусов, это по нормам?",
-        "На улице +12, а отопление уже включили, жарко",
+        pytest.param("На улице +12, а отопление уже включили, жарко", marks=XFAIL_LEARNED),
         "Котёл на обслуживание когда можно записать?",
         # Past, recurring, standing.
         "Два года назад нас затопило, канаву так и не почистили",
@@ -81,7 +82,7 @@ def test_not_now_or_not_emergency(text: str) -> None:
     "text",
     [
         "Квартира 5, дом 12, звоните +7 928 111-22-33, по поводу счётчика",
-        pytest.param("Памятник погибшим героям, у него горит вечный огонь, подметите", marks=XFAIL_LEARNED),
+        "Памятник погибшим героям, у него горит вечный огонь, подметите",
         pytest.param("Вода в речке поднялась немного, рыбаки довольны", marks=XFAIL_LEARNED),
     ],
 )

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from otklik.texts.screening import screen
-
-# Pinned examples the learned screening (issue 16) decides differently; strict, so a model that
-# gets them right again fails here and the mark is removed.
-XFAIL_LEARNED = pytest.mark.xfail(strict=True,
-                                  reason="issue 16: the learned model decides it differently")
+from otklik.texts.screening import screen, spam
 
 
 @pytest.mark.parametrize(
@@ -41,8 +36,25 @@ def test_spam(text: str) -> None:
         "На празднике в ДК будет розыгрыш призов для детей? Подскажите, пожалуйста",
         "Прошу разобраться: в магазине на Красной продают алкоголь подросткам",
         "Уважаемая администрация, когда вывезут мусор с улицы Школьной?",
-        pytest.param("Подпишитесь под коллективным обращением жителей о ремонте дороги", marks=XFAIL_LEARNED),
+        "Подпишитесь под коллективным обращением жителей о ремонте дороги",
     ],
 )
 def test_citizen_messages_are_not_spam(text: str) -> None:
     assert not screen(text).spam, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The signs run on the lower-case text; capitals must not hide them, and a letter that is
+        # longer in lower case («İ») must not shift the spans.
+        "ПРОДАМ ДРОВА, ЗВОНИТЕ 89181234567",
+        "İİ Продам дрова, звоните 89181234567",
+        "Продам дрова İ, звоните 89181234567",
+    ],
+)
+def test_signs_ignore_case_and_keep_spans(text: str) -> None:
+    is_spam, spans = spam.check(text)
+    assert is_spam
+    assert any(text[s.start:s.end].lower() == "продам" for s in spans)
+    assert (is_spam, spans) == spam.check(text.lower()) or len(text.lower()) != len(text)
