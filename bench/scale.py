@@ -83,7 +83,8 @@ def generate(municipalities: int, incidents: int) -> None:
     from otklik.incidents.models import Incident
 
     have = Incident.objects.filter(municipality__region__slug=REGION).count()
-    if have == incidents:
+    # The intake measurement of each run adds a few hundred: up to 1 % more is the same data set.
+    if incidents <= have <= incidents * 1.01 + 1000:
         print(f"data: {have} incidents already there (--fresh to generate again)")
         return
     if have:

@@ -92,7 +92,7 @@ def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str
     if done_at is not None:
         alerts["next_alert_at"] = None  # as steps_close leaves a step it closes
     step = IncidentStep.objects.create(
-        incident=incident, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
+        incident=incident, municipality_id=incident.municipality_id, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
         started_at=start, seconds=seconds, days=days, due_at=due, done_at=done_at, **alerts)
     if done_at is None and lower_due:
         _next_due_lower(incident, due)

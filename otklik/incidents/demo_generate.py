@@ -458,9 +458,14 @@ def _chunk(place: _Place, sink: _Sink, *, n: int, first_id: int, first_assignmen
     add_draft = sink.table(Draft, [
         "incident_id", "kind", "round", "text", "text_hash", "author_id", "submitted_at", "forwarded_at",
         "decision", "decided_by_id", "decided_at", "return_reasons"])
-    add_step = sink.table(IncidentStep, [
+    add_step_row = sink.table(IncidentStep, [
         "incident_id", "kind", "assignment_id", "actor_role", "actor_id", "started_at", "seconds", "extra_seconds",
-        "days", "due_at", "done_at", "warn_at", "next_alert_at", "warned_shares", "missed_notified_at"])
+        "days", "due_at", "done_at", "warn_at", "next_alert_at", "warned_shares", "missed_notified_at",
+        "municipality_id"])
+    here = (mun.pk,)  # a chunk is one municipality's
+
+    def add_step(row: tuple[Any, ...]) -> None:
+        add_step_row(row + here)
     add_event = sink.table(IncidentEvent, [
         "incident_id", "seq", "at", "actor_id", "actor_label", "action", "from_status", "to_status", "payload",
         "prev_hash", "hash"])

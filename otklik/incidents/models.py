@@ -209,6 +209,11 @@ class IncidentStep(models.Model):
     """One timed step of §3, its deadline computed in working time from the moment named."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="steps")
+    # The incident's, copied when the step opens (a step never moves): one municipality's queue
+    # walks its own open steps by deadline on one index (step_open_mun_due). No constraint of
+    # its own: the incident's already holds, and every insert would check it again.
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     db_constraint=False, db_index=False)
     kind = models.CharField(max_length=16, choices=StepKind.choices)
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="steps")
     actor_role = models.CharField(max_length=32)
@@ -237,6 +242,8 @@ class IncidentStep(models.Model):
                          condition=models.Q(done_at__isnull=True, next_alert_at__isnull=False)),
             # The queue: open steps soonest first, and an incident's open steps.
             models.Index(fields=["due_at", "id"], name="step_open_due", condition=models.Q(done_at__isnull=True)),
+            models.Index(fields=["municipality", "due_at", "id"], name="step_open_mun_due",
+                         condition=models.Q(done_at__isnull=True)),
             models.Index(fields=["incident", "due_at"], name="step_open_incident",
                          condition=models.Q(done_at__isnull=True)),
         ]

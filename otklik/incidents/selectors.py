@@ -44,6 +44,10 @@ def visible_q(access: Access, *, via: str = "") -> Q:
         column = OffIndex(column)
     if access.is_regional:
         return Q(In(column, list(access.municipalities().values_list("pk", flat=True))))
+    if via:
+        # One municipality: the step's own copy of it, on its index of open steps by deadline
+        # (step_open_mun_due) — the whole region's open steps are not read to find its own.
+        column = F("municipality_id")
     if access.person.municipality_id is None:
         return Q(pk__in=[])
     mine = Q(Exact(column, access.person.municipality_id))

@@ -132,3 +132,16 @@ def test_the_deputy_pages_late_and_high_only(demo: dict[str, Any]) -> None:
     intake(demo, text="Обычное")
     html = client_for(demo, "deputy").get("/incidents/", {"page": 1}).content.decode()
     assert rows(html)[0] == [high.pk]
+
+
+def test_every_step_keeps_its_incidents_municipality_and_the_queue_reads_it(demo: dict[str, Any]) -> None:
+    """The step's copy of the municipality (step_open_mun_due) is its incident's, for every step
+    the services open; a municipality's queue selects by that copy, on its own index."""
+    from otklik.incidents.models import IncidentStep
+    from otklik.incidents.selectors import steps_for_me
+
+    many(demo, 6, routed_every=2)
+    steps = list(IncidentStep.objects.select_related("incident"))
+    assert steps and all(s.municipality_id == s.incident.municipality_id for s in steps)
+    sql = str(steps_for_me(access=acc(demo, "curator")).query)
+    assert '"incidents_incidentstep"."municipality_id" =' in sql, sql

@@ -267,7 +267,7 @@ def test_days_step_explains_the_days_counted(demo: dict[str, Any]) -> None:
     with time_machine.travel(TUE_10, tick=False):
         incident = intake(demo)
         start = datetime(2026, 12, 4, 15, 0, tzinfo=MSK)  # a Friday
-        IncidentStep.objects.create(incident=incident, kind=StepKind.FINAL_ANSWER, actor_role="executor",
+        IncidentStep.objects.create(incident=incident, municipality_id=incident.municipality_id, kind=StepKind.FINAL_ANSWER, actor_role="executor",
                                     started_at=start, days=2,
                                     due_at=datetime(2026, 12, 8, 18, 0, tzinfo=MSK))
         html = client_for(demo, "curator").get(f"/incidents/{incident.pk}/").content.decode()

@@ -92,7 +92,7 @@ def test_deputy_sees_late_or_high_only(demo: dict[str, Any]) -> None:
 def test_regional_curator_sees_drafts_awaiting_approval(demo: dict[str, Any]) -> None:
     incident = intake(demo, text="Ждёт согласования")
     Incident.objects.filter(pk=incident.pk).update(status=Status.AWAITING_APPROVAL)
-    IncidentStep.objects.create(incident=incident, kind=StepKind.APPROVE, actor_role="regional_curator",
+    IncidentStep.objects.create(incident=incident, municipality_id=incident.municipality_id, kind=StepKind.APPROVE, actor_role="regional_curator",
                                 started_at=timezone.now(), seconds=3600, due_at=timezone.now() + timedelta(hours=2))
     html = client_for(demo, "region").get("/incidents/").content.decode()
     assert "Ждёт согласования" in html.split('id="mine"')[1].split("</ul>")[0]
