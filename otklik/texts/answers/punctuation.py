@@ -107,8 +107,9 @@ def _spacing(doc: Doc) -> Iterator[Finding]:
 def _balance(doc: Doc) -> Iterator[Finding]:
     text = doc.text
     opened: list[int] = []
+    # The mark first, then whether it is in prose: a 1 000-character answer has a few marks.
     for i, ch in enumerate(text):
-        if not _in_prose(doc, i):
+        if ch not in "«»" or not _in_prose(doc, i):
             continue
         if ch == "«":
             opened.append(i)
@@ -126,7 +127,7 @@ def _balance(doc: Doc) -> Iterator[Finding]:
                       "Непарная кавычка «\"»: закройте её (лучше кавычками-ёлочками «»).", None)
     brackets: list[int] = []
     for i, ch in enumerate(text):
-        if not _in_prose(doc, i):
+        if ch not in "()" or not _in_prose(doc, i):
             continue
         if ch == "(":
             brackets.append(i)
