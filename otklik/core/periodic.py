@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -39,18 +40,31 @@ def periodic(name: str, every: timedelta) -> Callable[[Callable[[], object]], Ca
 
 def tick_claim(job: PeriodicJob) -> bool:
     """True for exactly one caller per period across all workers."""
-    now = timezone.now()
     Ticker.objects.get_or_create(name=job.name)
-    claimed = Ticker.objects.filter(
-        Q(last_run__isnull=True) | Q(last_run__lte=now - job.every), name=job.name
-    ).update(last_run=now)
-    if claimed == 1:
-        # One line per run, with the claim's moment and when the UPDATE had returned: the fault
-        # tests count runs per tick from them (a claim computed before a reset may be written
-        # after it, so the moment alone cannot tell which tick it belongs to).
-        log.debug("periodic job %s claimed at %s written by %s", job.name, now.isoformat(),
+    if connection.vendor == "postgresql":
+        # The moment is the database's clock when the row is written (after any wait for a
+        # concurrent writer's lock), not one taken before: a claim delayed past a reset of the
+        # ticker must not store a moment from before that reset.
+        table = connection.ops.quote_name(Ticker._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {table} SET last_run = clock_timestamp() WHERE name = %s"  # noqa: S608  (constant)
+                " AND (last_run IS NULL OR last_run <= clock_timestamp() - make_interval(secs => %s)) RETURNING last_run",
+                [job.name, job.every.total_seconds()])
+            row = cur.fetchone()
+        claimed_at = row[0] if row else None
+    else:  # SQLite has one writer at a time: the moment taken just before is the moment written
+        now = timezone.now()
+        done = Ticker.objects.filter(
+            Q(last_run__isnull=True) | Q(last_run__lte=now - job.every), name=job.name
+        ).update(last_run=now)
+        claimed_at = now if done == 1 else None
+    if claimed_at is not None:
+        # One line per run, with the stored moment and when the UPDATE had returned: the fault
+        # tests count runs per tick from them.
+        log.debug("periodic job %s claimed at %s written by %s", job.name, claimed_at.isoformat(),
                   timezone.now().isoformat())
-    return claimed == 1
+    return claimed_at is not None
 
 
 def run_due_jobs() -> list[str]:
