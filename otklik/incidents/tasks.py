@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django_tasks import task
 
+from otklik.core.abandon import abandoned_on_stop
 from otklik.core.periodic import periodic
 from otklik.incidents.monitor import deadlines_monitor
 
@@ -26,7 +27,10 @@ def topic_models() -> None:
 def screening_model_retrain_run() -> None:
     from otklik.incidents.screening_learned import screening_model_retrain
 
-    screening_model_retrain()
+    # Minutes of a core: a worker asked to stop drops it (the model file is replaced atomically,
+    # the next periodic run trains again) instead of keeping a deployment waiting.
+    with abandoned_on_stop("переобучение модели разбора"):
+        screening_model_retrain()
 
 
 @periodic("screening-model-retrain", every=timedelta(hours=6))

@@ -173,10 +173,11 @@ def test_backup_under_writes_restores_every_row_history_and_file(sites: tuple[Si
         keeper.execute("SELECT COUNT(*) FROM incidents_incident").fetchone()
     port = _free_port()
     exe = [sys.executable, "-m", "otklik.core.cli"]
+    worker_log = (tmp_path / "worker.log").open("w")  # read when the worker does not stop
     procs = [subprocess.Popen([*exe, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
                               env=source.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True),
-             subprocess.Popen([*exe, "worker", "--tick", "0.5", "--skip-checks"], env=source.env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)]
+             subprocess.Popen([*exe, "worker", "--tick", "0.5", "--skip-checks", "-v2"], env=source.env,
+                              stdout=worker_log, stderr=subprocess.STDOUT, text=True)]
     stop = threading.Event()
     stop_file = tmp_path / "stop-writer"
     intakes: list[Intake] = []
@@ -211,7 +212,14 @@ def test_backup_under_writes_restores_every_row_history_and_file(sites: tuple[Si
         for proc in procs:
             proc.terminate()
         for proc in procs:
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                worker_log.close()
+                raise AssertionError(f"{proc.args!r} did not stop in 30 s after SIGTERM:\n"
+                                     + (tmp_path / "worker.log").read_text()[-4000:]) from None
+        worker_log.close()
         if keeper is not None:
             keeper.close()
     assert not any(t.errors for t in intakes), [t.errors[:3] for t in intakes]
