@@ -9,7 +9,7 @@ out-of-fold probabilities of the training data only: the lowest probability at w
 stays at or above ``MIN_PRECISION``, the best F1 among those. Deterministic: fixed folds, sorted
 output, rounded weights. ``--cv`` trains on all corpora but one and measures on that one, next to
 the rule layer alone on the same corpus: the figures to quote, never figures on training data.
-Sealed corpora (blind3) and the self-written held-out file are refused by name.
+The sealed corpus and the self-written check file are refused by name (otklik/texts/corpora.py).
 """
 
 from __future__ import annotations
@@ -25,20 +25,15 @@ import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from otklik.texts import corpora
 from otklik.texts.normalise_input import normalise
 
 from . import off_topic, off_topic_model, redirect
 from ._doc import Doc
 
-ROOT = Path(__file__).resolve().parents[3]
-CORPORA = (
-    ROOT / "tests" / "data" / "answers.jsonl",
-    ROOT / "tests" / "data" / "heldout" / "answers.jsonl",
-    ROOT / "bench" / "corpora" / "blind1" / "answers.jsonl",
-    ROOT / "bench" / "corpora" / "blind2" / "answers.jsonl",
-)
+ROOT = corpora.ROOT
+CORPORA = corpora.ANSWERS
 OUT = Path(__file__).resolve().parent / "data" / off_topic_model.FILE
-REFUSED = ("blind3", "answers_fresh")
 C = 1.0
 FOLDS = 5
 SEED = 16
@@ -51,8 +46,8 @@ Rows = tuple[list[dict[str, float]], list[int]]
 
 
 def load(path: Path) -> Rows:
-    if any(name in str(path) for name in REFUSED):
-        raise SystemExit(f"refused: {path} is kept out of training")
+    if (why := corpora.refused(path)) is not None:
+        raise SystemExit(f"{path}: {why}")
     feats: list[dict[str, float]] = []
     labels: list[int] = []
     with path.open(encoding="utf-8") as fh:

@@ -32,21 +32,14 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from otklik.texts import normalise_input
+from otklik.texts import corpora, normalise_input
 from otklik.texts.screening import importance, learned, spam, topics
 from otklik.texts.screening.result import TOPICS
 
-ROOT = Path(__file__).resolve().parents[3]
-CORPORA = (
-    ROOT / "tests" / "data" / "messages.jsonl",
-    ROOT / "tests" / "data" / "heldout" / "messages.jsonl",
-    ROOT / "bench" / "corpora" / "blind1" / "messages.jsonl",
-    ROOT / "bench" / "corpora" / "blind2" / "messages.jsonl",
-)
+ROOT = corpora.ROOT
+CORPORA = corpora.MESSAGES
 OUT = Path(__file__).resolve().parent / "data" / "learned.json"
-# The corpus kept sealed for the final measurement: refused by name, whatever the path (blind2
-# was measured once and is development data since).
-SEALED = "blind3"
+SEALED = corpora.SEALED  # refused by name, whatever the path
 
 MIN_DF = 2
 C_BINARY = 4.0
@@ -83,8 +76,8 @@ def load(paths: Iterable[Path]) -> list[Example]:
     a curators' corrections file may leave any label out or null."""
     out: list[Example] = []
     for path in paths:
-        if SEALED in path.parts:
-            raise SystemExit(f"{path}: корпус {SEALED} запечатан для итогового замера")
+        if (why := corpora.refused(path)) is not None:
+            raise SystemExit(f"{path}: {why}")
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
@@ -303,15 +296,15 @@ def _rules_verdict(text: str) -> tuple[bool, bool, str, dict[str, float]]:
 
 def cross_validate(paths: Sequence[Path]) -> list[tuple[str, dict[str, float], dict[str, float]]]:
     """Train on all corpora but one, measure on that one: (name, learned figures, rules figures)."""
-    corpora = [load([p]) for p in paths]
-    feats = [[example_features(e.text) for e in c] for c in corpora]
+    sets = [load([p]) for p in paths]
+    feats = [[example_features(e.text) for e in c] for c in sets]
     out = []
     for i, path in enumerate(paths):
-        train_ex = [e for j, c in enumerate(corpora) if j != i for e in c]
+        train_ex = [e for j, c in enumerate(sets) if j != i for e in c]
         train_ft = [f for j, fs in enumerate(feats) if j != i for f in fs]
         model = learned.LearnedModel.from_dict(fit(train_ex, feats=train_ft))
         got, rules = Score(), Score()
-        for e, f in zip(corpora[i], feats[i], strict=True):
+        for e, f in zip(sets[i], feats[i], strict=True):
             pred = model.predict(f)
             rule_spam, rule_high, rule_topic, rule_scores = _rules_verdict(e.text)
             mixed = pred.topics_with_rules(rule_scores, model.topic_rule_weight)
@@ -333,7 +326,7 @@ def _print_cv(rows: list[tuple[str, dict[str, float], dict[str, float]]]) -> Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Обучить модель проверки сообщений по корпусам.")
     parser.add_argument("--corpus", type=Path, action="append",
-                        help="корпус JSON Lines (по умолчанию три корпуса разработки)")
+                        help="корпус JSON Lines (по умолчанию все корпуса разработки, otklik/texts/corpora.py)")
     parser.add_argument("--extra", type=Path, action="append", default=[],
                         help="дополнительные примеры (решения кураторов), в обучение, не в проверку")
     parser.add_argument("--out", type=Path, default=OUT, help="куда записать модель")
