@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
+from functools import lru_cache
+
+from pymorphy3.tagset import OpencorporaTag
 
 from otklik.texts import morph
 
@@ -31,6 +34,7 @@ _LIST_MARKER_RE = re.compile(r"(?:^|[\s;:])[0-9a-zа-яё]{1,2}\)\Z", re.IGNOREC
 
 _GREETING = r"(?:Здравствуйте|Добрый\s+(?:день|вечер)|Доброе\s+утро|Доброго\s+(?:дня|времени\s+суток))"
 _GREETING_NAME_RE = re.compile(r"\A(\s*)(" + _GREETING + r")[ \t]+([А-ЯЁ][а-яё]+)")
+_GREETING_START_RE = re.compile(r"\s*" + _GREETING + r"\b", re.IGNORECASE)
 _NAME_GREETING_RE = re.compile(
     r"\A(\s*)([А-ЯЁ][а-яё]+(?:[ \t]+[А-ЯЁ][а-яё]+)?)[ \t]+(здравствуйте|добрый\s+(?:день|вечер)|"
     r"доброе\s+утро)"
@@ -272,11 +276,17 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             if head.pos == "NOUN" or head.lower in _DEMONSTRATIVES:
                 yield _comma(doc, head, tok, tok.text)
         elif low == "но":
-            if nxt is None or not nxt.is_word or nxt.lower in ("и", "также"):
+            if nxt is None or not nxt.is_word or prev.lower in _CONJUNCTIONS:
                 continue
             if not_only is None:
                 not_only = [m.start() for m in _NOT_ONLY_RE.finditer(doc.text)]
-            if prev.lower in _CONJUNCTIONS or _not_only_between(not_only, sent.start, tok.start):
+            if _not_only_between(not_only, sent.start, tok.start):
+                # «не только по утрам, но и после снегопада»: the double conjunction's second
+                # half always takes the comma; any other «но» after «не только» is left alone.
+                if nxt.lower in ("и", "также"):
+                    yield _comma(doc, prev, tok, "но")
+                continue
+            if nxt.lower in ("и", "также"):
                 continue
             yield _comma(doc, prev, tok, "но")
         elif low == "однако":
@@ -470,12 +480,42 @@ def _predicate_between(doc: Doc, first: int, last: int) -> bool:
     return any(_predicate(doc.toks[k]) for k in range(first, last))
 
 
+# Compound subordinating conjunctions, by their first word: the comma goes before the whole
+# («не ходил, потому что был затор»); «так как» is left out — «сделали так, как просили» splits it.
+_COMPOUND_SUBORDINATORS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "потому": (("потому", "что"),),
+    "оттого": (("оттого", "что"),),
+    "после": (("после", "того", "как"),),
+    "перед": (("перед", "тем", "как"),),
+    "до": (("до", "того", "как"),),
+    "несмотря": (("несмотря", "на", "то", "что"),),
+    "для": (("для", "того", "чтобы"),),
+    "с": (("с", "тех", "пор", "как"),),
+}
+# Words that may stand right before such a conjunction without a comma: «именно потому что».
+_BEFORE_COMPOUND = _COMPOUND_HEADS | frozenset({"ещё", "еще", "уже", "просто", "это", "всё", "все", "отчасти",
+                                                "частично", "скорее", "разве", "главным", "образом"})
+
+
+def _compound_at(doc: Doc, i: int) -> int:
+    """The number of words of the compound subordinator starting at token i, 0 if none."""
+    for words in _COMPOUND_SUBORDINATORS.get(doc.toks[i].lower, ()):
+        j = i + len(words)
+        if j <= len(doc.toks) and all(t.is_word and t.lower == w for t, w in zip(doc.toks[i:j], words, strict=True)):
+            return len(words)
+    return 0
+
+
 def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
-    """«Позвоните дежурному если вода пропадёт» → «…дежурному, если…»: a subordinating word between
-    two predicates of one sentence, with a word (or a number) right before it and no mark."""
+    """«Позвоните дежурному если вода пропадёт» → «…дежурному, если…»: a subordinating word (or a
+    compound one, «потому что») between two predicates of one sentence, with a word (or a number)
+    right before it and no mark."""
     toks = doc.toks
     for i, tok in enumerate(toks):
-        if not tok.is_word or not tok.prose or tok.lower not in _SUBORDINATORS or i in doc.starts:
+        if not tok.is_word or not tok.prose or i in doc.starts:
+            continue
+        size = 1 if tok.lower in _SUBORDINATORS else _compound_at(doc, i)
+        if not size:
             continue
         if i == 0:
             continue
@@ -486,7 +526,7 @@ def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
             continue
         if tok.lower == "чтобы" and prev.is_word:
             continue  # after a word `_conjunctions` decides; here only «до 7:40 чтобы…»
-        if prev.lower in _COMPOUND_HEADS or prev.pos in ("PREP", "CONJ", "PRCL"):
+        if prev.lower in (_COMPOUND_HEADS if size == 1 else _BEFORE_COMPOUND) or prev.pos in ("PREP", "CONJ", "PRCL"):
             continue
         sent = doc.sent_of(i)
         # The main clause's predicate before, the subordinate's after (up to the next mark).
@@ -496,14 +536,105 @@ def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
             if _boundary(doc, k):
                 clause_start = k + 1
                 break
-        after_end = min(sent.last, i + 1 + _CLAUSE_WINDOW)
-        for k in range(i + 1, after_end):
+        after_end = min(sent.last, i + size + _CLAUSE_WINDOW)
+        for k in range(i + size, after_end):
             if _boundary(doc, k):
                 after_end = k
                 break
-        if not _predicate_between(doc, clause_start, i) or not _predicate_between(doc, i + 1, after_end):
+        if not _predicate_between(doc, clause_start, i) or not _predicate_between(doc, i + size, after_end):
             continue
-        yield _comma(doc, prev, tok, tok.text.lower())
+        yield _comma(doc, prev, tok, " ".join(t.lower for t in toks[i:i + size]))
+
+
+@lru_cache(maxsize=50_000)
+def _top_tag(word: str) -> OpencorporaTag:
+    return morph.analyzer().parse(word)[0].tag
+
+
+_all_tags = lru_cache(maxsize=50_000)(all_tags)  # a clause window reads the same words again
+
+
+def _verb_form(tag: OpencorporaTag) -> tuple[str | None, str | None, str | None] | None:
+    """(number, person, gender) the subject of a finite indicative verb or a short form must have;
+    None if the word is neither."""
+    if tag.POS in ("PRTS", "ADJS"):  # «давление восстановлено»
+        return tag.number, None, tag.gender if tag.number == "sing" else None
+    if tag.POS != "VERB" or tag.mood != "indc":
+        return None
+    if tag.tense == "past":
+        return tag.number, None, tag.gender if tag.number == "sing" else None
+    return tag.number, tag.person, None
+
+
+def _can_be_subject(tag: OpencorporaTag, form: tuple[str | None, str | None, str | None]) -> bool:
+    """Whether a word of ``tag`` (any reading) can be the subject of a verb of ``form``."""
+    number, person, gender = form
+    if tag.case != "nomn" or tag.POS not in ("NOUN", "NPRO"):
+        return False
+    if tag.number != number:
+        return False
+    if tag.POS == "NPRO" and person is not None and tag.person not in (None, person):
+        return False
+    if tag.POS == "NOUN" and person not in (None, "3per"):
+        return False
+    return gender is None or tag.gender in (None, gender) or "Ms-f" in tag
+
+
+def _subject(doc: Doc, first: int, last: int, form: tuple[str | None, str | None, str | None]) -> int | None:
+    """The index of a word in [first, last) that can be the subject of a verb of ``form``."""
+    for k in range(first, last):
+        t = doc.toks[k]
+        if t.is_word and t.text[:1].isalpha() and any(_can_be_subject(tag, form) for tag in _all_tags(t.text)):
+            return k
+    return None
+
+
+def _compound_sentence(doc: Doc) -> Iterator[Finding]:
+    """«Лёд окреп до 30 сантиметров и переправу откроют в пятницу» → «…сантиметров, и…»: «и» joins
+    two clauses, each with its own predicate, and the second cannot share the first one's subject
+    (its verb's number, person or gender differ from that subject, or it has a subject of its own).
+    Only where the first clause names its subject: without one, two predicates of one unnamed
+    doer («дорогу почистили и посыпали») are homogeneous. A clause that opens with an adverbial
+    may share it with the second («Завтра мастер проверит трубу и воду дадут»), where no comma
+    is right: then a warning."""
+    toks = doc.toks
+    for i, tok in enumerate(toks):
+        if tok.lower != "и" or not tok.prose or i in doc.starts or i == 0:
+            continue
+        prev = toks[i - 1]
+        if not prev.is_word or doc.text[prev.end:tok.start].strip():
+            continue
+        sent = doc.sent_of(i)
+        start = max(sent.first, i - _CLAUSE_WINDOW)
+        for k in range(i - 1, start - 1, -1):
+            if _boundary(doc, k):
+                start = k + 1
+                break
+        end = min(sent.last, i + 1 + _CLAUSE_WINDOW)
+        for k in range(i + 1, end):
+            if _boundary(doc, k) or (toks[k].is_word and toks[k].lower in ("и", "а", "но", "что", "чтобы", "если",
+                                                                            "когда", "который", "которые")):
+                end = k
+                break
+        first_verb = next(((k, f) for k in range(start, i) if toks[k].is_word
+                           and (f := _verb_form(_top_tag(toks[k].text))) is not None), None)
+        second_verb = next(((k, f) for k in range(i + 1, end) if toks[k].is_word
+                            and (f := _verb_form(_top_tag(toks[k].text))) is not None), None)
+        if first_verb is None or second_verb is None:
+            continue
+        (v1, form1), (v2, form2) = first_verb, second_verb
+        subject = _subject(doc, start, v1, form1)
+        if subject is None:
+            continue
+        own_subject = _subject(doc, i + 1, v2, form2) is not None
+        shared = any(_can_be_subject(tag, form2) for tag in _all_tags(toks[subject].text))
+        if shared and not own_subject:
+            continue
+        finding = _comma(doc, prev, tok, "и")
+        if subject != start:  # something before the subject may belong to both clauses
+            finding = Finding(CODE, WARNING, finding.start, finding.end,
+                              "Если «и» соединяет два предложения, перед ним нужна запятая.", finding.suggestion)
+        yield finding
 
 
 def _that_after_demonstrative(doc: Doc) -> Iterator[Finding]:
@@ -633,7 +764,11 @@ def _vocative(doc: Doc, author_names: list[str]) -> Iterator[Finding]:
     if not names:
         return
     toks = doc.toks
-    first_sentence_end = doc.sents[0].last if doc.sents else 0
+    # An opening greeting with the name is `_greeting_comma`'s; any other first sentence
+    # («Спасибо Ольга за вопрос!») is read here like the rest.
+    greets = bool(_GREETING_NAME_RE.match(doc.text) or _NAME_GREETING_RE.match(doc.text)
+                  or _GREETING_START_RE.match(doc.text))
+    first_sentence_end = doc.sents[0].last if doc.sents and greets else 0
     covered = -1
     for i, tok in enumerate(toks):
         if tok.lower not in names or not tok.prose or i < first_sentence_end or i < covered:
@@ -665,7 +800,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     found: list[Finding] = []
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
-                _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc),
+                _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)
