@@ -38,6 +38,7 @@ _DISOWN = PhraseMatcher([
     "нужно адресовать",
     "рекомендуем адресовать",
     "в судебном порядке",
+    "не по адресу",
 ])
 
 _SEND_VERBS = (r"(?:обратиться|обращаться|направить|направлять|подать|подавать|написать|писать|"
@@ -120,7 +121,16 @@ _ADDRESS_LEMMAS = frozenset({
     "озвучить", "обсудить", "обсуждать", "решать", "решить", "искать", "подать", "подавать", "пожаловаться",
     "жаловаться", "спросить", "спрашивать", "выяснить", "выяснять", "требовать", "потребовать", "сходить",
     "нанять", "оставить", "отнести", "уточнить", "уточнять",
+    # settling it with someone: «решайте с управляющей компанией», «свяжитесь с ГИБДД»
+    "связаться", "связываться", "договориться", "договариваться", "согласовать", "согласовывать",
+    "разобраться", "разбираться", "урегулировать",
 })
+# Verbs of settling a matter with someone: «с» + any body is the party (not only a person).
+_WITH_PARTY = frozenset({"связаться", "связываться", "договориться", "договариваться", "решать", "решить", "обсудить",
+                         "обсуждать", "согласовать", "согласовывать", "разобраться", "разбираться", "урегулировать"})
+# What one comes «с»: a paper, not a party («обратитесь с заявлением»).
+_PAPERS = frozenset({"заявление", "обращение", "жалоба", "вопрос", "запрос", "документ", "выписка", "паспорт", "копия",
+                     "фото", "фотография", "просьба", "предложение", "справка", "квитанция", "договор"})
 _ADVICE = frozenset({"рекомендуем", "советуем", "предлагаем", "просим", "стоит", "лучше", "следует", "нужно",
                      "необходимо", "надо", "можете", "советую", "рекомендую"})
 _THIRD_PERSON = frozenset({"ему", "ей", "им", "него", "неё", "нее", "них", "ним", "ней", "нему", "сами", "самостоятельно", "сама",
@@ -150,8 +160,9 @@ def _named_person(doc: Doc, k: int, last: int) -> bool:
     return False
 
 
-def _third_party(doc: Doc, first: int, last: int) -> bool:
-    """A third party among tokens [first, last): the author is sent to someone else."""
+def _third_party(doc: Doc, first: int, last: int, *, with_party: bool = False) -> bool:
+    """A third party among tokens [first, last): the author is sent to someone else. With
+    ``with_party`` (a verb of settling), «с» + a body counts too, not only «с» + a person."""
     toks = doc.toks
     prep: str | None = None
     regional = False
@@ -182,7 +193,8 @@ def _third_party(doc: Doc, first: int, last: int) -> bool:
             if "datv" in top and _lemma(t) not in _SELF_NOUNS and not _named_person(doc, k, last):
                 return True
             continue
-        if prep in ("в", "во", "к", "через") or (prep in ("с", "со") and "anim" in top):
+        if prep in ("в", "во", "к", "через") or (prep in ("с", "со") and (
+                "anim" in top or (with_party and _lemma(t) not in _PAPERS))):
             if k + 1 < last and toks[k + 1].lower.startswith(("район", "област", "кра", "город")):
                 regional = True
             return not (_lemma(t) in _SELF_NOUNS and not regional)
@@ -254,6 +266,26 @@ def _duty_elsewhere(doc: Doc, words: list[int]) -> bool:
                for k in words)
 
 
+_LET_VERBS = _DUTY | _WITH_PARTY | _ADDRESS_LEMMAS | frozenset({"заняться", "позаботиться", "заботиться"})
+
+
+def _let_someone_else(doc: Doc, words: list[int]) -> bool:
+    """«Пусть этим займётся ваше ТСЖ»: «пусть» hands the matter to a third-person doer who is not
+    the administration (a noun in the nominative, or a body's abbreviation)."""
+    toks = doc.toks
+    at = next(k for k in words if toks[k].lower == "пусть")
+    after = [k for k in words if at < k <= at + 6]
+    # a verb of dealing with the matter («займётся», «разбирается», «решает»), not «пусть вас не беспокоит»
+    verb = any(toks[k].pos == "VERB" and "3per" in all_tags(toks[k].text)[0]
+               and _lemma(toks[k]) in _LET_VERBS for k in after)
+    if not verb or any(toks[k].lower == "не" for k in after):
+        return False
+    return any((toks[k].pos == "NOUN" and "nomn" in all_tags(toks[k].text)[0]
+                and _lemma(toks[k]) not in _SELF_NOUNS and _lemma(toks[k]) not in _TIME_NOUNS)
+               or (len(toks[k].text) >= 2 and toks[k].text.isupper() and toks[k].text.isalpha())
+               for k in after)
+
+
 def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
     toks = doc.toks
     spans: list[tuple[int, int]] = []
@@ -281,6 +313,9 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
             spans.append((toks[selfish].start, toks[selfish].end))
             continue
         lows = {toks[k].lower for k in words}
+        if "пусть" in lows and _let_someone_else(doc, words):
+            spans.append((sent.start, sent.end))
+            continue
         # The administration disowns the question.
         self_subject = bool(lows & {"администрация", "мы", "поселение"}) or "у нас" in sent.text.lower()
         negated = bool(lows & {"не", "нет", "ничем", "ничего"})
@@ -299,7 +334,7 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
             addressed = _lemma(t) in _ADDRESS_LEMMAS and (
                 any("impr" in tg and "excl" in tg for tg in tags)  # not «напишем» (incl: we will)
                 or (t.pos == "INFN" and any(toks[j].lower in _ADVICE for j in range(max(sent.first, k - 4), k))))
-            if addressed and _third_party(doc, k + 1, min(sent.last, k + 7)):
+            if addressed and _third_party(doc, k + 1, min(sent.last, k + 7), with_party=_lemma(t) in _WITH_PARTY):
                 spans.append((t.start, t.end))
                 break
         else:
