@@ -78,9 +78,10 @@ _MAX_VARIANTS = 32
 _ONE_LETTER_WORDS = frozenset("вкосуиая")
 
 # A word-like run: letters, digits and disguise symbols, possibly glued by dots, hyphens,
-# underscores or apostrophes («б.л.я», «х-у-й»). «*» may stand at either edge («бл**»).
+# underscores or apostrophes, up to three of them («б.л.я», «х-у-й», «ХУ..ЕВО»). «*» may stand at
+# either edge («бл**»).
 _RUN_CHARS = r"[^\W_]|[@$*#%€¥…]"
-RUN_RE = re.compile(rf"(?:{_RUN_CHARS})+(?:[.\-_'`’](?:{_RUN_CHARS})+)*")
+RUN_RE = re.compile(rf"(?:{_RUN_CHARS})+(?:[.\-_'`’]{{1,3}}(?:{_RUN_CHARS})+)*")
 # Three or more single characters separated by spaces or dots: «х у й», «б. л. я».
 SPACED_RE = re.compile(
     rf"(?<![^\W_])(?:(?:{_RUN_CHARS})[ \t.\-_]{{1,3}}){{2,}}(?:{_RUN_CHARS})(?![^\W_])"

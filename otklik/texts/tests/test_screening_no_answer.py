@@ -30,6 +30,7 @@ from otklik.texts.screening import screen
         "заебали уже",
         "муд-ак",
         "х.у.й",
+        "ХУ..ЕВО чистят дороги",  # a doubled separator
     ],
 )
 def test_obscenity_through_disguises(text: str) -> None:
