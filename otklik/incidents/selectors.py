@@ -198,8 +198,16 @@ def queue_page(*, access: Access, page: int = 1, q: str = "", late_or_high: date
         mine_qs, others_qs = mine_qs.filter(incident__in=found), others_qs.filter(incident__in=found)
     # Counted only as far as this page needs (where «mine» ends and «others» begin): the cost of
     # a page does not grow with the queue behind it.
-    mine_total = mine_qs.order_by()[:offset + QUEUE_PAGE_SIZE + 1].count()
-    mine = list(mine_qs[offset:offset + QUEUE_PAGE_SIZE]) if offset < mine_total else []
+    if offset == 0:
+        # The first page reads its rows and one more instead of counting first: the same
+        # answer, and the ordered walk stops at the 51st match, while a count without order let
+        # the planner scan every open step of a region (a search: 200 ms of 240 at a million).
+        mine = list(mine_qs[:QUEUE_PAGE_SIZE + 1])
+        mine_total = len(mine)
+        mine = mine[:QUEUE_PAGE_SIZE]
+    else:
+        mine_total = mine_qs.order_by()[:offset + QUEUE_PAGE_SIZE + 1].count()
+        mine = list(mine_qs[offset:offset + QUEUE_PAGE_SIZE]) if offset < mine_total else []
     room = QUEUE_PAGE_SIZE - len(mine)
     others: list[IncidentStep] = []
     if room:
