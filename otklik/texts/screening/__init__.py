@@ -10,7 +10,16 @@ from __future__ import annotations
 
 # Not «from … import normalise»: the name would be overwritten by the screening.normalise module.
 from otklik.texts import normalise_input
-from otklik.texts.screening import importance, learned, locations, no_answer, spam, topics
+from otklik.texts.screening import (
+    abuse,
+    importance,
+    learned,
+    locations,
+    no_answer,
+    spam,
+    threats,
+    topics,
+)
 from otklik.texts.screening.result import TOPICS, Screening, Span
 from otklik.texts.screening.topics import TopicModel
 
@@ -22,7 +31,8 @@ def screen(
 ) -> Screening:
     """Screen one message.
 
-    п. 21 comes from the rule layers (they are its definitions). Spam, high importance and the
+    п. 21 comes from the rule layers (they are its definitions), and where they are silent from
+    the learned second opinion (``abuse``), which marks the whole message. Spam, high importance and the
     topic come from the learned model (``learned``), which reads the words and the verdicts of
     the spam, emergency and topic rules; the rules' reasons and spans are shown only when the
     model agrees there is spam or an emergency. Spam is never of high importance; its topic is
@@ -35,6 +45,11 @@ def screen(
     norm = normalise_input.normalise(text)
     text = norm.text
     reason, na_spans = no_answer.check(text)
+    if reason is None:
+        # The rules are silent: the learned model's second opinion (veiled threats, new wording).
+        verdict = abuse.shipped().verdict(text)
+        if verdict.flagged and not threats.lawful_or_reported(text):
+            reason, na_spans = verdict.reason, (Span(0, len(text), verdict.reason),)
     rule_spam, spam_spans = spam.check(text)
     reasons, hi_spans = importance.check(text)
     extra = {

@@ -49,6 +49,9 @@ __all__ = [
     "rule_signs",
     "rules_fired",
     "set_model_path",
+    "shape_features",
+    "word_features",
+    "words",
 ]
 
 FORMAT_VERSION = 1
@@ -99,6 +102,16 @@ def _other_features(text: str, rule_signs: Iterable[str]) -> list[str]:
     if "!!" in text:
         out.append("s:exclaim")
     return out
+
+
+# The feature extractor's parts, for the other models over the same features (abuse.py).
+words = _words
+word_features = _word_features
+
+
+def shape_features(text: str) -> list[str]:
+    """The features of the text's shape (link, phone, sum, emoji), without rule signs."""
+    return _other_features(text, ())
 
 
 def features(text: str, rule_signs: Iterable[str] = ()) -> set[str]:

@@ -550,3 +550,14 @@ def threats(text: str) -> list[Span]:
     hints = [(i, p) for i, p in found if p in lex.hint and p not in lex.menace]
     r = _read(words, lex, menaces)
     return _acts(r) + _wishes(r) + _suffering(r) + _befalling(r) + _menaces(r, menaces, hints)
+
+
+def lawful_or_reported(text: str) -> bool:
+    """Whether the text speaks of lawful pressure (court, prosecutor, elections, protests, writing
+    again) or reports someone else's words: there the learned model (abuse.py), which reads words
+    and not their roles, is not asked."""
+    lex = lexicon()
+    words = read(text, drop_quotes=True)
+    found = lemma_phrases(words, lex.menace | lex.hint, lex.longest)
+    r = _read(words, lex, [(i, p) for i, p in found if p in lex.menace])
+    return bool(r.legal or r.reported)

@@ -20,9 +20,9 @@ _ROWS = [
     for line in (Path(__file__).parent / "data" / "no_answer_fresh.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
-# Failed at the one measurement: missed threats/insults and one false alarm.
-KNOWN_MISSES = frozenset({"f005", "f009", "f011", "f013", "f016", "f017", "f018", "f019", "f023",
-                          "f050"})
+# Failed at the one measurement: missed threats/insults and one false alarm. Seven of the misses
+# then (f005, f009, f011, f013, f016, f017, f023) are found since the learned п. 21 layer, pinned below.
+KNOWN_MISSES = frozenset({"f018", "f019", "f050"})
 
 
 def test_the_set_is_as_written() -> None:
@@ -30,7 +30,14 @@ def test_the_set_is_as_written() -> None:
     assert sum(r["no_answer"] for r in _ROWS) == 30
 
 
-@pytest.mark.parametrize("row", [r for r in _ROWS if r["id"] not in KNOWN_MISSES], ids=lambda r: r["id"])
+# Passed with the rules alone; the learned п. 21 layer (screening/abuse.py) flags it («Я вам ещё
+# напишу…»). On this set that layer took recall 0.700 → 0.933 at precision 0.955 → 0.933.
+MODEL_ALARMS = frozenset({"f057"})
+_ALARM = pytest.mark.xfail(strict=True, reason="ложная тревога обученного слоя п. 21 (abuse.py)")
+
+
+@pytest.mark.parametrize("row", [pytest.param(r, marks=_ALARM) if r["id"] in MODEL_ALARMS else r
+                                 for r in _ROWS if r["id"] not in KNOWN_MISSES], ids=lambda r: r["id"])
 def test_passing_rows_stay_passing(row: dict[str, object]) -> None:
     result = screen(str(row["text"]))
     assert result.no_answer == row["no_answer"], row["text"]
