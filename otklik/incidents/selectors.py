@@ -290,7 +290,9 @@ def incidents_filtered(qs: QuerySet[Incident], *, filters: IncidentFilter,
 # «Все сообщения»: pages beyond this are not offered (the filters and the search find the rest).
 LIST_MAX_PAGE = 200
 # The count goes this many pages past the page shown, no further («более …»): cheap at any size.
-LIST_COUNT_AHEAD = 10
+# Five, not ten: a search for a common word in a municipality of 25 000 messages spent half the
+# page (53 of 106 ms at a million) counting to 551 matches.
+LIST_COUNT_AHEAD = 5
 
 
 @dataclass(frozen=True)
