@@ -103,6 +103,15 @@ _STOCK: list[tuple[str, str | None, str]] = [
     ("в приоритетном порядке", "в первую очередь", "plain"),
     ("с применением", "из", "plain"),
     ("с использованием", "с", "using"),
+    ("в установленном ~ порядке", "", "delete"),
+    # denominal prepositions, a closed class of the official style: «по факту загрязнения»
+    ("по факту", None, "none"),
+    ("в связи с", "из-за", "none"),
+    ("с учетом", None, "none"),
+    ("в отношении", None, "none"),
+    ("на текущем этапе", "сейчас", "plain"),
+    ("по причине", "из-за", "plain"),
+    ("водный объект", "река, озеро, пруд", "none"),
 ]
 _MATCHER = PhraseMatcher([p for p, _, _ in _STOCK])
 
@@ -317,6 +326,34 @@ def _passives(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+# Who may act, named in the instrumental beside a short passive participle.
+_BODIES = frozenset({"администрация", "специалист", "сотрудник", "служба", "организация", "подрядчик",
+                     "управление", "отдел", "комиссия", "бригада", "глава", "работник", "силы"})
+
+
+def _agent_passives(doc: Doc) -> list[tuple[int, int]]:
+    """«специалистами администрации организован выезд»: the one who acts in the instrumental
+    before a short passive participle with no «быть» — the official inversion of «специалисты
+    выехали» («отремонтирована подрядчиком», «будут проведены подрядчиком» are plain enough)."""
+    out: list[tuple[int, int]] = []
+    toks = doc.toks
+    for i, tok in enumerate(toks):
+        if not tok.is_word or (i > 0 and toks[i - 1].lower in _BE):
+            continue
+        t = tag(tok.text)
+        if t.POS != "PRTS" or "pssv" not in t.grammemes:
+            continue
+        sent = doc.sent_of(i)
+        for k in range(max(sent.first, i - 4), i):
+            if k == i or not toks[k].is_word or (k > 0 and toks[k - 1].pos == "PREP"):
+                continue
+            tk = tag(toks[k].text)
+            if tk.POS == "NOUN" and "ablt" in tk.grammemes and ("anim" in tk.grammemes or toks[k].lemma in _BODIES):
+                out.append((min(i, k), max(i, k) + 1))
+                break
+    return out
+
+
 def _core(suggestion: str) -> str:
     """The words of a suggestion without the commas and spaces it carries around them."""
     return suggestion.strip(" ,")
@@ -425,6 +462,9 @@ def check(doc: Doc) -> list[Finding]:
         add(first, last, "Страдательный оборот без того, кто действует: напишите, кто это "
             "сделал или сделает («мы решили», «подрядчик проведёт работы»).",
             (toks[first].start, toks[last - 1].end, None))
+    for first, last in _agent_passives(doc):
+        add(first, last, "Страдательный оборот: начните с того, кто действует («специалисты выехали», "
+            "«подрядчик отремонтирует»).", (toks[first].start, toks[last - 1].end, None))
     raw.sort(key=lambda r: (r[4], r[0], r[1]))
     severities = _severities([r[4] for r in raw])
     return [Finding(CODE, sev, s, e, msg, sug)

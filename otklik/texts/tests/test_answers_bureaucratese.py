@@ -123,7 +123,7 @@ def test_press_release_answer_is_dominated() -> None:
     "Здравствуйте! Спасибо за письмо, оно получено и будет передано мастеру.",
 ])
 def test_not_bureaucratese(answer: str) -> None:
-    assert _bur(answer) == []
+    assert _spans(answer) == []
 
 
 def test_determiner_dannye_still_flagged() -> None:
@@ -159,3 +159,32 @@ def _severities_by_definition(words: list[tuple[int, int]]) -> list[str]:
 def test_severity_search_matches_the_definition(raw: list[tuple[int, int]]) -> None:
     words = sorted((p, p + length) for p, length in raw)
     assert _severities(words) == _severities_by_definition(words)
+
+
+def _spans(answer: str) -> list[str]:
+    return [answer[f.start:f.end] for f in bur(answer)]
+
+
+def test_a_passive_with_its_agent_in_the_instrumental_is_official_voice() -> None:
+    answer = "Здравствуйте! Специалистами администрации организован выезд на место."
+    assert _spans(answer) == ["Специалистами администрации организован"]
+
+
+@pytest.mark.parametrize(("answer", "span"), [
+    ("Здравствуйте! По факту загрязнения реки начата проверка.", "По факту"),
+    ("Здравствуйте! Клуб закрыт по вечерам в связи с отсутствием сотрудника.", "в связи с"),
+    ("Здравствуйте! Проверку проведут в установленном законом порядке.", " в установленном законом порядке"),
+    ("Здравствуйте! На текущем этапе идёт проектирование.", "На текущем этапе"),
+])
+def test_denominal_prepositions_and_stock_phrases(answer: str, span: str) -> None:
+    assert span in _spans(answer)
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Клуб закрыт по вечерам, новый заведующий выйдет 15 января.",
+    "Здравствуйте! Пособие назначают на основании заявления.",
+    "Здравствуйте! Специалисты выехали на место и осмотрели двор.",
+    "Здравствуйте! Дорога отремонтирована подрядчиком в мае.",  # the agent after it: plain order
+])
+def test_plain_voice_stays_clean(answer: str) -> None:
+    assert _spans(answer) == []
