@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from otklik.texts import corpora
 from otklik.texts.answers import Finding, check_answer, off_topic, off_topic_model
 from otklik.texts.answers._doc import Doc
 
@@ -98,7 +99,7 @@ def test_without_the_model_the_rules_decide(monkeypatch: pytest.MonkeyPatch) -> 
 def test_training_refuses_the_sealed_and_the_self_written_files(tmp_path: Path) -> None:
     from otklik.texts.answers import train_off_topic
 
-    for name in ("blind4", "answers_fresh"):
+    for name in (corpora.SEALED, "answers_fresh"):
         path = tmp_path / name / "answers.jsonl"
         path.parent.mkdir()
         path.write_text(json.dumps({"question": "q", "answer": "a", "expected": {}}) + "\n")

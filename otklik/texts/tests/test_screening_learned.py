@@ -118,7 +118,7 @@ def test_wrong_file_is_refused() -> None:
 
 
 def test_sealed_corpus_is_refused(tmp_path: Path) -> None:
-    sealed = tmp_path / "blind4" / "messages.jsonl"
+    sealed = tmp_path / train.SEALED / "messages.jsonl"
     sealed.parent.mkdir()
     sealed.write_text("", encoding="utf-8")
     with pytest.raises(SystemExit, match="запечатан"):
