@@ -476,6 +476,29 @@ def _boundary(doc: Doc, k: int) -> bool:
     return not glued
 
 
+def _clause_around(doc: Doc, i: int, size: int, stop_words: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """The tokens of the clause before token i (back to a mark) and of the one after its `size`
+    words (up to a mark or one of `stop_words`), each within _CLAUSE_WINDOW: a clause is a few
+    dozen tokens at most, and the window keeps a run-on text linear."""
+    toks = doc.toks
+    sent = doc.sent_of(i)
+    start = max(sent.first, i - _CLAUSE_WINDOW)
+    for k in range(i - 1, start - 1, -1):
+        if _boundary(doc, k):
+            start = k + 1
+            break
+    end = min(sent.last, i + size + _CLAUSE_WINDOW)
+    for k in range(i + size, end):
+        if _boundary(doc, k) or (stop_words and toks[k].is_word and toks[k].lower in stop_words):
+            end = k
+            break
+    return start, end
+
+
+# Words that open another clause: the second clause after «и» ends before them.
+_CLAUSE_OPENERS = frozenset({"и", "а", "но", "что", "чтобы", "если", "когда", "который", "которые"})
+
+
 def _predicate_between(doc: Doc, first: int, last: int) -> bool:
     return any(_predicate(doc.toks[k]) for k in range(first, last))
 
@@ -528,19 +551,8 @@ def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
             continue  # after a word `_conjunctions` decides; here only «до 7:40 чтобы…»
         if prev.lower in (_COMPOUND_HEADS if size == 1 else _BEFORE_COMPOUND) or prev.pos in ("PREP", "CONJ", "PRCL"):
             continue
-        sent = doc.sent_of(i)
         # The main clause's predicate before, the subordinate's after (up to the next mark).
-        # A clause is a few dozen tokens at most: the window keeps a run-on text linear.
-        clause_start = max(sent.first, i - _CLAUSE_WINDOW)
-        for k in range(i - 1, clause_start - 1, -1):
-            if _boundary(doc, k):
-                clause_start = k + 1
-                break
-        after_end = min(sent.last, i + size + _CLAUSE_WINDOW)
-        for k in range(i + size, after_end):
-            if _boundary(doc, k):
-                after_end = k
-                break
+        clause_start, after_end = _clause_around(doc, i, size)
         if not _predicate_between(doc, clause_start, i) or not _predicate_between(doc, i + size, after_end):
             continue
         yield _comma(doc, prev, tok, " ".join(t.lower for t in toks[i:i + size]))
@@ -604,18 +616,7 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
         prev = toks[i - 1]
         if not prev.is_word or doc.text[prev.end:tok.start].strip():
             continue
-        sent = doc.sent_of(i)
-        start = max(sent.first, i - _CLAUSE_WINDOW)
-        for k in range(i - 1, start - 1, -1):
-            if _boundary(doc, k):
-                start = k + 1
-                break
-        end = min(sent.last, i + 1 + _CLAUSE_WINDOW)
-        for k in range(i + 1, end):
-            if _boundary(doc, k) or (toks[k].is_word and toks[k].lower in ("и", "а", "но", "что", "чтобы", "если",
-                                                                            "когда", "который", "которые")):
-                end = k
-                break
+        start, end = _clause_around(doc, i, 1, _CLAUSE_OPENERS)
         first_verb = next(((k, f) for k in range(start, i) if toks[k].is_word
                            and (f := _verb_form(_top_tag(toks[k].text))) is not None), None)
         second_verb = next(((k, f) for k in range(i + 1, end) if toks[k].is_word

@@ -98,19 +98,8 @@ class AbuseModel:
 
 
 def dumps(data: Mapping[str, Any]) -> str:
-    """The file's text: the header, then one feature a line (diffable), sorted."""
-    head = {k: v for k, v in data.items() if k != "features"}
-    lines = ["{"]
-    for key, value in head.items():
-        lines.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)},")
-    lines.append('"features": {')
-    rows = sorted(data["features"].items())
-    for n, (name, values) in enumerate(rows):
-        comma = "," if n < len(rows) - 1 else ""
-        lines.append(f"{json.dumps(name, ensure_ascii=False)}: {json.dumps(values)}{comma}")
-    lines.append("}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    """The file's text, laid out as the screening model's (one feature a line, diffable)."""
+    return learned.dumps(data)
 
 
 @lru_cache(maxsize=1)

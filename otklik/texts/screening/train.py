@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,13 +164,20 @@ def _recall(p: npt.NDArray[np.float64], y: npt.NDArray[np.bool_], t: float) -> f
     return tp / (tp + fn) if tp + fn else 1.0
 
 
-def fit(examples: Sequence[Example], *, feats: Sequence[set[str]] | None = None,
-        meta: dict[str, Any] | None = None,
-        estimators: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The model file's contents (see learned.LearnedModel.from_dict). When `estimators` is a
-    dict, the fitted scikit-learn models and the feature transform are put in it (for tests that
-    hold the exported file to them)."""
-    rows = feats if feats is not None else [example_features(e.text) for e in examples]
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """Examples as a tf-idf matrix: ``x``, its columns' feature ``names``, their ``idf`` and
+    ``transform`` for other sets of features (the same columns and weights)."""
+
+    x: sparse.csr_matrix
+    names: list[str]
+    idf: npt.NDArray[np.float64]
+    transform: Callable[[Sequence[set[str]]], sparse.csr_matrix]
+
+
+def tfidf_matrix(rows: Sequence[set[str]]) -> Matrix:
+    """Each example's features present or absent, those in fewer than MIN_DF examples dropped,
+    weighed by idf (sublinear tf) and L2-normalised."""
     vec = DictVectorizer(sort=True)
     x_all = vec.fit_transform([dict.fromkeys(r, 1.0) for r in rows]).tocsc()
     df = np.asarray((x_all > 0).sum(axis=0)).ravel()
@@ -178,6 +185,22 @@ def fit(examples: Sequence[Example], *, feats: Sequence[set[str]] | None = None,
     names = [str(n) for n in vec.get_feature_names_out()[keep]]
     tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
     x = tfidf.fit_transform(x_all[:, keep]).tocsr()
+
+    def transform(sets: Sequence[set[str]]) -> sparse.csr_matrix:
+        return tfidf.transform(vec.transform([dict.fromkeys(r, 1.0) for r in sets]).tocsc()[:, keep]).tocsr()
+
+    return Matrix(x, names, np.asarray(tfidf.idf_, dtype=np.float64), transform)
+
+
+def fit(examples: Sequence[Example], *, feats: Sequence[set[str]] | None = None,
+        meta: dict[str, Any] | None = None,
+        estimators: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The model file's contents (see learned.LearnedModel.from_dict). When `estimators` is a
+    dict, the fitted scikit-learn models and the feature transform are put in it (for tests that
+    hold the exported file to them)."""
+    rows = feats if feats is not None else [example_features(e.text) for e in examples]
+    matrix = tfidf_matrix(rows)
+    x, names = matrix.x, matrix.names
 
     topic_rows = np.array([i for i, e in enumerate(examples) if e.topic is not None], dtype=np.intp)
     y_topic = np.array([examples[i].topic for i in topic_rows])
@@ -209,8 +232,7 @@ def fit(examples: Sequence[Example], *, feats: Sequence[set[str]] | None = None,
     tmodel.fit(x[topic_rows], y_topic)
     if estimators is not None:
         estimators["topic"] = tmodel
-        estimators["transform"] = lambda sets: tfidf.transform(
-            vec.transform([dict.fromkeys(r, 1.0) for r in sets]).tocsc()[:, keep])
+        estimators["transform"] = matrix.transform
     inner = tmodel.calibrated_classifiers_[0]
     classes = [str(c) for c in inner.estimator.classes_]
     for code in topic_codes:
@@ -221,7 +243,7 @@ def fit(examples: Sequence[Example], *, feats: Sequence[set[str]] | None = None,
         calibration.append([float(cal.a_), float(cal.b_)])
 
     coef = np.column_stack(coef_cols)
-    idf = np.asarray(tfidf.idf_, dtype=np.float64)
+    idf = matrix.idf
     features = {
         name: [round(float(idf[i]), DIGITS), *(round(float(v), DIGITS) for v in coef[i])]
         for i, name in enumerate(names)

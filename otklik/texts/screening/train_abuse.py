@@ -22,18 +22,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
 from otklik.texts import corpora, normalise_input
 from otklik.texts.screening import abuse, learned, no_answer, threats
+from otklik.texts.screening import train as screening_train
 
 OUT = Path(__file__).resolve().parent / "data" / abuse.FILE
 C = 4.0
 THRESHOLD = 0.7
-MIN_DF = 2
 DIGITS = 5
 SEED = 16
 
@@ -57,20 +54,10 @@ def load(path: Path) -> list[Example]:
     return out
 
 
-def _matrix(rows: Sequence[set[str]]) -> tuple[sparse.csr_matrix, list[str], npt.NDArray[np.float64]]:
-    vec = DictVectorizer(sort=True)
-    x_all = vec.fit_transform([dict.fromkeys(r, 1.0) for r in rows]).tocsc()
-    df = np.asarray((x_all > 0).sum(axis=0)).ravel()
-    keep = np.flatnonzero(df >= MIN_DF)
-    names = [str(n) for n in vec.get_feature_names_out()[keep]]
-    tfidf = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
-    x = tfidf.fit_transform(x_all[:, keep]).tocsr()
-    return x, names, np.asarray(tfidf.idf_, dtype=np.float64)
-
-
 def fit(examples: Sequence[Example], *, meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """The model file's contents (see abuse.AbuseModel)."""
-    x, names, idf = _matrix([learned.features(e.text) for e in examples])
+    matrix = screening_train.tfidf_matrix([learned.features(e.text) for e in examples])
+    x, names, idf = matrix.x, matrix.names, matrix.idf
     y = np.array([e.reason is not None for e in examples])
     binary = LogisticRegression(C=C, class_weight="balanced", max_iter=5000, solver="liblinear",
                                 random_state=SEED).fit(x, y)

@@ -14,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 
 from otklik.texts import corpora
 from otklik.texts.screening import abuse, learned, no_answer, screen, train_abuse
+from otklik.texts.screening import train as screening_train
 
 
 def test_a_veiled_threat_the_rules_miss_is_marked_as_a_whole() -> None:
@@ -53,7 +54,7 @@ def test_the_exported_model_gives_scikit_learns_probability() -> None:
     rows = [learned.features(t) for t in texts]
     vec = DictVectorizer(sort=True)
     x_all = vec.fit_transform([dict.fromkeys(r, 1.0) for r in rows])
-    keep = np.flatnonzero(np.asarray((x_all > 0).sum(axis=0)).ravel() >= train_abuse.MIN_DF)
+    keep = np.flatnonzero(np.asarray((x_all > 0).sum(axis=0)).ravel() >= screening_train.MIN_DF)
     x = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2").fit_transform(x_all[:, keep])
     y = np.array([r is not None for r in reasons])
     sk = LogisticRegression(C=train_abuse.C, class_weight="balanced", max_iter=5000, solver="liblinear",
