@@ -275,6 +275,15 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
                 continue
             if head.pos == "NOUN" or head.lower in _DEMONSTRATIVES:
                 yield _comma(doc, head, tok, tok.text)
+        elif low == "где":
+            # «хозяевам участков где трава выше колена»: a relative clause on the noun before it
+            if prev.pos == "NOUN" and nxt is not None and nxt.is_word:
+                _, end = _clause_around(doc, i, 1, _CLAUSE_OPENERS)
+                # a predicate of its own: a verb, «есть»/«нет», a short or comparative adjective
+                if _predicate_between(doc, i + 1, end) or any(
+                        toks[k].is_word and (toks[k].lower in ("есть", "нет") or toks[k].pos in ("ADJS", "COMP"))
+                        for k in range(i + 1, end)):
+                    yield _comma(doc, prev, tok, "где")
         elif low == "но":
             if nxt is None or not nxt.is_word or prev.lower in _CONJUNCTIONS:
                 continue
@@ -638,6 +647,108 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
         yield finding
 
 
+# Subordinating words that may open a sentence; the main clause after their clause takes a comma.
+_FRONTED = frozenset({"если", "когда", "хотя", "пока", "раз", "поскольку", "так как"})
+_COORDINATORS = frozenset({"и", "или", "а", "но", "да", "либо", "ни"})
+# Words that join or open a clause: two predicates with one of these between them are fine.
+_JOINERS = _COORDINATORS | _CONJUNCTIONS | _WHICH_ALL | frozenset({
+    "где", "куда", "откуда", "почему", "зачем", "пока", "поскольку", "хотя", "будто", "словно", "чем",
+    "потому", "поэтому", "тоже", "также", "затем", "потом", "ли", "чтоб", "кто", "сколько", "какой", "какая",
+    "какое", "какие", "как", "то", "так"})
+
+
+def _finite(tok: Tok) -> bool:
+    """A verb in the indicative or the imperative, by its likeliest reading."""
+    if not tok.is_word or tok.pos != "VERB":
+        return False
+    return _top_tag(tok.text).mood in ("indc", "impr")
+
+
+def _fronted_clause(doc: Doc) -> Iterator[Finding]:
+    """«Если водитель отказывается принимать карту напишите нам» → «…карту, напишите…»: a sentence
+    opening with «если», «когда»… runs on from its clause into the main one with no mark. The
+    main clause is where a second predicate stands with no conjunction before it; the comma goes
+    before that predicate, or before its subject in the nominative right before it."""
+    toks = doc.toks
+    for sent in doc.sents:
+        first = next((k for k in range(sent.first, sent.last) if toks[k].is_word), None)
+        if first is None or toks[first].lower not in _FRONTED or not toks[first].prose:
+            continue
+        p1 = None
+        for k in range(first + 1, min(sent.last, first + _CLAUSE_WINDOW)):
+            t = toks[k]
+            if _boundary(doc, k) or not t.prose:
+                break
+            if not t.is_word:
+                continue
+            if p1 is None:
+                if _predicate(t):
+                    p1 = k
+                continue
+            if not (_finite(t) or t.pos == "PRED"):
+                continue
+            # a second predicate: homogeneous when a conjunction or a relative word stands between
+            if any(toks[j].is_word and toks[j].lower in _JOINERS for j in range(p1 + 1, k)):
+                break
+            start = k
+            prev = toks[k - 1]
+            if prev.is_word and prev.pos == "NPRO" and "nomn" in _top_tag(prev.text).grammemes:
+                start = k - 1  # «…на общей земле мы выдадим»: before the subject
+            left = toks[start - 1]
+            if not left.is_word:
+                break
+            yield Finding(CODE, ERROR, left.end, toks[start].end,
+                          f"После придаточного с «{toks[first].lower}» нужна запятая перед главной частью.",
+                          "," + doc.text[left.end:toks[start].end])
+            break
+
+
+def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
+    """«Электрик приехал через час отключил фонарь», «Новый уже везут подрядчик поставит его»:
+    two finite verbs in one stretch with no mark and no conjunction between them — homogeneous
+    predicates or two clauses, either way a comma (or a stop) is missing. Only verbs whose every
+    reading is a finite verb count, so a noun or a participle read as a verb stays silent."""
+    toks = doc.toks
+    for sent in doc.sents:
+        last_verb: int | None = None
+        relative = False  # in a «который» clause: its close is `_relative_clause_close`'s
+        for k in range(sent.first, sent.last):
+            t = toks[k]
+            if _boundary(doc, k) or t.text in (".", "!", "?", "…"):
+                relative = False
+            if t.is_word and (t.lower in _WHICH_ALL or t.lower == "где"):
+                relative = True
+            if relative or _boundary(doc, k) or not t.prose or (t.is_word and t.lower in _JOINERS) \
+                    or t.text in (".", "!", "?", "…"):
+                last_verb = None
+                continue
+            if not t.is_word or not _surely_finite(t.text):
+                continue
+            if last_verb is not None:
+                left = toks[k - 1]
+                if left.is_word:
+                    yield Finding(CODE, ERROR, toks[last_verb].start, t.end,
+                                  "Два сказуемых подряд без знака и союза между ними: разделите их запятой "
+                                  "или точкой.", None)
+                last_verb = None
+                continue
+            last_verb = k
+
+
+@lru_cache(maxsize=50_000)
+def _surely_finite(word: str) -> bool:
+    """Every reading of the word is a finite verb of the indicative (not «стали», «мой», «есть»)."""
+    parses = morph.analyzer().parse(word)
+    if not parses or any(p.tag.POS != "VERB" or p.tag.mood != "indc" for p in parses):
+        return False
+    return parses[0].normal_form not in _AUXILIARIES
+
+
+# «пойду посмотрю», «давай сделаем»: colloquial pairs, not two predicates; «будет осуществлятся»:
+# an auxiliary before a misspelt infinitive (spelling's business).
+_AUXILIARIES = frozenset({"пойти", "идти", "давать", "дать", "быть", "стать"})
+
+
 def _that_after_demonstrative(doc: Doc) -> Iterator[Finding]:
     """«Дело в том что…», «связано с тем что…» → a comma before «что»: the demonstrative after a
     preposition points to the clause («не то что», «потому что» are not this)."""
@@ -802,6 +913,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
+                _fronted_clause(doc), _run_on_predicates(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)

@@ -252,3 +252,43 @@ def test_a_possibly_shared_adverbial_makes_the_clause_comma_a_warning() -> None:
 ])
 def test_homogeneous_predicates_and_set_conjunctions_are_fine(answer: str) -> None:
     assert punct(answer) == []
+
+
+# The third round: a fronted subordinate clause run into the main one, two predicates with no
+# mark between them, a relative clause with «где».
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Если водитель отказывается принимать карту напишите нам номер машины.",
+     "Здравствуйте! Если водитель отказывается принимать карту, напишите нам номер машины."),
+    ("Здравствуйте! Если забор стоит на общей земле мы выдадим соседу предписание.",
+     "Здравствуйте! Если забор стоит на общей земле, мы выдадим соседу предписание."),
+    ("Здравствуйте! Хозяевам участков где трава выше колена отправим предупреждения.",
+     "Здравствуйте! Хозяевам участков, где трава выше колена отправим предупреждения."),
+])
+def test_clause_comma_and_its_correction(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert f.severity == "error" and fixed(answer, f) == corrected
+
+
+@pytest.mark.parametrize(("answer", "span"), [
+    ("Здравствуйте! Электрик приехал через час после вашего сообщения отключил фонарь.",
+     "приехал через час после вашего сообщения отключил"),
+    ("Здравствуйте! Собак стерилизуют привьют, а агрессивных оставят в приюте.", "стерилизуют привьют"),
+    ("Здравствуйте! Новый уже везут из Краснодара подрядчик поставит его в пятницу.",
+     "везут из Краснодара подрядчик поставит"),
+])
+def test_two_predicates_with_no_mark_between(answer: str, span: str) -> None:
+    [f] = punct(answer)
+    assert answer[f.start:f.end] == span and f.suggestion is None
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Если водитель отказывается, напишите нам.",
+    "Здравствуйте! Если вы хотите и можете, приходите в субботу.",
+    "Здравствуйте! Электрик приехал и отключил фонарь.",
+    "Здравствуйте! Работы будут проводиться в мае.",
+    "Здравствуйте! Вам стоит написать им. Они отвечают быстро.",
+    "Здравствуйте! Мы знаем, где это.",
+    "Здравствуйте! Подрядчик сказал, что приедет и посмотрит.",
+])
+def test_joined_or_marked_predicates_are_fine(answer: str) -> None:
+    assert punct(answer) == []
