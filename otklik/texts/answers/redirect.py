@@ -9,6 +9,7 @@ to call or whom to address («Куда звонить, если пахнет г�
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from ._doc import Doc, Tok, all_tags
 from ._phrases import PhraseMatcher
@@ -80,6 +81,9 @@ _SELF_RE = re.compile(
 # «Это вопрос к полиции», «это не к нам», «администрация этим не занимается».
 _DISOWN_RE = re.compile(
     r"\b(?:это\s+)?(?:вопрос|это)\s+(?:не\s+к\s+нам|к\s+(?!нам\b)[А-Яа-яЁё])"
+    # «это вопрос полиции», «вопрос между соседкой и регоператором»
+    r"|\bэто\s+вопрос\s+(?:между\b|полици|прокуратур|суд|управляющ|регионального|районн|МЧС|ГИБДД)"
+    r"|[—-]\s+вопрос\s+(?:полици|прокуратур|суд\w*\b|управляющ|районн|МЧС|ГИБДД)"
     # «этот вопрос не к администрации поселения»
     r"|\bне\s+к\s+(?:администрации|поселению|главе)\b"
     # «в комментариях такие вопросы не решаются»: the question disowned by a negated passive
@@ -127,7 +131,9 @@ _ADDRESS_LEMMAS = frozenset({
 })
 # Verbs of settling a matter with someone: «с» + any body is the party (not only a person).
 _WITH_PARTY = frozenset({"связаться", "связываться", "договориться", "договариваться", "решать", "решить", "обсудить",
-                         "обсуждать", "согласовать", "согласовывать", "разобраться", "разбираться", "урегулировать"})
+                         "обсуждать", "согласовать", "согласовывать", "разобраться", "разбираться", "урегулировать",
+                         # asking at someone's: «у неё и спрашивайте», «уточните в школе»
+                         "спросить", "спрашивать", "узнать", "узнавать", "уточнить", "уточнять"})
 # What one comes «с»: a paper, not a party («обратитесь с заявлением»).
 _PAPERS = frozenset({"заявление", "обращение", "жалоба", "вопрос", "запрос", "документ", "выписка", "паспорт", "копия",
                      "фото", "фотография", "просьба", "предложение", "справка", "квитанция", "договор"})
@@ -175,7 +181,7 @@ def _third_party(doc: Doc, first: int, last: int, *, with_party: bool = False) -
         low = t.lower
         if low in ("нам", "нас", "мне"):
             return False
-        if low in _THIRD_PERSON:
+        if low in _THIRD_PERSON or (prep == "у" and low in ("неё", "нее", "него", "них")):
             return True
         if t.pos == "PREP":
             prep, regional = low, False
@@ -193,7 +199,7 @@ def _third_party(doc: Doc, first: int, last: int, *, with_party: bool = False) -
             if "datv" in top and _lemma(t) not in _SELF_NOUNS and not _named_person(doc, k, last):
                 return True
             continue
-        if prep in ("в", "во", "к", "через") or (prep in ("с", "со") and (
+        if prep in ("в", "во", "к", "через") or (prep in ("с", "со", "у") and (
                 "anim" in top or (with_party and _lemma(t) not in _PAPERS))):
             if k + 1 < last and toks[k + 1].lower.startswith(("район", "област", "кра", "город")):
                 regional = True
@@ -280,6 +286,8 @@ def _let_someone_else(doc: Doc, words: list[int]) -> bool:
                and _lemma(toks[k]) in _LET_VERBS for k in after)
     if not verb or any(toks[k].lower == "не" for k in after):
         return False
+    if _third_party(doc, at + 1, min(doc.sents[-1].last, at + 7)):
+        return True  # «пусть пишет им претензию»
     return any((toks[k].pos == "NOUN" and "nomn" in all_tags(toks[k].text)[0]
                 and _lemma(toks[k]) not in _SELF_NOUNS and _lemma(toks[k]) not in _TIME_NOUNS)
                or (len(toks[k].text) >= 2 and toks[k].text.isupper() and toks[k].text.isalpha())
@@ -319,7 +327,8 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
         # The administration disowns the question.
         self_subject = bool(lows & {"администрация", "мы", "поселение"}) or "у нас" in sent.text.lower()
         negated = bool(lows & {"не", "нет", "ничем", "ничего"})
-        competence = {_lemma(toks[k]) for k in words} & {"полномочие", "отношение", "повлиять", "компетенция"}
+        competence = {_lemma(toks[k]) for k in words} & {"полномочие", "отношение", "повлиять", "компетенция",
+                                                          "бессильный"}
         if self_subject and negated and (competence or {"ничем", "помочь"} <= lows or {"ничего", "решаем"} <= lows
                                           or ({"не", "занимается"} <= lows and "администрация" not in lows)):
             spans.append((sent.start, sent.end))
@@ -334,7 +343,12 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
             addressed = _lemma(t) in _ADDRESS_LEMMAS and (
                 any("impr" in tg and "excl" in tg for tg in tags)  # not «напишем» (incl: we will)
                 or (t.pos == "INFN" and any(toks[j].lower in _ADVICE for j in range(max(sent.first, k - 4), k))))
-            if addressed and _third_party(doc, k + 1, min(sent.last, k + 7), with_party=_lemma(t) in _WITH_PARTY):
+            # the target before the verb: «туда и обращайтесь», «у неё и спрашивайте»
+            before = [toks[j].lower for j in range(max(sent.first, k - 4), k)]
+            target_before = bool(set(before) & {"туда", "им", "ему", "ей"}) or any(
+                a == "у" and b in ("неё", "нее", "него", "них") for a, b in pairwise(before))
+            if addressed and (_third_party(doc, k + 1, min(sent.last, k + 7), with_party=_lemma(t) in _WITH_PARTY)
+                              or target_before):
                 spans.append((t.start, t.end))
                 break
         else:

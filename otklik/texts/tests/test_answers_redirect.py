@@ -192,3 +192,26 @@ def test_settling_elsewhere_is_a_redirect(answer: str) -> None:
 ])
 def test_settling_it_ourselves_is_not_a_redirect(answer: str) -> None:
     assert red(answer) == [], answer
+
+
+# The third round: the question named another body's, asking at someone's, the target before
+# the verb, «пусть» with a third party.
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Это вопрос полиции. Звоните участковому.",
+    "Здравствуйте! Это вопрос между вашей соседкой и региональным оператором.",
+    "Здравствуйте! ФАП подчиняется районной больнице, вот у неё и спрашивайте.",
+    "Здравствуйте! Очередь ведёт управление образования района, туда и обращайтесь.",
+    "Здравствуйте! Пусть пишет им претензию.",
+    "Здравствуйте! Нарушение тишины — вопрос полиции, администрация тут бессильна.",
+])
+def test_handing_the_question_to_another_body(answer: str) -> None:
+    assert red(answer), answer
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Это вопрос важный, мы его решим до пятницы.",
+    "Здравствуйте! Мы уточнили у подрядчика: работы закончат в мае.",
+    "Здравствуйте! Пусть вас не беспокоит шум.",
+])
+def test_our_own_answers_are_not_redirects(answer: str) -> None:
+    assert red(answer) == [], answer
