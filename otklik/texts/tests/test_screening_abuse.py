@@ -31,6 +31,7 @@ def test_a_veiled_threat_the_rules_miss_is_marked_as_a_whole() -> None:
     "Спасибо за быстрый ремонт водопровода на Лесной!",
     "Пожар на складе за рынком, дым идёт на дома!",
     "Соседская собака опять лает всю ночь, примите меры.",
+    "Я вас всех переживу, и вашу администрацию тоже. Напишу во все инстанции",  # lawful: not asked
 ])
 def test_lawful_pressure_thanks_and_reports_are_not_marked(text: str) -> None:
     assert not screen(text).no_answer
