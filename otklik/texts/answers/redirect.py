@@ -179,8 +179,8 @@ def _third_party(doc: Doc, first: int, last: int, *, with_party: bool = False) -
                 return False
             continue
         low = t.lower
-        if low in ("нам", "нас", "мне"):
-            return False
+        if low in ("нам", "нас", "мне") or low.startswith("наш"):
+            return False  # «к нам», «с нашим отделом»: the administration itself
         if low in _THIRD_PERSON or (prep == "у" and low in ("неё", "нее", "него", "них")):
             return True
         if t.pos == "PREP":

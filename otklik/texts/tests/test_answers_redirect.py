@@ -215,3 +215,8 @@ def test_handing_the_question_to_another_body(answer: str) -> None:
 ])
 def test_our_own_answers_are_not_redirects(answer: str) -> None:
     assert red(answer) == [], answer
+
+
+def test_settling_it_with_our_own_department_is_no_redirect() -> None:
+    # blind5 (after its measurement): «согласуйте с нашим отделом» was read as another body
+    assert red("Здравствуйте! Можно, и мы рады помочь. Согласуйте место с нашим отделом благоустройства.") == []
