@@ -220,3 +220,16 @@ def test_our_own_answers_are_not_redirects(answer: str) -> None:
 def test_settling_it_with_our_own_department_is_no_redirect() -> None:
     # blind5 (after its measurement): «согласуйте с нашим отделом» was read as another body
     assert red("Здравствуйте! Можно, и мы рады помочь. Согласуйте место с нашим отделом благоустройства.") == []
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    # blind5, after its measurement: how to apply is answered by where; our own office; our forwarding
+    ("Как подать заявку на соцработника?",
+     "Здравствуйте! Позвоните в комплексный центр соцобслуживания по телефону 2-20-20."),
+    ("Можно ли выкупить землю под своим домом?",
+     "Здравствуйте! Да, можно. Подайте заявление в кабинет 4 администрации, возьмите выписку на дом."),
+    ("Почему сняли пособие?",
+     "Здравствуйте! Пособие назначает Социальный фонд. Мы отправили ваш вопрос туда и попросили ответить вам."),
+])
+def test_where_to_apply_our_office_and_our_forwarding_are_no_redirects(question: str, answer: str) -> None:
+    assert [f for f in check_answer(answer, question=question) if f.code == "redirect"] == []
