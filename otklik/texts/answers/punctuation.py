@@ -18,7 +18,7 @@ from pymorphy3.tagset import OpencorporaTag
 
 from otklik.texts import morph
 
-from ._doc import Doc, Tok, all_tags
+from ._doc import Doc, Tok, all_tags, tag
 from .findings import ERROR, WARNING, Finding
 
 CODE = "punctuation"
@@ -567,45 +567,39 @@ def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
         yield _comma(doc, prev, tok, " ".join(t.lower for t in toks[i:i + size]))
 
 
-@lru_cache(maxsize=50_000)
-def _top_tag(word: str) -> OpencorporaTag:
-    return morph.analyzer().parse(word)[0].tag
 
 
-_all_tags = lru_cache(maxsize=50_000)(all_tags)  # a clause window reads the same words again
-
-
-def _verb_form(tag: OpencorporaTag) -> tuple[str | None, str | None, str | None] | None:
+def _verb_form(tg: OpencorporaTag) -> tuple[str | None, str | None, str | None] | None:
     """(number, person, gender) the subject of a finite indicative verb or a short form must have;
     None if the word is neither."""
-    if tag.POS in ("PRTS", "ADJS"):  # «давление восстановлено»
-        return tag.number, None, tag.gender if tag.number == "sing" else None
-    if tag.POS != "VERB" or tag.mood != "indc":
+    if tg.POS in ("PRTS", "ADJS"):  # «давление восстановлено»
+        return tg.number, None, tg.gender if tg.number == "sing" else None
+    if tg.POS != "VERB" or tg.mood != "indc":
         return None
-    if tag.tense == "past":
-        return tag.number, None, tag.gender if tag.number == "sing" else None
-    return tag.number, tag.person, None
+    if tg.tense == "past":
+        return tg.number, None, tg.gender if tg.number == "sing" else None
+    return tg.number, tg.person, None
 
 
-def _can_be_subject(tag: OpencorporaTag, form: tuple[str | None, str | None, str | None]) -> bool:
-    """Whether a word of ``tag`` (any reading) can be the subject of a verb of ``form``."""
+def _can_be_subject(tg: OpencorporaTag, form: tuple[str | None, str | None, str | None]) -> bool:
+    """Whether a word of ``tg`` (any reading) can be the subject of a verb of ``form``."""
     number, person, gender = form
-    if tag.case != "nomn" or tag.POS not in ("NOUN", "NPRO"):
+    if tg.case != "nomn" or tg.POS not in ("NOUN", "NPRO"):
         return False
-    if tag.number != number:
+    if tg.number != number:
         return False
-    if tag.POS == "NPRO" and person is not None and tag.person not in (None, person):
+    if tg.POS == "NPRO" and person is not None and tg.person not in (None, person):
         return False
-    if tag.POS == "NOUN" and person not in (None, "3per"):
+    if tg.POS == "NOUN" and person not in (None, "3per"):
         return False
-    return gender is None or tag.gender in (None, gender) or "Ms-f" in tag
+    return gender is None or tg.gender in (None, gender) or "Ms-f" in tg
 
 
 def _subject(doc: Doc, first: int, last: int, form: tuple[str | None, str | None, str | None]) -> int | None:
     """The index of a word in [first, last) that can be the subject of a verb of ``form``."""
     for k in range(first, last):
         t = doc.toks[k]
-        if t.is_word and t.text[:1].isalpha() and any(_can_be_subject(tag, form) for tag in _all_tags(t.text)):
+        if t.is_word and t.text[:1].isalpha() and any(_can_be_subject(tg, form) for tg in all_tags(t.text)):
             return k
     return None
 
@@ -627,9 +621,9 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
             continue
         start, end = _clause_around(doc, i, 1, _CLAUSE_OPENERS)
         first_verb = next(((k, f) for k in range(start, i) if toks[k].is_word
-                           and (f := _verb_form(_top_tag(toks[k].text))) is not None), None)
+                           and (f := _verb_form(tag(toks[k].text))) is not None), None)
         second_verb = next(((k, f) for k in range(i + 1, end) if toks[k].is_word
-                            and (f := _verb_form(_top_tag(toks[k].text))) is not None), None)
+                            and (f := _verb_form(tag(toks[k].text))) is not None), None)
         if first_verb is None or second_verb is None:
             continue
         (v1, form1), (v2, form2) = first_verb, second_verb
@@ -637,7 +631,7 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
         if subject is None:
             continue
         own_subject = _subject(doc, i + 1, v2, form2) is not None
-        shared = any(_can_be_subject(tag, form2) for tag in _all_tags(toks[subject].text))
+        shared = any(_can_be_subject(tg, form2) for tg in all_tags(toks[subject].text))
         if shared and not own_subject:
             continue
         finding = _comma(doc, prev, tok, "и")
@@ -661,7 +655,7 @@ def _finite(tok: Tok) -> bool:
     """A verb in the indicative or the imperative, by its likeliest reading."""
     if not tok.is_word or tok.pos != "VERB":
         return False
-    return _top_tag(tok.text).mood in ("indc", "impr")
+    return tag(tok.text).mood in ("indc", "impr")
 
 
 def _fronted_clause(doc: Doc) -> Iterator[Finding]:
@@ -692,7 +686,7 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
                 break
             start = k
             prev = toks[k - 1]
-            if prev.is_word and prev.pos == "NPRO" and "nomn" in _top_tag(prev.text).grammemes:
+            if prev.is_word and prev.pos == "NPRO" and "nomn" in tag(prev.text).grammemes:
                 start = k - 1  # «…на общей земле мы выдадим»: before the subject
             left = toks[start - 1]
             if not left.is_word:

@@ -290,7 +290,7 @@ def _let_someone_else(doc: Doc, words: list[int]) -> bool:
                and _lemma(toks[k]) in _LET_VERBS for k in after)
     if not verb or any(toks[k].lower == "не" for k in after):
         return False
-    if _third_party(doc, at + 1, min(doc.sents[-1].last, at + 7)):
+    if _third_party(doc, at + 1, min(words[-1] + 1, at + 7)):
         return True  # «пусть пишет им претензию»
     return any((toks[k].pos == "NOUN" and "nomn" in all_tags(toks[k].text)[0]
                 and _lemma(toks[k]) not in _SELF_NOUNS and _lemma(toks[k]) not in _TIME_NOUNS)
