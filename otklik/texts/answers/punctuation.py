@@ -46,7 +46,7 @@ _NO_COMMA_BEFORE = frozenset(
 )
 # Predicatives after which «что» opens a clause: «известно, что», «обратите внимание, что».
 _THAT_HEADS = frozenset(
-    ["внимание", "известно", "понятно", "видно", "ясно", "жаль", "важно", "уверены", "уверен", "уверена", "рады", "рад", "рада", "очевидно", "надеемся", "надеюсь"]
+    ["внимание", "известно", "понятно", "видно", "ясно", "жаль", "важно", "уверены", "уверен", "уверена", "рады", "рад", "рада", "очевидно", "надеемся", "надеюсь", "спасибо"]
 )
 _WHICH_FORMS = frozenset(["который", "которая", "которое", "которые", "которую", "которому", "которым"])
 _WHICH_ALL = _WHICH_FORMS | frozenset(["которого", "которой", "которых", "котором", "которыми"])
@@ -252,11 +252,14 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             continue
         sent = doc.sent_of(i)
         if low == "что":
-            if nxt is None or not nxt.is_word or nxt.lower in ("ли", "бы", "же", "иное"):
+            if nxt is None or not nxt.is_word or nxt.lower in ("ли", "бы", "же", "иное", "угодно"):
                 continue
             if prev.lower in _NO_COMMA_BEFORE:
                 continue
-            if prev.pos in ("VERB", "INFN") or prev.lower in _THAT_HEADS or _said_before(doc, i):
+            # a verb, or a short adjective, participle or predicative that governs the clause:
+            # «рады, что», «уверены, что», «жаль, что», «спасибо, что»
+            if prev.pos in ("VERB", "INFN", "ADJS", "PRTS", "PRED") or prev.lower in _THAT_HEADS \
+                    or _said_before(doc, i):
                 yield _comma(doc, prev, tok, "что")
         elif low == "чтобы":
             if prev.lower in _NO_COMMA_BEFORE or prev.pos in ("PREP", "CONJ", "PRCL", "NPRO"):
@@ -648,7 +651,7 @@ _COORDINATORS = frozenset({"и", "или", "а", "но", "да", "либо", "н
 _JOINERS = _COORDINATORS | _CONJUNCTIONS | _WHICH_ALL | frozenset({
     "где", "куда", "откуда", "почему", "зачем", "пока", "поскольку", "хотя", "будто", "словно", "чем",
     "потому", "поэтому", "тоже", "также", "затем", "потом", "ли", "чтоб", "кто", "сколько", "какой", "какая",
-    "какое", "какие", "как", "то", "так"})
+    "какое", "какие", "как", "то", "так", "однако", "зато", "причем", "причём", "притом", "иначе", "впрочем"})
 
 
 def _finite(tok: Tok) -> bool:
@@ -699,15 +702,24 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
 
 def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
     """«Электрик приехал через час отключил фонарь», «Новый уже везут подрядчик поставит его»:
-    two finite verbs in one stretch with no mark and no conjunction between them — homogeneous
-    predicates or two clauses, either way a comma (or a stop) is missing. Only verbs whose every
-    reading is a finite verb count, so a noun or a participle read as a verb stays silent."""
+    two predicates in one stretch with no mark and no conjunction between them — homogeneous
+    predicates or two clauses, either way a comma (or a stop) is missing. A predicate is a verb
+    whose every reading is a finite verb (so a noun or a participle read as a verb stays
+    silent), a future of «быть» before an infinitive («будем штрафовать») or a predicative next
+    to an infinitive («записаться можно»). The stop of an abbreviation («ул.») inside a sentence
+    ends nothing."""
     toks = doc.toks
     for sent in doc.sents:
         last_verb: int | None = None
         relative = False  # in a «который» clause: its close is `_relative_clause_close`'s
+        # after «если», «когда», …: the first predicate is the subordinate clause's, and the
+        # missing comma before the main clause is `_fronted_clause`'s finding, not this one
+        subordinate = False
+        skip = -1
         for k in range(sent.first, sent.last):
             t = toks[k]
+            if t.text == "." and _abbreviation_stop(doc, k, sent.last):
+                continue  # «на ул. Трудовой»: the sentence goes on
             if _boundary(doc, k) or t.text in (".", "!", "?", "…"):
                 relative = False
             if t.is_word and (t.lower in _WHICH_ALL or t.lower == "где"):
@@ -715,10 +727,12 @@ def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
             if relative or _boundary(doc, k) or not t.prose or (t.is_word and t.lower in _JOINERS) \
                     or t.text in (".", "!", "?", "…"):
                 last_verb = None
+                subordinate = t.is_word and t.lower in _JOINERS and t.lower not in _COORDINATORS
                 continue
-            if not t.is_word or not _surely_finite(t.text):
+            if k <= skip or not t.is_word or not _predicate_at(doc, k, sent.last):
                 continue
-            if last_verb is not None:
+            skip = k + 1 if t.lower in _FUTURE_BE else -1  # «будем штрафовать» is one predicate
+            if last_verb is not None and not subordinate:
                 left = toks[k - 1]
                 if left.is_word:
                     yield Finding(CODE, ERROR, toks[last_verb].start, t.end,
@@ -726,21 +740,56 @@ def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
                                   "или точкой.", None)
                 last_verb = None
                 continue
+            subordinate = subordinate and last_verb is None
             last_verb = k
+
+
+# Abbreviations of a kind of place, followed by its name: «ул. Трудовой», «г. Пермь».
+_PLACE_ABBREVIATIONS = frozenset({"ул", "пр", "пер", "пл", "мкр", "просп", "г", "д", "с", "п", "х", "ст", "пос"})
+
+
+def _abbreviation_stop(doc: Doc, k: int, end: int) -> bool:
+    """Whether the stop at token k belongs to an abbreviation inside the sentence: a small letter
+    follows, or a place's name follows its kind («ул. Трудовой»)."""
+    if k + 1 >= end or k == 0 or not doc.toks[k - 1].is_word:
+        return False
+    nxt = doc.toks[k + 1]
+    return nxt.is_word and (nxt.text[0].islower() or doc.toks[k - 1].lower in _PLACE_ABBREVIATIONS)
+
+
+_FUTURE_BE = frozenset({"буду", "будешь", "будет", "будем", "будете", "будут"})
+_MODAL_PREDICATIVES = frozenset({"можно", "нужно", "надо", "нельзя", "необходимо"})
+
+
+def _infinitive(doc: Doc, k: int, end: int) -> bool:
+    return 0 <= k < end and doc.toks[k].is_word and doc.toks[k].pos == "INFN"
+
+
+def _predicate_at(doc: Doc, k: int, end: int) -> bool:
+    word = doc.toks[k]
+    if word.lower in _FUTURE_BE:
+        return _infinitive(doc, k + 1, end)
+    if word.lower in _MODAL_PREDICATIVES:
+        return _infinitive(doc, k + 1, end) or (k > 0 and _infinitive(doc, k - 1, end))
+    return _surely_finite(word.text)
 
 
 @lru_cache(maxsize=50_000)
 def _surely_finite(word: str) -> bool:
-    """Every reading of the word is a finite verb of the indicative (not «стали», «мой», «есть»)."""
+    """Every reading of the word is a finite verb (not «стали», «мой», «есть»), the likeliest one
+    in the indicative; a rare short participle of the present («собираем») does not count."""
     parses = morph.analyzer().parse(word)
-    if not parses or any(p.tag.POS != "VERB" or p.tag.mood != "indc" for p in parses):
+    if not parses or parses[0].tag.POS != "VERB" or parses[0].tag.mood != "indc":
+        return False
+    if any(p.tag.POS != "VERB" and not (p.tag.POS == "PRTS" and p.tag.tense == "pres") for p in parses):
         return False
     return parses[0].normal_form not in _AUXILIARIES
 
 
-# «пойду посмотрю», «давай сделаем»: colloquial pairs, not two predicates; «будет осуществлятся»:
-# an auxiliary before a misspelt infinitive (spelling's business).
-_AUXILIARIES = frozenset({"пойти", "идти", "давать", "дать", "быть", "стать"})
+# «пойду посмотрю»: a colloquial pair, not two predicates («давай сделаем»: «давай» is read as an
+# imperative, never as finite); «будет осуществлятся»: an auxiliary before a misspelt infinitive
+# (spelling's business).
+_AUXILIARIES = frozenset({"пойти", "идти", "быть", "стать"})
 
 
 def _that_after_demonstrative(doc: Doc) -> Iterator[Finding]:

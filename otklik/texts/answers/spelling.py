@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -24,6 +25,7 @@ CODE = "spelling"
 _ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _CYRILLIC_WORD_RE = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
 _PARTICLES = frozenset({"то", "либо", "нибудь", "ка", "таки", "де"})
+_VOWELS = frozenset("аеёиоуыэюя")
 # No suggestion for a longer «word»: the edit search grows with the square of its length (a
 # 20 000-letter run would take gigabytes), and the longest dictionary words have about 35 letters.
 MAX_SUGGEST_LENGTH = 40
@@ -281,6 +283,12 @@ def suggest(word: str, prev: str | None = None) -> str | None:
         pool = found | near
         if pool:
             best = min(pool, key=lambda c: (cost(c), c))
+    if best is None:
+        # «соцрабоник»: a free prefix before a misspelt word is corrected in the word
+        for prefix in _FREE_PREFIXES:
+            rest = w[len(prefix):]
+            if w.startswith(prefix) and len(rest) >= 4 and (fixed := suggest(rest)) is not None:
+                return prefix + norm(fixed)
     return _display(best) if best is not None else None
 
 
@@ -316,13 +324,96 @@ def _checkable(tok: Tok, sentence_start: bool, lexicon: Lexicon) -> bool:
     text = tok.text
     if not tok.prose or not _CYRILLIC_WORD_RE.fullmatch(text.lower()):
         return False  # digits, Latin, mixed alphabets
-    if len(text) < 3 or text.isupper():
-        return False  # single letters, abbreviations (МКД, ЖКХ)
+    if len(text) < 3 or text.isupper() or not _VOWELS.intersection(text.lower()):
+        return False  # single letters, abbreviations (МКД, ЖКХ, мкр)
     if any(ch.isupper() for ch in text[1:]):
         return False  # ВКонтакте, ТОСы
     if text[0].isupper() and not sentence_start:
         return False  # a name, a street, a place
     return tok.lower not in lexicon and text not in lexicon
+
+
+@lru_cache(maxsize=20_000)
+def _may_be_a_name(word: str) -> bool:
+    """Whether pymorphy3's guess for an unknown word allows a name: a noun or an adjective
+    («Заречная»); a guessed adverb, verb or gerund («Арентировочно») is no name."""
+    return any(p.tag.POS in ("NOUN", "ADJF", None) for p in morph.analyzer().parse(word))
+
+
+# Verbs, predicatives and short adjectives that take an infinitive: «может появиться», «должны
+# проводиться», «будет осуществляться», «нужно записаться».
+_INFINITIVE_GOVERNORS = frozenset({
+    "мочь", "хотеть", "начать", "начинать", "стать", "продолжать", "перестать", "пытаться",
+    "попытаться", "стараться", "постараться", "собираться", "планировать", "решить", "обещать",
+    "успеть", "уметь", "быть", "прийтись", "приходиться", "должный", "обязанный", "готовый",
+    "можно", "нужно", "надо", "нельзя", "необходимо", "следовать"})
+_MARKS = frozenset(",;:—–-()«»\"!?.…")
+
+
+def _governs_infinitive(tok: Tok) -> bool:
+    if not tok.is_word:
+        return False
+    return any(norm(p.normal_form) in _INFINITIVE_GOVERNORS or norm(p.word) in _INFINITIVE_GOVERNORS
+               for p in morph.analyzer().parse(tok.lower)[:2])
+
+
+def _clause_has_predicate(doc: Doc, i: int) -> tuple[bool, bool]:
+    """For the infinitive at token i: (another predicate or governor stands in its clause, a
+    subject in the nominative stands before it in the clause)."""
+    toks = doc.toks
+    subject = False
+    for step in (-1, 1):
+        k = i + step
+        while 0 <= k < len(toks) and toks[k].text not in _MARKS:
+            t = toks[k]
+            if t.is_word:
+                if t.lower in ("чтобы", "чтоб", "как", "где", "куда", "зачем", "что", "ли", "если"):
+                    return True, subject
+                tags = [p.tag for p in morph.analyzer().parse(t.lower)[:2]]
+                if tags[0].POS in ("VERB", "INFN", "PRED", "ADJS", "PRTS") or _governs_infinitive(t):
+                    return True, subject
+                if step < 0 and tags[0].POS in ("NOUN", "NPRO") and tags[0].case == "nomn":
+                    subject = True
+            k += step
+    return False, subject
+
+
+def _reflexive_endings(doc: Doc) -> Iterator[Finding]:
+    """«-тся» or «-ться» by the grammar: an infinitive after a verb that takes one («может
+    появиться»), a finite verb where the clause has a subject and no other predicate
+    («полицейский появится»)."""
+    analyzer = morph.analyzer()
+    for i, tok in enumerate(doc.toks):
+        if not tok.is_word or not tok.prose or len(tok.lower) < 6:
+            continue
+        low = norm(tok.lower)
+        if low.endswith("ться"):
+            fixed = low[:-4] + "тся"
+            parses = analyzer.parse(low)
+            if parses[0].tag.POS != "INFN" or not analyzer.word_is_known(fixed):
+                continue
+            if not any(p.tag.POS == "VERB" and p.tag.person == "3per" for p in analyzer.parse(fixed)):
+                continue
+            prev = doc.toks[i - 1] if i > 0 else None
+            if prev is not None and (prev.pos == "PREP" or _governs_infinitive(prev)):
+                continue
+            other, subject = _clause_has_predicate(doc, i)
+            if other or not subject:
+                continue
+        elif low.endswith("тся"):
+            prev = doc.toks[i - 1] if i > 0 else None
+            fixed = low[:-3] + "ться"
+            if prev is None or not _governs_infinitive(prev) or prev.pos == "INFN":
+                continue
+            if analyzer.parse(low)[0].tag.POS != "VERB" or not analyzer.word_is_known(fixed) \
+                    or analyzer.parse(fixed)[0].tag.POS != "INFN":
+                continue
+        else:
+            continue
+        shown = _match_case(tok.text, fixed)
+        yield Finding(CODE, ERROR, tok.start, tok.end,
+                      f"Орфографическая ошибка: «{tok.text}» → «{shown}» (-тся или -ться: спросите «что делает?» "
+                      "или «что делать?»).", shown)
 
 
 def check(doc: Doc, *, lexicon: Lexicon) -> list[Finding]:
@@ -335,7 +426,7 @@ def check(doc: Doc, *, lexicon: Lexicon) -> list[Finding]:
         prev = doc.toks[i - 1].lower if i > 0 and doc.toks[i - 1].is_word else None
         fix = suggest(tok.lower, prev)
         if fix is None:
-            if tok.text[0].isupper():
+            if tok.text[0].isupper() and _may_be_a_name(tok.lower):
                 continue  # an unknown capitalised word at a sentence start: likely a name
             found.append(Finding(
                 CODE, WARNING, tok.start, tok.end,
@@ -357,4 +448,6 @@ def check(doc: Doc, *, lexicon: Lexicon) -> list[Finding]:
             f"Орфографическая ошибка: «{tok.text}» → «{fixed}».",
             fixed,
         ))
+    taken = {f.start for f in found}
+    found.extend(f for f in _reflexive_endings(doc) if f.start not in taken)
     return found

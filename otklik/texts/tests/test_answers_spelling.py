@@ -81,3 +81,33 @@ def test_typos_stay_errors_despite_the_derivative_rule() -> None:
         answer = f"Здравствуйте! Это {word} пример."
         found = [f for f in check_answer(answer) if f.code == "spelling"]
         assert found and found[0].severity == "error", word
+
+
+# blind5, after its measurement: -тся / -ться by the grammar of the clause, a misspelt word
+# after a free prefix, a guessed adverb at a sentence start, an abbreviation with no vowel.
+@pytest.mark.parametrize(("answer", "wrong", "right"), [
+    ("Здравствуйте! Адрес в списке, лежачий полицейский появиться там в апреле.", "появиться", "появится"),
+    ("Здравствуйте! Лежачий полицейский может появится там в апреле.", "появится", "появиться"),
+    ("Здравствуйте! Работы должны проводится летом.", "проводится", "проводиться"),
+    ("Здравствуйте! Соцрабоник придёт к маме.", "Соцрабоник", "Соцработник"),
+])
+def test_reflexive_endings_and_prefixed_typos(answer: str, wrong: str, right: str) -> None:
+    [f] = spelling(answer)
+    assert answer[f.start:f.end] == wrong and f.severity == "error" and f.suggestion == right
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Праздник состоится в субботу. Концерт может состояться в субботу.",
+    "Здравствуйте! Собрание состоится, если придут жители. Нам придётся подождать.",
+    "Здравствуйте! Чтобы записаться, позвоните. Вам нужно записаться заранее.",
+    "Здравствуйте! Цель проекта — добиться снижения тарифа.",
+    "Здравствуйте! В мкр Прибрежный придём в среду.",
+])
+def test_reflexive_endings_that_are_right(answer: str) -> None:
+    assert spelling(answer) == []
+
+
+def test_an_unknown_adverb_at_a_sentence_start_is_no_name() -> None:
+    answer = "Здравствуйте! Арентировочно каток откроется 20 декабря."
+    [f] = spelling(answer)
+    assert answer[f.start:f.end] == "Арентировочно" and f.severity == "warning"
