@@ -178,6 +178,9 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, Any]:
     db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))))
+    # A kept connection (`otklik serve` keeps them) is checked before a request reuses it, so a
+    # restarted database or a dropped connection is replaced instead of failing the request.
+    db["CONN_HEALTH_CHECKS"] = bool(db.get("CONN_MAX_AGE"))
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL and a busy timeout let the web process and the worker share the embedded file.
         db["OPTIONS"] = {

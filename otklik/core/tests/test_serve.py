@@ -68,3 +68,30 @@ def test_default_processes_follow_web_concurrency(monkeypatch: pytest.MonkeyPatc
     assert default_processes() == 3
     monkeypatch.delenv("WEB_CONCURRENCY")
     assert default_processes() == 2 * (os.cpu_count() or 1) + 1
+
+
+def test_serve_keeps_database_connections_and_checks_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A connection per request halved the intake rate on PostgreSQL: the server keeps them
+    (unless CONN_MAX_AGE says otherwise), and kept connections are checked before reuse."""
+    from otklik.core.management.commands import serve
+
+    seen: dict[str, str] = {}
+
+    def execve(path: str, argv: list[str], env: dict[str, str]) -> None:
+        seen.update(env)
+
+    monkeypatch.setattr(serve.os, "execve", execve)
+    monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+    call_command("serve", "--no-collectstatic")
+    assert seen["CONN_MAX_AGE"] == str(serve.SERVE_CONN_MAX_AGE) and int(seen["CONN_MAX_AGE"]) > 0
+    monkeypatch.setenv("CONN_MAX_AGE", "0")
+    call_command("serve", "--no-collectstatic")
+    assert seen["CONN_MAX_AGE"] == "0"
+
+    from config.settings import _database
+
+    monkeypatch.setenv("CONN_MAX_AGE", "300")
+    kept = _database("postgres://u@127.0.0.1:5432/x")
+    assert kept["CONN_MAX_AGE"] == 300 and kept["CONN_HEALTH_CHECKS"] is True
+    monkeypatch.setenv("CONN_MAX_AGE", "0")
+    assert _database("postgres://u@127.0.0.1:5432/x")["CONN_HEALTH_CHECKS"] is False

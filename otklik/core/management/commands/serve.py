@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, CommandParser, call_command
 
+SERVE_CONN_MAX_AGE = 300  # seconds a kept connection lives; CONN_MAX_AGE overrides
+
 
 def default_processes() -> int:
     """gunicorn's own advice, 2 × cores + 1, unless WEB_CONCURRENCY says otherwise."""
@@ -67,4 +69,9 @@ class Command(BaseCommand):
         self.stdout.flush()
         env = dict(os.environ)
         env.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
+        # Each thread keeps its database connection between requests: a new PostgreSQL
+        # connection per request (a backend to fork, its caches to warm) halved the intake rate
+        # (bench/scale.py). The settings check a kept connection before each request
+        # (CONN_HEALTH_CHECKS), so a restarted database costs one failed check, not an error.
+        env.setdefault("CONN_MAX_AGE", str(SERVE_CONN_MAX_AGE))
         os.execve(sys.executable, argv, env)  # noqa: S606  (becomes the gunicorn master on purpose)
