@@ -80,7 +80,7 @@ def test_serve_keeps_database_connections_and_checks_them(monkeypatch: pytest.Mo
     def execve(path: str, argv: list[str], env: dict[str, str]) -> None:
         seen.update(env)
 
-    monkeypatch.setattr(serve.os, "execve", execve)
+    monkeypatch.setattr(os, "execve", execve)
     monkeypatch.delenv("CONN_MAX_AGE", raising=False)
     call_command("serve", "--no-collectstatic")
     assert seen["CONN_MAX_AGE"] == str(serve.SERVE_CONN_MAX_AGE) and int(seen["CONN_MAX_AGE"]) > 0
