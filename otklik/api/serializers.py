@@ -59,9 +59,13 @@ def _open_deadlines(steps: list[IncidentStep], tz: ZoneInfo) -> dict[str, dateti
 
 def incident_created_dict(incident: Incident, *, fresh: bool = False) -> dict[str, Any]:
     """`fresh`: the incident was just created by this request, so the object is current."""
-    if not fresh:
+    if fresh:
+        # Just handed in: its open steps have no unit and no person yet, so no joins.
+        steps = list(IncidentStep.objects.filter(incident=incident, done_at__isnull=True).order_by("due_at", "pk"))
+    else:
         incident.refresh_from_db()
-    tz, now, steps = _tz(incident), timezone.now(), _steps(incident)
+        steps = _steps(incident)
+    tz, now = _tz(incident), timezone.now()
     return {
         "id": incident.pk,
         "status": incident.status,

@@ -77,6 +77,20 @@ def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str
     """Open a step with its deadline. `done_at`: a step taken as it opened (the regional
     curator's hand-over, recorded at intake), written closed in the same INSERT. `lower_due`
     False: the caller sets the incident's `next_due_at` itself (the intake, once for all)."""
+    step = step_new(incident=incident, kind=kind, start=start, actor_role=actor_role, actor=actor,
+                    assignment=assignment, overrides=overrides, done_at=done_at)
+    step.save(force_insert=True)
+    if done_at is None and lower_due:
+        _next_due_lower(incident, step.due_at)
+    return step
+
+
+def step_new(*, incident: Incident, kind: str, start: datetime, actor_role: str,
+             actor: Person | None = None, assignment: Assignment | None = None,
+             overrides: dict[str, list[int | str]] | None = None,
+             done_at: datetime | None = None) -> IncidentStep:
+    """The step `step_open` writes, not yet written: the intake writes its steps in one INSERT
+    and sets the incident's `next_due_at` itself."""
     wc = work_calendar_for(incident.municipality)
     if kind in WITHIN_TOTAL:
         due = _total_due(incident)
@@ -91,12 +105,10 @@ def step_open(*, incident: Incident, kind: str, start: datetime, actor_role: str
     alerts = step_alerts(incident, wc, started_at=start, due_at=due)
     if done_at is not None:
         alerts["next_alert_at"] = None  # as steps_close leaves a step it closes
-    step = IncidentStep.objects.create(
-        incident=incident, municipality_id=incident.municipality_id, kind=kind, assignment=assignment, actor_role=actor_role, actor=actor,
-        started_at=start, seconds=seconds, days=days, due_at=due, done_at=done_at, **alerts)
-    if done_at is None and lower_due:
-        _next_due_lower(incident, due)
-    return step
+    return IncidentStep(
+        incident=incident, municipality_id=incident.municipality_id, kind=kind, assignment=assignment,
+        actor_role=actor_role, actor=actor, started_at=start, seconds=seconds, days=days, due_at=due,
+        done_at=done_at, **alerts)
 
 
 def _next_due_lower(incident: Incident, due: datetime) -> None:

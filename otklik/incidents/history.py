@@ -60,10 +60,12 @@ def _digest(*, key: bytes | None = None, **fields: Any) -> str:
 
 def event_append(*, incident: Incident, at: datetime, actor: Person | None, action: str,
                  from_status: str = "", to_status: str = "", payload: dict[str, Any] | None = None,
-                 actor_label: str | None = None, first: bool = False) -> IncidentEvent:
+                 actor_label: str | None = None, first: bool = False, head: bool = True) -> IncidentEvent:
     """Append one event. The caller holds the incident's row lock (so `seq` is race-free).
     `first`: the incident was created in this transaction, so there is nothing to chain to
-    (one query less on every intake; a wrong `first` fails on the unique (incident, seq))."""
+    (one query less on every intake; a wrong `first` fails on the unique (incident, seq)).
+    `head` False: the caller writes `incident.history_head` itself, in the same transaction
+    (the intake, with the nearest deadline, in one UPDATE)."""
     last = None if first else IncidentEvent.objects.filter(incident=incident).order_by("-seq").first()
     seq = (last.seq + 1) if last else 1
     prev_hash = last.hash if last else GENESIS
@@ -78,7 +80,8 @@ def event_append(*, incident: Incident, at: datetime, actor: Person | None, acti
         incident=incident, seq=seq, at=at, actor=actor, actor_label=label, action=action,
         from_status=from_status, to_status=to_status, payload=data, prev_hash=prev_hash, hash=digest,
     )
-    Incident.objects.filter(pk=incident.pk).update(history_head=digest)
+    if head:
+        Incident.objects.filter(pk=incident.pk).update(history_head=digest)
     incident.history_head = digest
     return event
 
