@@ -188,3 +188,22 @@ def test_denominal_prepositions_and_stock_phrases(answer: str, span: str) -> Non
 ])
 def test_plain_voice_stays_clean(answer: str) -> None:
     assert _spans(answer) == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Согласно статье 12 закона края, участок дают бесплатно.",
+    "Здравствуйте! В соответствии с Федеральным законом № 131-ФЗ дороги ремонтирует поселение.",
+    "Здравствуйте! Согласно Правилам благоустройства, траву косит хозяин участка.",
+    "Здравствуйте! Согласно пункту 98 Правил, перерасчёт делают за каждый день.",
+])
+def test_citing_an_act_is_no_officialese(answer: str) -> None:
+    """Every blind writer left «согласно статье …» alone: it is how an act is cited."""
+    assert bur(answer) == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Согласно графику мусор забирают по средам.",
+    "Здравствуйте! В соответствии с очерёдностью двор отремонтируют в июне.",
+])
+def test_according_to_anything_else_stays_officialese(answer: str) -> None:
+    assert [f.severity for f in bur(answer)] == ["warning"]
