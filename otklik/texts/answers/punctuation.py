@@ -48,6 +48,7 @@ _NO_COMMA_BEFORE = frozenset(
 _THAT_HEADS = frozenset(
     ["внимание", "известно", "понятно", "видно", "ясно", "жаль", "важно", "уверены", "уверен", "уверена", "рады", "рад", "рада", "очевидно", "надеемся", "надеюсь", "спасибо"]
 )
+_PERSONAL = frozenset(["я", "ты", "он", "она", "оно", "мы", "вы", "они"])
 _WHICH_FORMS = frozenset(["который", "которая", "которое", "которые", "которую", "которому", "которым"])
 _WHICH_ALL = _WHICH_FORMS | frozenset(["которого", "которой", "которых", "котором", "которыми"])
 _DEMONSTRATIVES = frozenset(["тот", "та", "то", "те", "того", "тех", "тому", "тем", "той"])
@@ -227,6 +228,12 @@ def _yes_comma(doc: Doc) -> Iterator[Finding]:
         if tok.lower == "да" and nxt is not None and nxt.is_word and nxt.lower != "здравствует":
             yield Finding(CODE, ERROR, tok.start, tok.end,
                           "После «да» в начале ответа нужна запятая.", tok.text + ",")
+        # «Нет незаконно» → «Нет, незаконно»; «Нет воды», «Нет ли …» say something else
+        elif tok.lower == "нет" and nxt is not None and nxt.is_word and nxt.lower != "ли" \
+                and nxt.pos not in ("NOUN", "NPRO", "ADJF", "PRTF", "NUMR", "PREP") \
+                and doc.text[tok.end:nxt.start].isspace():
+            yield Finding(CODE, ERROR, tok.start, tok.end,
+                          "После «нет» в начале ответа нужна запятая.", tok.text + ",")
 
 
 _NOT_ONLY_RE = re.compile("не только", re.IGNORECASE)
@@ -257,10 +264,15 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             if prev.lower in _NO_COMMA_BEFORE:
                 continue
             # a verb, or a short adjective, participle or predicative that governs the clause:
-            # «рады, что», «уверены, что», «жаль, что», «спасибо, что»
+            # «рады, что», «уверены, что», «жаль, что», «спасибо, что»; or a clause with a subject
+            # of its own after a noun: «справка от педиатра, что он здоров»
             if prev.pos in ("VERB", "INFN", "ADJS", "PRTS", "PRED") or prev.lower in _THAT_HEADS \
-                    or _said_before(doc, i):
+                    or _said_before(doc, i) or (nxt.lower in _PERSONAL and prev.pos in ("NOUN", "ADJF", "ADVB")):
                 yield _comma(doc, prev, tok, "что")
+        elif low == "поэтому":
+            # «районная дорога поэтому поставить …»: «поэтому» opens a clause of its own
+            if prev.lower not in _NO_COMMA_BEFORE and prev.lower not in _CONJUNCTIONS and prev.pos != "PREP":
+                yield _comma(doc, prev, tok, "поэтому")
         elif low == "чтобы":
             if prev.lower in _NO_COMMA_BEFORE or prev.pos in ("PREP", "CONJ", "PRCL", "NPRO"):
                 continue
@@ -725,7 +737,7 @@ def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
             if t.is_word and (t.lower in _WHICH_ALL or t.lower == "где"):
                 relative = True
             if relative or _boundary(doc, k) or not t.prose or (t.is_word and t.lower in _JOINERS) \
-                    or t.text in (".", "!", "?", "…"):
+                    or t.text in (".", "!", "?", "…", "«", "»", '"'):  # a quoted title is a clause apart
                 last_verb = None
                 subordinate = t.is_word and t.lower in _JOINERS and t.lower not in _COORDINATORS
                 continue
@@ -770,8 +782,28 @@ def _predicate_at(doc: Doc, k: int, end: int) -> bool:
     if word.lower in _FUTURE_BE:
         return _infinitive(doc, k + 1, end)
     if word.lower in _MODAL_PREDICATIVES:
-        return _infinitive(doc, k + 1, end) or (k > 0 and _infinitive(doc, k - 1, end))
-    return _surely_finite(word.text)
+        # «записаться можно», «записываться не нужно», «нужно записаться»
+        before = k - 2 if k > 1 and doc.toks[k - 1].lower == "не" else k - 1
+        return _infinitive(doc, k + 1, end) or (before >= 0 and _infinitive(doc, before, end))
+    return _surely_finite(word.text) or _surely_short_participle(word.text) or (
+        _surely_imperative(word.text) and not _infinitive(doc, k + 1, end))
+
+
+@lru_cache(maxsize=50_000)
+def _surely_short_participle(word: str) -> bool:
+    """A short participle is always a predicate («деньги заложены»): every reading is one."""
+    parses = morph.analyzer().parse(word)
+    return bool(parses) and all(p.tag.POS == "PRTS" for p in parses)
+
+
+@lru_cache(maxsize=50_000)
+def _surely_imperative(word: str) -> bool:
+    """«возьмите», «позвоните»: every reading a verb, the likeliest an imperative; not «давай(те)»,
+    which only leads the verb after it."""
+    parses = morph.analyzer().parse(word)
+    if not parses or parses[0].tag.mood != "impr" or any(p.tag.POS != "VERB" for p in parses):
+        return False
+    return parses[0].normal_form not in _AUXILIARIES and parses[0].normal_form not in ("давать", "дать")
 
 
 @lru_cache(maxsize=50_000)
@@ -798,7 +830,16 @@ def _that_after_demonstrative(doc: Doc) -> Iterator[Finding]:
     toks = doc.toks
     for i in range(2, len(toks)):
         tok, dem, prep = toks[i], toks[i - 1], toks[i - 2]
-        if tok.lower != "что" or not tok.prose or dem.lower not in ("том", "тем", "то", "того", "тому"):
+        if not tok.prose or doc.text[dem.end:tok.start].strip():
+            continue
+        # «ищут тех кто их сломал», «сделаем то же для тех что остались»: «кто» after any form of
+        # «тот», «что» after one that cannot be «не то что», «тем более», «того что»
+        if (tok.lower == "кто" and dem.lower in _DEMONSTRATIVES) or (
+                tok.lower == "что" and dem.lower in ("тех", "тот", "те", "ту", "той", "теми")):
+            if prep.lower not in ("не", "ни") and (i + 1 < len(toks) and toks[i + 1].is_word):
+                yield _comma(doc, dem, tok, tok.lower)
+            continue
+        if tok.lower != "что" or dem.lower not in ("том", "тем", "то", "того", "тому"):
             continue
         if doc.text[dem.end:tok.start].strip() or prep.pos != "PREP" or doc.text[prep.end:dem.start].strip():
             continue
