@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -104,23 +105,37 @@ def sign_in(client: httpx.Client, login: str, password: str) -> None:
         raise RuntimeError(f"вход не удался: HTTP {done.status_code}")
 
 
-def curator(base: str, until: float, result: Result, cookies: httpx.Cookies, timeout: float) -> None:
-    """A curator on the phone: the queue, «Все сообщения», one incident, again."""
+def curator(base: str, until: float, result: Result, cookies: httpx.Cookies, timeout: float,
+            think: float = 0.0) -> None:
+    """A curator on the phone: the queue, «Все сообщения», one incident, again; `think` seconds
+    of reading after each page on average (0: no pause at all, the harshest load)."""
     with httpx.Client(base_url=base, timeout=timeout, cookies=cookies) as client:
+        _pause(think, first=True)
         while time.monotonic() < until:
             queue = _timed(result, "queue", lambda: client.get("/incidents/"))
+            _pause(think)
             _timed(result, "all", lambda: client.get("/incidents/all/"))
+            _pause(think)
             found = INCIDENT_LINK.findall(queue.text) if queue is not None else []
             if found:
                 path = f"/incidents/{found[next(_ids) % len(found)]}/"
                 _timed(result, "incident", partial(client.get, path))
+                _pause(think)
+
+
+def _pause(think: float, *, first: bool = False) -> None:
+    """A user's pause: uniform in [0.5, 1.5] × `think`; before the first request, anywhere in
+    [0, think], so that users do not all tap at the same instant (people do not start in step)."""
+    if think > 0:
+        time.sleep(random.uniform(0, think) if first else random.uniform(0.5 * think, 1.5 * think))
 
 
 def regional_system(base: str, until: float, result: Result, token: str, municipality: str,
-                    timeout: float) -> None:
-    """The regional monitoring: hands incidents in, reads the list."""
+                    timeout: float, think: float = 0.0) -> None:
+    """The regional monitoring: hands incidents in, reads the list (`think`: a pause after each)."""
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, timeout=timeout, headers=headers) as client:
+        _pause(think, first=True)
         while time.monotonic() < until:
             n = next(_ids)
             body: dict[str, object] = {"external_id": f"load-{os.getpid()}-{n}-{time.time_ns()}", "municipality": municipality,
@@ -129,14 +144,17 @@ def regional_system(base: str, until: float, result: Result, token: str, municip
                     "text": f"Не вывозят мусор на ул. Садовой, {n % 90 + 1}: третий день.",
                     "detected_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 60))}
             _timed(result, "api-intake", partial(client.post, "/api/v1/incidents", json=body), ok=(201,))
+            _pause(think)
             _timed(result, "api-list", lambda: client.get("/api/v1/incidents", params={"limit": 50}))
+            _pause(think)
 
 
 DEMO_PASSWORD = "otklik-demo"  # noqa: S105  (the demo's published sign-in, README)
 
 
 def run_load(base: str, *, token: str, users: int, seconds: float, login: str = "curator",
-             password: str = DEMO_PASSWORD, municipality: str = "plastunovskoe", timeout: float = 30) -> Result:
+             password: str = DEMO_PASSWORD, municipality: str = "plastunovskoe", timeout: float = 30,
+             think: float = 0.0) -> Result:
     """`users` threads for `seconds`: every other one a curator, the rest the regional system.
 
     The curators share one session, signed in before the clock starts: a person signs in once a
@@ -147,8 +165,9 @@ def run_load(base: str, *, token: str, users: int, seconds: float, login: str = 
         cookies = client.cookies
     until = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=curator, args=(base, until, result, cookies, timeout), daemon=True) if i % 2 == 0
-        else threading.Thread(target=regional_system, args=(base, until, result, token, municipality, timeout),
+        threading.Thread(target=curator, args=(base, until, result, cookies, timeout, think), daemon=True)
+        if i % 2 == 0
+        else threading.Thread(target=regional_system, args=(base, until, result, token, municipality, timeout, think),
                               daemon=True)
         for i in range(users)
     ]
@@ -202,6 +221,8 @@ def main() -> None:
     parser.add_argument("--token", help="ключ API системы мониторинга для --url")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="секунд паузы пользователя после каждого запроса (0 — без пауз, самая тяжёлая нагрузка)")
     parser.add_argument("--processes", type=int, default=4, help="процессов otklik serve (свой сервер)")
     args = parser.parse_args()
     procs: list[subprocess.Popen[bytes]] = []
@@ -212,7 +233,7 @@ def main() -> None:
     else:
         base, token, procs = _own_server(args.processes)
     try:
-        result = run_load(base, token=token, users=args.users, seconds=args.seconds)
+        result = run_load(base, token=token, users=args.users, seconds=args.seconds, think=args.think)
     finally:
         for proc in procs:
             proc.terminate()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError, CommandParser, call_command
 
 SERVE_CONN_MAX_AGE = 300  # seconds a kept connection lives; CONN_MAX_AGE overrides
+KEEP_ALIVE = 75  # seconds an idle HTTP connection is kept
 
 
 def default_processes() -> int:
@@ -54,6 +55,10 @@ class Command(BaseCommand):
             # Threads let a process keep answering while one request waits on the database.
             "--worker-class", "gthread", "--threads", str(options["threads"]),
             "--timeout", str(options["timeout"]), "--graceful-timeout", "30",
+            # Idle keep-alive connections stay open longer than a proxy's or a client's own idle
+            # limit (nginx: 75 s), so neither sends a request on a connection gunicorn is closing
+            # (its default of 2 s reset users who paused two seconds between taps: bench/load.py).
+            "--keep-alive", str(KEEP_ALIVE),
             # A fresh process now and then bounds any slow leak; jitter keeps them from all
             # restarting together.
             "--max-requests", "2000", "--max-requests-jitter", "200",
