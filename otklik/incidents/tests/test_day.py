@@ -92,6 +92,26 @@ def test_p7_2_an_absent_person_is_never_offered_nor_named(demo: dict[str, Any]) 
     assert "замещающему" in event.payload["substitution"]
 
 
+def test_p19_consolidator_candidates_follow_only_todays_absences(demo: dict[str, Any]) -> None:
+    """An absence that ended yesterday or starts tomorrow leaves the person offered; a substitute
+    who is away too hands on to their own substitute (п. 7.2)."""
+    incident = route(demo, intake(demo), ZHKH, MBU)
+    today = timezone.localdate()
+    Absence.objects.create(person=demo["mbu"], kind=Absence.Kind.LEAVE, starts_on=today - timedelta(days=9),
+                           ends_on=today - timedelta(days=1), substitute=demo["executor"])
+    Absence.objects.create(person=demo["executor"], kind=Absence.Kind.LEAVE, starts_on=today + timedelta(days=1),
+                           ends_on=today + timedelta(days=5), substitute=demo["mbu"])
+    candidates = svc.consolidator_candidates(incident)
+    assert demo["mbu"] in candidates and demo["executor"] in candidates
+    Absence.objects.create(person=demo["mbu"], kind=Absence.Kind.ILLNESS, starts_on=today, ends_on=today,
+                           substitute=demo["executor"])
+    Absence.objects.create(person=demo["executor"], kind=Absence.Kind.ILLNESS, starts_on=today, ends_on=today,
+                           substitute=demo["zhkh_head"])
+    candidates = svc.consolidator_candidates(incident)
+    assert demo["mbu"] not in candidates and demo["executor"] not in candidates
+    assert demo["zhkh_head"] in candidates
+
+
 def test_p19_route_form_offers_a_consolidator(demo: dict[str, Any]) -> None:
     incident = intake(demo)
     curator = client(demo, "curator")
