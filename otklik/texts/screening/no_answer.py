@@ -87,8 +87,16 @@ def obscene_reading(reading: str) -> bool:
     return False
 
 
+# «х**», «х***»: one letter left and the rest starred. People star only the rude words, and no
+# word of three or more letters on «х» is starred but «хуй» and «хер» (one star, «х*», or an
+# ellipsis, «х…», stays a trailing-off).
+_STARRED_KH_RE = re.compile(r"[хx][*#%]{2,}")
+
+
 def _run_obscene(run: Run) -> bool:
     low = run.raw.lower()
+    if _STARRED_KH_RE.fullmatch(low):
+        return True
     if _LATIN_RE.search(low) and not re.search(r"[а-яё]", low):
         if low in _LATIN_ALLOWED:
             return False

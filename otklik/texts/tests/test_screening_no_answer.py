@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from otklik.texts.screening import screen
+from otklik.texts.screening import no_answer, screen
 
 # Hand-made hard negatives the learned п. 21 layer (screening/abuse.py) flags: the price of its
 # recall on new text (blind3 held out 0.621 → 0.874 at precision 0.915 → 0.894). Strict: a fix shows.
@@ -231,3 +231,18 @@ def test_owned_animals_are_not_insults(text: str) -> None:
 )
 def test_animal_words_aimed_at_people_stay_insults(text: str) -> None:
     assert screen(text).no_answer_reason == "insult", text
+
+
+@pytest.mark.parametrize("text", [
+    "Фонари не горят месяц, дети в темноте в школу идут, какого х** вообще",
+    "Да идите вы на х***",
+    "X** вам, а не ремонт",
+])
+def test_a_starred_kh_is_obscenity_by_the_rules(text: str) -> None:
+    """blind6 (after its measurement): «х**» with one letter left; the rules decide, not the model."""
+    assert no_answer.check(text)[0] == "obscenity"
+
+
+@pytest.mark.parametrize("text", ["Хорошо, ждём", "х. Красносельский, ул. Мира", "Ну х… знает"])
+def test_a_kh_without_two_stars_is_not_the_rule(text: str) -> None:
+    assert no_answer.check(text)[0] is None
