@@ -522,7 +522,9 @@ def _triggered(lex: Lexicon, text: str) -> bool:
             return True
         befall = befall or lemma in lex.befall
         things = things or lemma in lex.property or lemma in lex.family
-        owner = owner or lemma in _SECOND or lemma in lex.official
+        # «баня его … сгорит» said of «Роману Ильичу»: a third person may point at an official
+        # named by name and patronymic, which only the full reading knows
+        owner = owner or lemma in _SECOND or lemma in lex.official or lemma in _THIRD
     return befall and things and owner
 
 

@@ -246,3 +246,12 @@ def test_a_starred_kh_is_obscenity_by_the_rules(text: str) -> None:
 @pytest.mark.parametrize("text", ["Хорошо, ждём", "х. Красносельский, ул. Мира", "Ну х… знает"])
 def test_a_kh_without_two_stars_is_not_the_rule(text: str) -> None:
     assert no_answer.check(text)[0] is None
+
+
+def test_an_officials_property_named_by_his_possessive_may_befall() -> None:
+    """blind6 (after its measurement): «его» points back at an official named by name and
+    patronymic; a neighbour's bath house that burnt down is a report, not a threat."""
+    assert no_answer.check("Передайте Роману Ильичу: ещё одна отписка — и баня его на Заречной сгорит "
+                           "как свечка.")[0] == "threat"
+    assert no_answer.check("Сосед сказал, что баня его сгорела прошлой зимой")[0] is None
+    assert no_answer.check("У соседа баня сгорит, если он не уберёт проводку")[0] is None
