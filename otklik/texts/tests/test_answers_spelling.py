@@ -111,3 +111,15 @@ def test_an_unknown_adverb_at_a_sentence_start_is_no_name() -> None:
     answer = "Здравствуйте! Арентировочно каток откроется 20 декабря."
     [f] = spelling(answer)
     assert answer[f.start:f.end] == "Арентировочно" and f.severity == "warning"
+
+
+def test_numeral_and_prof_compounds_are_words() -> None:
+    """blind6, after its measurement: «трёхразовое», «профлистом», «пятиэтажку» are regular
+    compounds of dictionary words, not unknown words."""
+    assert spelling("Здравствуйте! Крышу перекрыли профлистом, питание трёхразовое, пятиэтажку утеплят.") == []
+
+
+def test_a_prefix_on_a_misspelt_root_stays_a_typo() -> None:
+    """«рас» + «читываем» reads as two real pieces, but «расчитываем» is the commonest typo of all."""
+    [f] = spelling("Здравствуйте! Мы расчитываем запустить рейс в феврале.")
+    assert f.suggestion == "рассчитываем"
