@@ -33,6 +33,8 @@ _NEEDS_MATERIAL = frozenset({"закрыть"})
 # A rule is «установлен законом», «закреплён в статье»: a legal fact, not work on the ground.
 _LEGAL_NOUNS = frozenset({"закон", "статья", "кодекс", "постановление", "приказ", "акт", "указ",
                           "распоряжение", "решение", "правило", "регламент", "норматив"})
+# Verbs that also mean «found out» with a clause or a fact after them.
+_FOUND_OUT = frozenset({"установить", "выявить", "определить"})
 _FUTURE_OR_NOT = frozenset({"не", "бы", "будет", "будут", "будем", "буду", "будешь", "если",
                             "чтобы", "когда", "планируется", "планируем", "должен", "должна",
                             "должно", "должны", "может", "могут"})
@@ -116,6 +118,11 @@ def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
     after = doc.toks[i + 1:min(sent.last, i + 6)]
     if any(x.lemma in _LEGAL_NOUNS and ({"ablt", "loct"} & tag(x.text).grammemes) for x in after):
         return False  # «установлено законом», «закреплено в статье 57»; not «на основании статьи»
+    nxt = next((x for x in after if x.is_word), None)
+    if lemma in _FOUND_OUT and nxt is not None and nxt.lemma in ("что", "факт", "причина", "нарушение"):
+        return False  # «установлено, что …», «установлен факт ошибки»: found out, not built
+    if any(x.lemma == "который" for x in doc.toks[max(sent.first, i - 4):i] if x.is_word):
+        return False  # «таймер, который настроили ещё летом»: the thing described, not work reported
     if lemma in _NEEDS_MATERIAL and not any(
             x.is_word and x.pos == "NOUN" and "ablt" in tag(x.text) for x in after):
         return False

@@ -100,3 +100,19 @@ def test_a_photo_promised_but_not_attached_is_named() -> None:
     [f] = ev("Здравствуйте, Анна! Яму засыпали щебнем. Приложите, пожалуйста, фото ямы.")
     assert "вложений нет" not in f.message  # an imperative asks the author for a photo
     assert ev("Здравствуйте, Анна! Яму засыпали щебнем, фото прикладываем.", attachments=1) == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! По результатам проверки установлено, что вид использования участка определён неверно.",
+    "Здравствуйте! В ходе проверки установлен факт технической ошибки, перерасчёт сделают в декабре.",
+    "Здравствуйте! Фонари выключает таймер, который настроили на 23:00 ещё летом.",
+])
+def test_found_out_or_described_is_no_work_reported(answer: str) -> None:
+    """blind6, after its measurement: «установлено, что» is found out, not built; a relative clause
+    describes the thing, it does not report work."""
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
+
+
+def test_work_reported_beside_them_still_needs_evidence() -> None:
+    answer = "Здравствуйте! Установлено, что опора сгнила. Опору заменили в среду."
+    assert [f.code for f in check_answer(answer, attachments=0) if f.code == "evidence"] == ["evidence"]
