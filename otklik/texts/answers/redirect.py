@@ -159,6 +159,30 @@ def _lemma(t: Tok) -> str:
     return t.lemma.replace("ё", "е") if t.lemma else t.lower
 
 
+# How far back a pronoun's antecedent is looked for (tokens).
+_ANTECEDENT_REACH = 40
+
+
+def _antecedent_ours(doc: Doc, k: int) -> bool:
+    """Whether the person a pronoun at token k stands for is one of the administration's: the
+    nearest animate noun before it is named by a patronymic (staff, as in `_named_person`) or
+    follows «наш»."""
+    toks = doc.toks
+    for j in range(k - 1, max(-1, k - _ANTECEDENT_REACH), -1):
+        t = toks[j]
+        if not t.is_word or t.pos != "NOUN":
+            continue
+        tags = all_tags(t.text)
+        if not tags or "anim" not in tags[0]:
+            continue
+        if t.text[:1].isupper() and any("Patr" in tg for tg in tags):
+            return True
+        if "Name" in tags[0] or "Surn" in tags[0]:
+            continue  # the name before a patronymic: look on to what precedes it
+        return any(toks[m].is_word and toks[m].lower.startswith("наш") for m in range(max(0, j - 3), j))
+    return False
+
+
 def _named_person(doc: Doc, k: int, last: int) -> bool:
     """A person named by a patronymic at or right after token k («Павлу Игоревичу», «инструктору
     по спорту Павлу Игоревичу»): one of the staff, not another body."""
@@ -186,7 +210,8 @@ def _third_party(doc: Doc, first: int, last: int, *, with_party: bool = False) -
         if low in ("нам", "нас", "мне") or low.startswith("наш"):
             return False  # «к нам», «с нашим отделом»: the administration itself
         if low in _THIRD_PERSON or (prep == "у" and low in ("неё", "нее", "него", "них")):
-            return True
+            # «Позвоните ей» after «наш специалист Елена Сергеевна»: the pronoun is one of ours
+            return low in ("сами", "самостоятельно", "сама", "сам", "туда") or not _antecedent_ours(doc, k)
         if t.pos == "PREP":
             prep, regional = low, False
             continue
@@ -263,8 +288,9 @@ def _duty_elsewhere(doc: Doc, words: list[int]) -> bool:
     of a verb of duty (not in a «который» clause)."""
     toks = doc.toks
     lows = {toks[k].lower for k in words}
-    if "который" in {_lemma(toks[k]) for k in words} or lows & {"мы", "администрация", "поселение"}:
-        return False
+    if "который" in {_lemma(toks[k]) for k in words} or lows & {"мы", "администрация", "поселение"} \
+            or any(low.startswith("наш") for low in lows):
+        return False  # «обслуживает наш электрик»: the administration's own people
     duty = any(_lemma(toks[k]) in _DUTY and toks[k].pos == "VERB"
                and "3per" in all_tags(toks[k].text)[0] and "не" not in
                {toks[j].lower for j in words if j < k}
@@ -373,6 +399,17 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
     return spans
 
 
+_PRONOUNS = frozenset({"ему", "ей", "им", "него", "неё", "нее", "них", "ним", "ней", "нему"})
+
+
+def _token_at(doc: Doc, pos: int) -> int | None:
+    """The first word token at or after text position ``pos``."""
+    for k, t in enumerate(doc.toks):
+        if t.start >= pos and t.is_word:
+            return k
+    return None
+
+
 def _in_emergency_instruction(doc: Doc, pos: int) -> bool:
     """«Если собака нападёт, звоните 112»: what to do if it happens is not sending the author away."""
     for sent in doc.sents:
@@ -394,6 +431,10 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
         after = m.end()
         if _OWN_RE.match(text, after) or _SELF_RE.match(text, after) or not _TARGET_RE.match(text, after):
             continue
+        target = _token_at(doc, after)
+        if target is not None and target < len(doc.toks) and doc.toks[target].lower in _PRONOUNS \
+                and _antecedent_ours(doc, target):
+            continue  # «Позвоните ей» after «наш специалист Елена Сергеевна»
         found.append(Finding(CODE, ERROR, m.start(), m.end(), _MESSAGE, None))
     for m in _DISOWN_RE.finditer(text):
         found.append(Finding(CODE, ERROR, m.start(), m.end(), _MESSAGE, None))

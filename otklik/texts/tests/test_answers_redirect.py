@@ -233,3 +233,21 @@ def test_settling_it_with_our_own_department_is_no_redirect() -> None:
 ])
 def test_where_to_apply_our_office_and_our_forwarding_are_no_redirects(question: str, answer: str) -> None:
     assert [f for f in check_answer(answer, question=question) if f.code == "redirect"] == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Заявление принимает наш специалист Елена Сергеевна в кабинете № 3. Позвоните ей "
+    "по телефону 2-11-07.",
+    "Здравствуйте! Уличное освещение обслуживает наш электрик, он объезжает улицы раз в месяц.",
+])
+def test_our_own_people_named_before_a_pronoun_are_no_redirect(answer: str) -> None:
+    """blind6, after its measurement: «ей» stands for our specialist, «наш электрик» is ours."""
+    assert [f for f in check_answer(answer) if f.code == "redirect"] == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! За подвалы отвечает управляющая компания. Позвоните им по телефону 2-11-07.",
+    "Здравствуйте! Это забор соседа, позвоните ему и договоритесь.",
+])
+def test_a_pronoun_for_someone_else_is_still_a_redirect(answer: str) -> None:
+    assert [f.code for f in check_answer(answer) if f.code == "redirect"][:1] == ["redirect"]
