@@ -144,6 +144,8 @@ _ADVICE = frozenset({"рекомендуем", "советуем", "предла
                      "необходимо", "надо", "можете", "советую", "рекомендую"})
 _THIRD_PERSON = frozenset({"ему", "ей", "им", "него", "неё", "нее", "них", "ним", "ней", "нему", "сами", "самостоятельно", "сама",
                            "сам", "туда"})
+# The personal pronouns among them: they may stand for one of our own staff named before.
+_PRONOUNS = _THIRD_PERSON - {"сами", "самостоятельно", "сама", "сам", "туда"}
 _SELF_NOUNS = frozenset({"администрация", "приёмная", "приемная", "глава", "мы", "поселение", "специалист",
                          "кабинет"})  # «в кабинет 4 администрации»: its own office
 _TIME_NOUNS = frozenset({
@@ -211,7 +213,7 @@ def _third_party(doc: Doc, first: int, last: int, *, with_party: bool = False) -
             return False  # «к нам», «с нашим отделом»: the administration itself
         if low in _THIRD_PERSON or (prep == "у" and low in ("неё", "нее", "него", "них")):
             # «Позвоните ей» after «наш специалист Елена Сергеевна»: the pronoun is one of ours
-            return low in ("сами", "самостоятельно", "сама", "сам", "туда") or not _antecedent_ours(doc, k)
+            return low not in _PRONOUNS or not _antecedent_ours(doc, k)
         if t.pos == "PREP":
             prep, regional = low, False
             continue
@@ -399,15 +401,9 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
     return spans
 
 
-_PRONOUNS = frozenset({"ему", "ей", "им", "него", "неё", "нее", "них", "ним", "ней", "нему"})
-
-
 def _token_at(doc: Doc, pos: int) -> int | None:
     """The first word token at or after text position ``pos``."""
-    for k, t in enumerate(doc.toks):
-        if t.start >= pos and t.is_word:
-            return k
-    return None
+    return next((k for k in doc.word_idx if doc.toks[k].start >= pos), None)
 
 
 def _in_emergency_instruction(doc: Doc, pos: int) -> bool:

@@ -17,7 +17,7 @@ from importlib import resources
 
 from otklik.texts import morph
 
-from ._doc import Doc, Tok, norm
+from ._doc import Doc, Tok, all_tags, norm
 from .findings import ERROR, WARNING, Finding
 from .lexicon import Lexicon
 
@@ -354,10 +354,13 @@ _MARKS = frozenset(",;:—–-()«»\"!?.…")
 
 
 def _governs_infinitive(tok: Tok) -> bool:
-    if not tok.is_word:
-        return False
+    return tok.is_word and _governor(tok.lower)
+
+
+@lru_cache(maxsize=20_000)
+def _governor(word: str) -> bool:
     return any(norm(p.normal_form) in _INFINITIVE_GOVERNORS or norm(p.word) in _INFINITIVE_GOVERNORS
-               for p in morph.analyzer().parse(tok.lower)[:2])
+               for p in morph.analyzer().parse(word)[:2])
 
 
 def _clause_has_predicate(doc: Doc, i: int) -> tuple[bool, bool]:
@@ -372,7 +375,7 @@ def _clause_has_predicate(doc: Doc, i: int) -> tuple[bool, bool]:
             if t.is_word:
                 if t.lower in ("чтобы", "чтоб", "как", "где", "куда", "зачем", "что", "ли", "если"):
                     return True, subject
-                tags = [p.tag for p in morph.analyzer().parse(t.lower)[:2]]
+                tags = all_tags(t.lower)[:2]
                 if tags[0].POS in ("VERB", "INFN", "PRED", "ADJS", "PRTS") or _governs_infinitive(t):
                     return True, subject
                 if step < 0 and tags[0].POS in ("NOUN", "NPRO") and tags[0].case == "nomn":
