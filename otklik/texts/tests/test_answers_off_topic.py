@@ -1,5 +1,7 @@
 """off_topic: the answer must speak of the place, the object or the problem of the question."""
 
+import pytest
+
 from otklik.texts.answers import Finding, check_answer
 
 Q = "Когда починят фонарь на Красной, 15? Темно вечером"
@@ -93,6 +95,9 @@ def test_place_missing_but_the_problem_named_is_fine() -> None:
     assert off(answer, question) == []
 
 
+@pytest.mark.xfail(strict=True, reason="issue 16, round 6: the off-topic model trained on all eight "
+                   "measured corpora sets its threshold at 0.979; another street alone was a false "
+                   "alarm 10 times out of 18 there, so it no longer decides")
 def test_another_street_is_reported() -> None:
     [f] = off("Здравствуйте! Фонарь на ул. Мира заменим в пятницу.")
     assert "место" in f.message
