@@ -40,8 +40,10 @@ MESSAGES = _paths("messages.jsonl", SCREENING)
 # 0.423 at precision 0.819 → 0.822 with the «когда» signals; on blind3–6 the larger set trades
 # recall for precision (0.388 / 0.576 trained on the first four, 0.286 / 0.700 on the rest).
 ANSWERS = _paths("answers.jsonl", MEASURED)
-# The learned п. 21 model (screening/abuse.py): trained with blind3, not yet with blind4 to blind6
-# (with blind4 and blind5 it raised one more false alarm on the self-written fresh set).
+# The learned п. 21 model (screening/abuse.py): trained with blind3, not with blind4 to blind6.
+# With blind4 and blind5 it raised one more false alarm on the self-written fresh set; with all
+# six (round 6) it flagged eight of the hand-made hard negatives («Вы нас за дураков держите?»,
+# «Колесо пробил в яме на вашей дороге, кто возместит?») for a recall gain of 0.01 on blind4–6 (left out in turn).
 MESSAGES_FOR_ABUSE = _paths("messages.jsonl", (*DEVELOPMENT, "blind3"))
 
 
