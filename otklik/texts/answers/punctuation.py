@@ -538,6 +538,7 @@ _COMPOUND_SUBORDINATORS: dict[str, tuple[tuple[str, ...], ...]] = {
     "несмотря": (("несмотря", "на", "то", "что"),),
     "для": (("для", "того", "чтобы"),),
     "с": (("с", "тех", "пор", "как"),),
+    "как": (("как", "только"),),
 }
 # Words that may stand right before such a conjunction without a comma: «именно потому что».
 _BEFORE_COMPOUND = _COMPOUND_HEADS | frozenset({"ещё", "еще", "уже", "просто", "это", "всё", "все", "отчасти",
@@ -638,13 +639,36 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
         first_verb = next(((k, f) for k in range(start, i) if toks[k].is_word
                            and (f := _verb_form(tag(toks[k].text))) is not None), None)
         second_verb = next(((k, f) for k in range(i + 1, end) if toks[k].is_word
-                            and (f := _verb_form(tag(toks[k].text))) is not None), None)
-        if first_verb is None or second_verb is None:
+                            and (f := _verb_form_after(doc, k)) is not None), None)
+        if second_verb is None:
+            continue
+        sure_second = _surely_finite(toks[second_verb[0]].text) or toks[second_verb[0] - 1].lower in _PERSONAL
+        if first_verb is None:
+            # «Напишите, пожалуйста, адрес и мы пришлём мастера», «Можно написать нам и мы
+            # передадим заявку»: a request or a modal and a statement are two clauses.
+            start = _before_parenthetical(doc, start)
+            head = next((k for k in range(start, i) if toks[k].is_word and (
+                (_surely_imperative(toks[k].text) and not _could_be_past(toks[k].text))
+                or toks[k].lower in _MODAL_PREDICATIVES)), None)
+            if head is not None and sure_second and not _could_be_imperative(toks[second_verb[0]].text) \
+                    and not _subordinate_between(doc, start, i) and (
+                    toks[head].lower not in _MODAL_PREDICATIVES
+                    or _subject(doc, i + 1, second_verb[0], second_verb[1]) is not None):
+                yield _shared_start(doc, _comma(doc, prev, tok, "и"), start, head)
             continue
         (v1, form1), (v2, form2) = first_verb, second_verb
         subject = _subject(doc, start, v1, form1)
         if subject is None:
+            # No subject named: «дорогу расчистят в среду и машина заберёт мусор», «позвоните нам
+            # и мы приедем» — verbs that cannot have one doer are two clauses.
+            pronoun = next((toks[k].lower for k in range(i + 1, v2) if toks[k].lower in _PERSONAL), None)
+            other = _other_doer(form1, form2) or (
+                pronoun in ("я", "мы", "ты", "вы") and form1[1] != form2[1])  # «… обслуживает МУП и мы передали»
+            if other and sure_second and not _subordinate_between(doc, start, i):
+                yield _shared_start(doc, _comma(doc, prev, tok, "и"), start, v1)
             continue
+        if _subordinate_between(doc, start, i):
+            continue  # «Если вы напишете нам и мы не ответим, …»: both inside one «если»
         own_subject = _subject(doc, i + 1, v2, form2) is not None
         shared = any(_can_be_subject(tg, form2) for tg in all_tags(toks[subject].text))
         if shared and not own_subject:
@@ -654,6 +678,74 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
             finding = Finding(CODE, WARNING, finding.start, finding.end,
                               "Если «и» соединяет два предложения, перед ним нужна запятая.", finding.suggestion)
         yield finding
+
+
+def _verb_form_after(doc: Doc, k: int) -> tuple[str | None, str | None, str | None] | None:
+    """The verb form of token k; right after a personal pronoun a rarer verb reading counts too
+    («мы скажем» — «скажем» is first read as the parenthetical word)."""
+    form = _verb_form(tag(doc.toks[k].text))
+    if form is None and k > 0 and doc.toks[k - 1].lower in _PERSONAL:
+        form = next((f for tg in all_tags(doc.toks[k].text) if (f := _verb_form(tg)) is not None), None)
+    return form
+
+
+def _could_be_past(word: str) -> bool:
+    """«нашли» is first read as an imperative of «нашлить»: a past reading makes it a statement."""
+    return any(tg.tense == "past" for tg in all_tags(word))
+
+
+def _could_be_imperative(word: str) -> bool:
+    """«сложите», «сушите»: a reading as an imperative to «you» — a second command, not a
+    statement («сохраним» may be «let's keep», which does not count)."""
+    return any(tg.mood == "impr" and "excl" in tg for tg in all_tags(word))
+
+
+def _other_doer(form1: tuple[str | None, str | None, str | None],
+                form2: tuple[str | None, str | None, str | None]) -> bool:
+    """Whether a first verb with no subject named and a second verb cannot share a doer: an
+    unnamed «they» («привезут», «привезли») or «you» («позвоните») and a verb of another form."""
+    number1, person1, gender1 = form1
+    number2, person2, gender2 = form2
+    if number1 == number2 and (person1 is None or person2 is None or person1 == person2) and (
+            gender1 is None or gender2 is None or gender1 == gender2):
+        return False  # «нашли засор и сейчас прочищают»: one «they» in two tenses
+    if number1 == "plur" and person1 in ("3per", None):
+        return True
+    return person1 == "2per" and person2 != "2per"
+
+
+# Words set off by commas inside a clause: «Напишите, пожалуйста, адрес» is one clause.
+_PARENTHETICAL_WORDS = frozenset({"пожалуйста", "например", "конечно", "кстати", "пожалуй"})
+
+
+def _before_parenthetical(doc: Doc, start: int) -> int:
+    """The clause's start with a parenthetical word between commas looked through."""
+    toks = doc.toks
+    while (start >= 3 and toks[start - 1].text == "," and toks[start - 2].lower in _PARENTHETICAL_WORDS
+           and toks[start - 3].text == ","):
+        first = max(doc.sent_of(start).first, start - 3 - _CLAUSE_WINDOW)
+        k = start - 4
+        while k >= first and not _boundary(doc, k):
+            k -= 1
+        start = k + 1
+    return start
+
+
+def _subordinate_between(doc: Doc, first: int, last: int) -> bool:
+    """A subordinating word in [first, last): «если вы напишете и мы не ответим» is one clause."""
+    return any(doc.toks[k].is_word and (doc.toks[k].lower in _SUBORDINATORS or doc.toks[k].lower == "что"
+                                        or doc.toks[k].lower in _WHICH_ALL)
+               for k in range(first, last))
+
+
+def _shared_start(doc: Doc, finding: Finding, start: int, head: int) -> Finding:
+    """A word before the first clause's head may belong to both clauses («Завтра позвоните нам и
+    мы приедем»), where no comma is right: then a warning."""
+    if any(doc.toks[k].is_word and doc.toks[k].pos in ("ADVB", "PREP", "NUMR", "PRCL")
+           and doc.toks[k].lower != "пожалуйста" for k in range(start, head)):
+        return Finding(CODE, WARNING, finding.start, finding.end,
+                       "Если «и» соединяет два предложения, перед ним нужна запятая.", finding.suggestion)
+    return finding
 
 
 # Subordinating words that may open a sentence; the main clause after their clause takes a comma.

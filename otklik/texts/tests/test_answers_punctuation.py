@@ -335,3 +335,45 @@ def test_joined_or_marked_predicates_are_fine(answer: str) -> None:
 ])
 def test_no_comma_needed_after_all(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# Round 6: «и» between a request, a modal or an unnamed doer and a statement of someone else —
+# found by deleting each comma of the clean answers of all corpora in turn (bench/comma_deletion.py).
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Напишите нам адрес и мы пришлём мастера.",
+     "Здравствуйте! Напишите нам адрес, и мы пришлём мастера."),
+    ("Здравствуйте! Напишите, пожалуйста, название улицы и мы скажем дату.",
+     "Здравствуйте! Напишите, пожалуйста, название улицы, и мы скажем дату."),
+    ("Здравствуйте! Если вода мутная, позвоните нам и мы возьмём пробы.",
+     "Здравствуйте! Если вода мутная, позвоните нам, и мы возьмём пробы."),
+    ("Здравствуйте! Можно также написать нам и мы передадим заявку сами.",
+     "Здравствуйте! Можно также написать нам, и мы передадим заявку сами."),
+    ("Здравствуйте! Дорогу расчистят в среду и машина заберёт мусор.",
+     "Здравствуйте! Дорогу расчистят в среду, и машина заберёт мусор."),
+    ("Здравствуйте! Колонки обслуживает водоканал и мы передали им заявку.",
+     "Здравствуйте! Колонки обслуживает водоканал, и мы передали им заявку."),
+])
+def test_clauses_of_two_doers_joined_by_and(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert f.severity == "error"
+    assert fixed(answer, f) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Ветки свяжите в вязанки и сложите у площадки.",  # two commands
+    "Здравствуйте! Не оставляйте печи без присмотра и не сушите одежду рядом с ними.",
+    "Здравствуйте! Слесари нашли засор в колодце и сейчас его прочищают.",  # one «they», two tenses
+    "Здравствуйте! Засор нашли в колодце и сейчас его прочищают.",
+    "Здравствуйте! Если вы напишете нам и мы не ответим, звоните главе.",  # one subordinate clause
+    "Здравствуйте! Можно написать нам и позвонить дежурному.",  # two infinitives of one modal
+    "Здравствуйте! Приходите, будут горячий чай и блины.",
+    "Здравствуйте! Напишите и укажите адрес.",
+    "Здравствуйте! Трубу привезли и сегодня заменили.",
+])
+def test_one_doer_or_one_clause_with_and_is_fine(answer: str) -> None:
+    assert punct(answer) == []
+
+
+def test_a_shared_opening_word_makes_the_request_comma_a_warning() -> None:
+    [f] = punct("Здравствуйте! Завтра позвоните нам и мы приедем.")
+    assert f.severity == "warning"
