@@ -578,9 +578,25 @@ def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
             continue
         # The main clause's predicate before, the subordinate's after (up to the next mark).
         clause_start, after_end = _clause_around(doc, i, size)
-        if not _predicate_between(doc, clause_start, i) or not _predicate_between(doc, i + size, after_end):
+        after = _predicate_between(doc, i + size, after_end) or (
+            tok.lower == "чтобы" and any(toks[k].pos == "INFN" for k in range(i + 1, after_end)))
+        if not after or not (_predicate_between(doc, clause_start, i) or _main_before_apposition(doc, i)):
             continue
         yield _comma(doc, prev, tok, " ".join(t.lower for t in toks[i:i + size]))
+
+
+def _main_before_apposition(doc: Doc, i: int) -> bool:
+    """«Грейдер выйдет в четверг, 17 октября если не будет дождя»: the clause before token i is an
+    apposition set off by a comma; the predicate stands earlier in the sentence, with no other
+    clause word between."""
+    if doc.toks[i].lower not in ("если", "когда", "чтобы"):
+        return False  # «он пока заявку не подавал»: «пока» may be an adverb of its own clause
+    sent = doc.sent_of(i)
+    words = [t for t in doc.toks[sent.first:i] if t.is_word]
+    start, _ = _clause_around(doc, i, 1)
+    apposition = [t for t in doc.toks[start:i] if t.is_word]
+    return (any(_predicate(t) for t in words) and not any(t.lower in _JOINERS for t in words)
+            and not any(t.pos == "NPRO" for t in apposition))
 
 
 
@@ -848,6 +864,72 @@ def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
             last_verb = k
 
 
+_SUBJECT_PRONOUNS = frozenset({"я", "мы", "ты", "вы", "он", "она", "оно", "они"})
+_OBJECT_PRONOUNS = frozenset({"его", "её", "ее", "их", "ему", "ей", "им", "нам", "вам", "меня", "нас", "вас"})
+# Words that may stand between the pronoun and its verb: «он снова возит», «его можно написать».
+_BEFORE_VERB = frozenset({"не", "уже", "снова", "опять", "тоже", "также", "сейчас", "теперь", "всегда",
+                          "обязательно", "точно", "сам", "сама", "сами", "сразу", "ещё", "еще"})
+
+
+_PRONOUN_MESSAGE = "Здесь начинается новое предложение"
+
+
+def _loose_predicate(tok: Tok) -> bool:
+    """A predicate by the likeliest reading: a finite verb, a short participle or adjective
+    («открыт», «готов»), a predicative («нужно»)."""
+    if not tok.is_word or not morph.analyzer().word_is_known(tok.lower):
+        return False  # a misspelt word is read by guess («Арентировочно» as a short adjective)
+    tg = tag(tok.text)
+    return (tg.POS == "VERB" and tg.mood in ("indc", "impr")) or tg.POS in ("PRTS", "ADJS", "PRED")
+
+
+def _pronoun_clause(doc: Doc) -> Iterator[Finding]:
+    """«Проект готов его проверяет экспертиза», «открыт тёплый пункт она работает до утра»: after a
+    clause with its own predicate, a pronoun and a finite verb start another clause, and nothing
+    marks the join. A subject pronoun must agree with the verb; a pronoun right after a verb is
+    its object («передали его в водоканал») and is left alone."""
+    toks = doc.toks
+    for sent in doc.sents:
+        left_predicate = False
+        for k in range(sent.first, sent.last):
+            t = toks[k]
+            if _boundary(doc, k) or not t.prose or (t.is_word and t.lower in _JOINERS) \
+                    or t.text in (".", "!", "?", "…", "«", "»", '"', "—", "–"):
+                if not (t.text == "." and _abbreviation_stop(doc, k, sent.last)):
+                    left_predicate = False
+                continue
+            if not t.is_word:
+                continue
+            subject = t.lower in _SUBJECT_PRONOUNS
+            if left_predicate and (subject or t.lower in _OBJECT_PRONOUNS) and k > sent.first:
+                prev = toks[k - 1]
+                verb = k + 1
+                while verb < sent.last and toks[verb].lower in _BEFORE_VERB:
+                    verb += 1
+                if (prev.is_word and not doc.text[prev.end:t.start].strip()
+                        and prev.pos not in ("PREP", "CONJ", "PRCL")
+                        and (subject or prev.pos not in ("VERB", "INFN", "GRND", "PRTF", "PRED"))
+                        and verb < sent.last and _pronoun_verb(doc, k, verb, subject)):
+                    yield Finding(CODE, ERROR, prev.end, t.end,
+                                  f"{_PRONOUN_MESSAGE}: перед «{t.text}» нужна запятая (или точка).",
+                                  "," + doc.text[prev.end:t.end])
+                    left_predicate = False
+                    continue
+            if _loose_predicate(t):
+                left_predicate = True
+
+
+def _pronoun_verb(doc: Doc, k: int, verb: int, subject: bool) -> bool:
+    """Whether token ``verb`` is a finite verb that the pronoun at ``k`` can go with."""
+    word = doc.toks[verb]
+    if not subject:
+        return word.lower in _MODAL_PREDICATIVES or _surely_finite(word.text)
+    if not _surely_finite(word.text):
+        return False
+    form = _verb_form(tag(word.text))
+    return form is not None and any(_can_be_subject(tg, form) for tg in all_tags(doc.toks[k].text))
+
+
 # Abbreviations of a kind of place, followed by its name: «ул. Трудовой», «г. Пермь».
 _PLACE_ABBREVIATIONS = frozenset({"ул", "пр", "пер", "пл", "мкр", "просп", "г", "д", "с", "п", "х", "ст", "пос"})
 
@@ -1089,8 +1171,12 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
-                _fronted_clause(doc), _run_on_predicates(doc),
+                _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)
-    return found
+    # The pronoun rule is the widest net: where another rule already marks the same join (a
+    # run-on, a fronted «если» clause), that rule's finding is the one kept.
+    pronoun = [f for f in found if f.message.startswith(_PRONOUN_MESSAGE)]
+    others = [f for f in found if not f.message.startswith(_PRONOUN_MESSAGE)]
+    return others + [f for f in pronoun if not any(o.start <= f.start <= o.end for o in others)]

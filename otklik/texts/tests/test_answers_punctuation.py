@@ -377,3 +377,44 @@ def test_one_doer_or_one_clause_with_and_is_fine(answer: str) -> None:
 def test_a_shared_opening_word_makes_the_request_comma_a_warning() -> None:
     [f] = punct("Здравствуйте! Завтра позвоните нам и мы приедем.")
     assert f.severity == "warning"
+
+
+@pytest.mark.parametrize(("answer", "corrected"), [
+    # A pronoun and a verb open a second clause after one with its own predicate.
+    ("Здравствуйте! Проект газопровода готов его проверяет краевая экспертиза.",
+     "Здравствуйте! Проект газопровода готов, его проверяет краевая экспертиза."),
+    ("Здравствуйте! В школе открыт тёплый пункт она работает до утра.",
+     "Здравствуйте! В школе открыт тёплый пункт, она работает до утра."),
+    ("Здравствуйте! Для этого нужно заявление его можно написать в администрации.",
+     "Здравствуйте! Для этого нужно заявление, его можно написать в администрации."),
+    ("Здравствуйте! Заключение будет готово через три дня его выдадут в регистратуре.",
+     "Здравствуйте! Заключение будет готово через три дня, его выдадут в регистратуре."),
+    # «если» and «чтобы» after a date set off by a comma, «чтобы» with an infinitive after a number.
+    ("Здравствуйте! Грейдер выйдет на Степную в четверг, 17 октября если не будет дождя.",
+     "Здравствуйте! Грейдер выйдет на Степную в четверг, 17 октября, если не будет дождя."),
+    ("Здравствуйте! Фонари выключаются в 23:00 чтобы сэкономить деньги.",
+     "Здравствуйте! Фонари выключаются в 23:00, чтобы сэкономить деньги."),
+])
+def test_round6_clause_commas(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert f.severity == "error"
+    assert fixed(answer, f) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Мы передали его в водоканал.",  # the object of the verb before it
+    "Здравствуйте! Сегодня она работает до 17:00.",  # nothing before is a predicate
+    "Здравствуйте! Ориентировочно он откроется 20 декабря.",
+    "Здравствуйте! Арентировочно он откроется 20 декабря.",  # a misspelt adverb is no predicate
+    "Здравствуйте! Будем рады вам помочь.",
+    "Здравствуйте! Вывоз идёт по заявке фермера, в этом году он пока заявку не подавал.",
+    "Здравствуйте! Когда будет готово, мы сообщим.",
+])
+def test_round6_no_clause_comma_needed(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error" and "запятая" in f.message] == []
+
+
+def test_one_join_one_finding() -> None:
+    # A fronted «если» clause and the pronoun after it are one fault, reported once.
+    [f] = punct("Здравствуйте! Если забор стоит на общей земле мы выдадим соседу предписание.")
+    assert "мы" in f.suggestion
