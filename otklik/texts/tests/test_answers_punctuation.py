@@ -417,4 +417,4 @@ def test_round6_no_clause_comma_needed(answer: str) -> None:
 def test_one_join_one_finding() -> None:
     # A fronted «если» clause and the pronoun after it are one fault, reported once.
     [f] = punct("Здравствуйте! Если забор стоит на общей земле мы выдадим соседу предписание.")
-    assert "мы" in f.suggestion
+    assert f.suggestion is not None and "мы" in f.suggestion
