@@ -39,6 +39,10 @@ _FREE_PREFIXES = (
     "двух", "трех", "трёх", "четырех", "четырёх", "пяти", "шести", "семи", "восьми", "девяти",
     "десяти", "много",
 )
+# Shortened first parts of compound nouns («ветстанция», «райбольница», «медпункт», «спортзал»):
+# only before a noun of six letters or more, so that «ветранам» («вет» + «ранам») stays a typo.
+_COMPOUND_PARTS = ("вет", "мед", "спорт", "рай", "обл", "сель", "пром", "хоз", "жил", "тех", "пож",
+                   "дет")
 
 
 def _data_lines(name: str) -> list[str]:
@@ -81,6 +85,11 @@ def _known_simple(word: str) -> bool:
     for prefix in _FREE_PREFIXES:
         rest = word[len(prefix):]
         if word.startswith(prefix) and len(rest) >= 4 and morph.is_known(rest):
+            return True
+    for part in _COMPOUND_PARTS:
+        rest = word[len(part):]
+        if word.startswith(part) and len(rest) >= 6 and morph.is_known(rest) and \
+                morph.analyzer().parse(rest)[0].tag.POS == "NOUN":
             return True
     return False
 
@@ -317,6 +326,37 @@ def regular_derivative(word: str) -> bool:
     return False
 
 
+# Verbal prefixes: «про» + «грейдировать» makes «прогрейдировать», a word of the trade that no
+# dictionary lists. A typo rarely leaves a known verb behind its prefix.
+_VERB_PREFIXES = ("пере", "недо", "пред", "обез", "обес", "раз", "рас", "под", "от", "до", "вы", "на",
+                  "об", "про", "за", "при", "по", "из", "ис", "вз", "вс", "со", "у", "с", "в")
+_VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+
+
+@lru_cache(maxsize=20_000)
+def derived(word: str) -> bool:
+    """True when an unknown word is made by regular word formation from a dictionary word: a
+    prefixed verb («прогрейдировали»), a device of a «-графия» («флюорограф»), an adjective of a
+    «-ция» noun («дератизационных»), an «-изация» of an adjective («цифровизации»)."""
+    analyzer = morph.analyzer()
+    for prefix in _VERB_PREFIXES:
+        rest = word[len(prefix):]
+        if word.startswith(prefix) and len(rest) >= 5 and analyzer.word_is_known(rest) and any(
+                p.tag.POS in _VERB_POS for p in analyzer.parse(rest)):
+            return True
+    for parse in analyzer.parse(word):
+        nf = norm(parse.normal_form)
+        pos = parse.tag.POS
+        if pos == "NOUN" and nf.endswith("граф") and analyzer.word_is_known(nf + "ия"):
+            return True
+        if pos in ("ADJF", "ADJS") and nf.endswith("онный") and analyzer.word_is_known(nf[:-5] + "я"):
+            return True
+        if pos == "NOUN" and nf.endswith("изация") and len(nf) > 9 and any(
+                analyzer.word_is_known(nf[:-6] + end) for end in ("ой", "ый", "ий", "")):
+            return True
+    return False
+
+
 def _match_case(original: str, fixed: str) -> str:
     if original[:1].isupper():
         return fixed[:1].upper() + fixed[1:]
@@ -432,6 +472,8 @@ def check(doc: Doc, *, lexicon: Lexicon) -> list[Finding]:
         prev = doc.toks[i - 1].lower if i > 0 and doc.toks[i - 1].is_word else None
         fix = suggest(tok.lower, prev)
         if fix is None:
+            if derived(tok.lower):
+                continue  # a rare word made by the rules of word formation, no typo near
             if tok.text[0].isupper() and _may_be_a_name(tok.lower):
                 continue  # an unknown capitalised word at a sentence start: likely a name
             found.append(Finding(
