@@ -930,6 +930,48 @@ def _pronoun_verb(doc: Doc, k: int, verb: int, subject: bool) -> bool:
     return form is not None and any(_can_be_subject(tg, form) for tg in all_tags(doc.toks[k].text))
 
 
+_EXTRA_COMMA = "Лишняя запятая"
+
+
+def _extra_comma(doc: Doc) -> Iterator[Finding]:
+    """A comma where grammar allows none: after a preposition («в, пятницу»), after a lone «и»/«или»
+    that opens no inserted phrase («фонарь и, лампу заменим»), or between the subject and its
+    verb in a sentence's first clause («Мастер, заменит фонарь»)."""
+    toks = doc.toks
+    for k, t in enumerate(toks):
+        if t.text != "," or not t.prose or k == 0 or k + 1 >= len(toks) or not _boundary(doc, k):
+            continue
+        before, after = toks[k - 1], toks[k + 1]
+        if not (before.is_word and after.is_word):
+            continue
+        sent = doc.sent_of(k)
+        why: str | None = None
+        if before.pos == "PREP":
+            why = f"после предлога «{before.text}» запятая не ставится"
+        elif before.lower in ("и", "или") and not any(
+                toks[j].text in (",", "—", "(") for j in range(k + 1, sent.last)):
+            why = f"после «{before.text}» запятая ставится, только если за ней идёт вставка"
+        elif _subject_comma(doc, k, sent.first):
+            why = "подлежащее и сказуемое запятой не разделяются"
+        if why:
+            yield Finding(CODE, ERROR, t.start, t.end, f"{_EXTRA_COMMA}: {why}.", "")
+
+
+def _subject_comma(doc: Doc, k: int, first: int) -> bool:
+    """«Мастер, заменит фонарь»: the only comma of the sentence so far stands between a noun (or a
+    pronoun) in the nominative and a finite verb agreeing with it."""
+    toks = doc.toks
+    noun, verb = toks[k - 1], toks[k + 1]
+    if any(not toks[j].is_word or toks[j].lower in _JOINERS for j in range(first, k - 1)):
+        return False  # an earlier mark or clause word: the comma may close an inserted phrase
+    if not _surely_finite(verb.text) or (noun.text[:1].isupper() and _is_name(noun.text)):
+        return False  # «Анна, заменим»: an address, not a subject
+    form = _verb_form(tag(verb.text))
+    tags = all_tags(noun.text)
+    return form is not None and bool(tags) and all(tg.POS in ("NOUN", "NPRO") for tg in tags) \
+        and any(_can_be_subject(tg, form) for tg in tags) and tag(noun.text).case == "nomn"
+
+
 # Abbreviations of a kind of place, followed by its name: «ул. Трудовой», «г. Пермь».
 _PLACE_ABBREVIATIONS = frozenset({"ул", "пр", "пер", "пл", "мкр", "просп", "г", "д", "с", "п", "х", "ст", "пос"})
 
@@ -1171,7 +1213,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
-                _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc),
+                _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)

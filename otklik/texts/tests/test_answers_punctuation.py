@@ -418,3 +418,26 @@ def test_one_join_one_finding() -> None:
     # A fronted «если» clause and the pronoun after it are one fault, reported once.
     [f] = punct("Здравствуйте! Если забор стоит на общей земле мы выдадим соседу предписание.")
     assert f.suggestion is not None and "мы" in f.suggestion
+
+
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Фонарь заменим в, пятницу.", "Здравствуйте! Фонарь заменим в пятницу."),
+    ("Здравствуйте! Фонарь и, лампу заменим в пятницу.", "Здравствуйте! Фонарь и лампу заменим в пятницу."),
+    ("Здравствуйте! Мастер, заменит фонарь в пятницу.", "Здравствуйте! Мастер заменит фонарь в пятницу."),
+])
+def test_a_comma_grammar_never_allows(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert f.severity == "error" and f.message.startswith("Лишняя запятая")
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Фонарь заменим и, если нужно, лампу тоже.",  # «и» before an inserted clause
+    "Здравствуйте! Анна, заменим фонарь в пятницу.",  # an address
+    "Здравствуйте! Бригада, которую прислал район, закончит работу в пятницу.",  # closes a clause
+    "Здравствуйте! Давление 1,5 атмосферы.",  # a decimal comma
+    "Здравствуйте! Фонарь новый, лампа старая.",
+    "Здравствуйте! Мастер, электрик и сварщик приедут в пятницу.",
+])
+def test_commas_grammar_allows_are_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.message.startswith("Лишняя запятая")] == []
