@@ -322,8 +322,34 @@ def _passives(doc: Doc) -> list[tuple[int, int]]:
         k = bisect_left(appeals, sent.first)
         if _is_appeal_verb(nxt) and k < len(appeals) and appeals[k] < i:
             continue  # «обращение принято и будет рассмотрено»: the appeal, plainly
+        if nxt.lemma not in _OFFICE_VERBS and _abstract_subject(doc, i, i + 2) is False:
+            continue  # «дорога будет открыта», «берег был подтоплен»: a thing, said plainly
         out.append((i, i + 2))
     return out
+
+
+# Verbs whose passive is the office's voice whatever its subject: «будет осуществлён выезд».
+_OFFICE_VERBS = frozenset({"осуществить", "произвести", "провести", "принять", "выполнить",
+                           "организовать", "предпринять", "направить", "рассмотреть", "включить",
+                           "предоставить", "обеспечить", "реализовать", "устранить", "выявить"})
+
+
+def _abstract_subject(doc: Doc, first: int, last: int) -> bool | None:
+    """Whether the subject of the short participle at ``last - 1`` (the nearest noun in the
+    nominative agreeing with it, before or after, in its sentence) is a deed rather than a
+    thing («работы будут выполнены» — «дорога будет открыта»); None when none is found."""
+    prt = tag(doc.toks[last - 1].text)
+    sent = doc.sent_of(first)
+    for k in [*range(first - 1, sent.first - 1, -1), *range(last, sent.last)]:
+        t = doc.toks[k]
+        if not t.is_word or t.pos != "NOUN":
+            continue
+        for tg in all_tags(t.text):
+            if tg.POS == "NOUN" and tg.case == "nomn" and tg.number == prt.number and (
+                    prt.number == "plur" or prt.gender is None or tg.gender == prt.gender):
+                return t.lemma.endswith(_VERBAL_SUFFIXES) or t.lemma in _WORKS or t.lemma in (
+                    "решение", "мера", "вопрос")
+    return None
 
 
 # Who may act, named in the instrumental beside a short passive participle.

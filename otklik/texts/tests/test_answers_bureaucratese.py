@@ -207,3 +207,23 @@ def test_citing_an_act_is_no_officialese(answer: str) -> None:
 ])
 def test_according_to_anything_else_stays_officialese(answer: str) -> None:
     assert [f.severity for f in bur(answer)] == ["warning"]
+
+
+# Round 6: a passive of a thing, said plainly, is no officialese; a passive of a deed or of an
+# office verb is (blind1–6: 8 of 12 passives flagged outside bureaucratic answers were of things).
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Анна! Дорога будет открыта в пятницу.",
+    "Здравствуйте, Анна! Весной берег был подтоплен, и праздник перенесли.",
+    "Здравствуйте, Анна! Качели были сломаны, мы их сняли.",
+])
+def test_a_passive_of_a_thing_is_plain(answer: str) -> None:
+    assert [f for f in check_answer(answer) if f.code == "bureaucratese"] == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Анна! Работы будут выполнены в пятницу.",
+    "Здравствуйте, Анна! Выявленные недостатки будут устранены.",
+    "Здравствуйте, Анна! Завтра будет осуществлён выезд на место.",
+])
+def test_a_passive_of_a_deed_is_officialese(answer: str) -> None:
+    assert [f for f in check_answer(answer) if f.code == "bureaucratese"]
