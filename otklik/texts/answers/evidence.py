@@ -123,6 +123,8 @@ def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
         return False  # «установлено, что …», «установлен факт ошибки»: found out, not built
     if any(x.lemma == "который" for x in doc.toks[max(sent.first, i - 4):i] if x.is_word):
         return False  # «таймер, который настроили ещё летом»: the thing described, not work reported
+    if _arrangement_in_clause(doc, i, sent.first, sent.last):
+        return False  # «тариф установил комитет», «график поменяли»: an arrangement, not a thing
     if lemma in _NEEDS_MATERIAL and not any(
             x.is_word and x.pos == "NOUN" and "ablt" in tag(x.text) for x in after):
         return False
@@ -130,6 +132,24 @@ def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
         near = doc.toks[max(sent.first, i - 4):min(sent.last, i + 5)]
         return any(x.lemma in _WORK_NOUNS for x in near)
     return True
+
+
+# What is set or changed on paper, not on the ground: a photo shows nothing of it.
+_ARRANGEMENTS = frozenset({"тариф", "цена", "стоимость", "плата", "график", "расписание", "порядок",
+                           "режим", "срок", "норматив", "размер", "правило", "лимит", "очередь"})
+_CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")"})
+
+
+def _arrangement_in_clause(doc: Doc, i: int, first: int, last: int) -> bool:
+    """Whether the clause of the verb at ``i`` has an arrangement for its subject or object."""
+    lo = i
+    while lo > first and doc.toks[lo - 1].text not in _CLAUSE_MARKS:
+        lo -= 1
+    hi = i + 1
+    while hi < last and doc.toks[hi].text not in _CLAUSE_MARKS:
+        hi += 1
+    return any(x.is_word and x.lemma in _ARRANGEMENTS and {"nomn", "accs"} & tag(x.text).grammemes
+               for x in doc.toks[lo:hi])
 
 
 def claims_attachment(doc: Doc) -> bool:

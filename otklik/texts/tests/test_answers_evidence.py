@@ -116,3 +116,17 @@ def test_found_out_or_described_is_no_work_reported(answer: str) -> None:
 def test_work_reported_beside_them_still_needs_evidence() -> None:
     answer = "Здравствуйте! Установлено, что опора сгнила. Опору заменили в среду."
     assert [f.code for f in check_answer(answer, attachments=0) if f.code == "evidence"] == ["evidence"]
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Галина! Тариф с 1 ноября установил краевой комитет по тарифам.",
+    "Здравствуйте, Геннадий! Фонари будут гореть с 18:00 до 6:00, график поменяли с 1 ноября.",
+    "Здравствуйте, Анна! Плату за вывоз мусора пересчитали с 1 марта.",
+])
+def test_an_arrangement_set_on_paper_needs_no_photo(answer: str) -> None:
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
+
+
+def test_a_thing_changed_beside_an_arrangement_still_needs_one() -> None:
+    answer = "Здравствуйте, Геннадий! Фонари на Шевченко заменили, а график поменяли с 1 ноября."
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"]
