@@ -206,6 +206,7 @@ _SAY_KNOW = frozenset({
     "узнать", "сообщить", "сказать", "выяснить", "ответить", "пообещать", "обещать", "понять",
     "знать", "считать", "думать", "решить", "уточнить", "написать", "проверить", "увидеть",
     "подтвердить", "заверить", "гарантировать", "объяснить", "пояснить", "напомнить",
+    "договориться", "условиться", "предупредить", "сообщать", "убедиться",
 })
 
 
@@ -213,7 +214,9 @@ def _said_before(doc: Doc, i: int) -> bool:
     """A verb of saying or knowing within four words before token i, no punctuation between."""
     for k in range(i - 1, max(i - 5, -1), -1):
         t = doc.toks[k]
-        if not t.is_word or t.lower in _NO_COMMA_BEFORE:
+        # a mark or another clause's word ends the search; a preposition does not («договорились
+        # с элеватором что …»), though right before «что» it is the caller's to judge
+        if not t.is_word or t.lower in _CONJUNCTIONS or (k == i - 1 and t.lower in _NO_COMMA_BEFORE):
             return False
         if t.lemma in _SAY_KNOW and t.pos in ("VERB", "INFN"):
             return True
@@ -246,6 +249,19 @@ def _not_only_between(starts: list[int], start: int, end: int) -> bool:
     return k < len(starts) and starts[k] + len("не только") <= end
 
 
+def _number_or_close_before(doc: Doc, i: int) -> Tok | None:
+    """The token right before token i when it is a number («18:00», «5») or a closing quote or
+    bracket, with only spaces between."""
+    if i == 0:
+        return None
+    prev = doc.toks[i - 1]
+    if doc.text[prev.end:doc.toks[i].start].strip() or not prev.prose:
+        return None
+    if prev.text[-1:].isdigit() or prev.text in ("»", "\"", ")"):
+        return prev
+    return None
+
+
 def _conjunctions(doc: Doc) -> Iterator[Finding]:
     toks = doc.toks
     not_only: list[int] | None = None
@@ -256,10 +272,14 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         prev = _adjacent_word(doc, i)
         if prev is None:
+            if low == "а" and nxt is not None and nxt.is_word and nxt.lower not in ("также", "то") \
+                    and (after := _number_or_close_before(doc, i)) is not None:
+                yield _comma(doc, after, tok, "а")  # «до 18:00 а пока», «ансамбль «Казачка» а …»
             continue
         sent = doc.sent_of(i)
         if low == "что":
-            if nxt is None or not nxt.is_word or nxt.lower in ("ли", "бы", "же", "иное", "угодно"):
+            if nxt is None or (not nxt.is_word and not nxt.text[:1].isdigit()) \
+                    or nxt.lower in ("ли", "бы", "же", "иное", "угодно"):
                 continue
             if prev.lower in _NO_COMMA_BEFORE:
                 continue
@@ -487,8 +507,16 @@ _CLAUSE_WINDOW = 40
 
 
 def _predicate(tok: Tok) -> bool:
-    """A finite verb, a short participle or adjective, a predicative — the likeliest parse only."""
-    return tok.is_word and tok.pos in _FINITE_POS
+    """A finite verb, a short participle or adjective, a predicative — the likeliest part of speech
+    (readings summed: «закроем» is read first as a noun, but two of its three readings are verbs)."""
+    return tok.is_word and (tok.pos in _FINITE_POS or _mostly_finite(tok.text))
+
+
+@lru_cache(maxsize=50_000)
+def _mostly_finite(word: str) -> bool:
+    finite = sum(p.score for p in morph.analyzer().parse(word)
+                 if p.tag.POS in _FINITE_POS and (p.tag.POS != "VERB" or p.tag.mood in ("indc", "impr")))
+    return finite > 0.5
 
 
 def _boundary(doc: Doc, k: int) -> bool:
