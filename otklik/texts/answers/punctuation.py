@@ -514,8 +514,8 @@ def _predicate(tok: Tok) -> bool:
 
 @lru_cache(maxsize=50_000)
 def _mostly_finite(word: str) -> bool:
-    finite = sum(p.score for p in morph.analyzer().parse(word)
-                 if p.tag.POS in _FINITE_POS and (p.tag.POS != "VERB" or p.tag.mood in ("indc", "impr")))
+    finite: float = sum(p.score for p in morph.analyzer().parse(word)
+                        if p.tag.POS in _FINITE_POS and (p.tag.POS != "VERB" or p.tag.mood in ("indc", "impr")))
     return finite > 0.5
 
 
