@@ -607,7 +607,10 @@ def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
         # The main clause's predicate before, the subordinate's after (up to the next mark).
         clause_start, after_end = _clause_around(doc, i, size)
         after = _predicate_between(doc, i + size, after_end) or (
-            tok.lower == "чтобы" and any(toks[k].pos == "INFN" for k in range(i + 1, after_end)))
+            tok.lower == "чтобы" and any(toks[k].pos == "INFN" for k in range(i + 1, after_end))) or (
+            # «когда на улице меньше машин», «где нет света»: a comparative, «есть» or «нет»
+            tok.lower != "чтобы" and any(toks[k].is_word and (toks[k].pos == "COMP" or toks[k].lower in ("есть", "нет"))
+                                         for k in range(i + size, after_end)))
         if not after or not (_predicate_between(doc, clause_start, i) or _main_before_apposition(doc, i)):
             continue
         yield _comma(doc, prev, tok, " ".join(t.lower for t in toks[i:i + size]))

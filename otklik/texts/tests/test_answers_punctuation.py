@@ -463,3 +463,9 @@ def test_round6_numbers_quotes_and_readings(answer: str, corrected: str) -> None
 
 def test_a_also_after_a_number_takes_no_extra_finding() -> None:
     assert punct("Здравствуйте! Приём с 9:00 до 13:00, а также по субботам.") == []
+
+
+def test_a_subordinate_clause_with_a_comparative_for_predicate() -> None:
+    answer = "Здравствуйте! Снег вывезут в ночь на четверг когда на улице меньше машин."
+    [f] = punct(answer)
+    assert fixed(answer, f) == "Здравствуйте! Снег вывезут в ночь на четверг, когда на улице меньше машин."
