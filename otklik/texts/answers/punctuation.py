@@ -308,7 +308,9 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
                 continue  # «жильцы которого»: genitive without a preposition is ambiguous
             if head is None:
                 continue
-            if head.pos == "NOUN" or head.lower in _DEMONSTRATIVES:
+            # an adjective or participle right before «который» stands for its noun: «в списке
+            # многодетных, которые …», «семьям мобилизованных, которые …»
+            if head.pos in ("NOUN", "ADJF", "PRTF") or head.lower in _DEMONSTRATIVES:
                 yield _comma(doc, head, tok, tok.text)
         elif low == "где":
             # «хозяевам участков где трава выше колена»: a relative clause on the noun before it
@@ -851,6 +853,11 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
             break
 
 
+# «Спасибо за добрые слова передадим их дорожникам»: a thank-you opening a sentence is a clause
+# of its own, and the verb after it starts the next.
+_THANKS_PREDICATES = frozenset({"спасибо", "благодарим", "благодарю"})
+
+
 def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
     """«Электрик приехал через час отключил фонарь», «Новый уже везут подрядчик поставит его»:
     two predicates in one stretch with no mark and no conjunction between them — homogeneous
@@ -880,7 +887,8 @@ def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
                 last_verb = None
                 subordinate = t.is_word and t.lower in _JOINERS and t.lower not in _COORDINATORS
                 continue
-            if k <= skip or not t.is_word or not _predicate_at(doc, k, sent.last):
+            if k <= skip or not t.is_word or not (_predicate_at(doc, k, sent.last) or (
+                    t.lower in _THANKS_PREDICATES and last_verb is None and k in doc.starts)):
                 continue
             skip = k + 1 if t.lower in _FUTURE_BE else -1  # «будем штрафовать» is one predicate
             if last_verb is not None and not subordinate:
@@ -959,6 +967,34 @@ def _pronoun_verb(doc: Doc, k: int, verb: int, subject: bool) -> bool:
         return False
     form = _verb_form(tag(word.text))
     return form is not None and any(_can_be_subject(tg, form) for tg in all_tags(doc.toks[k].text))
+
+
+def _enumeration(doc: Doc) -> Iterator[Finding]:
+    """«по понедельникам средам и пятницам» → «по понедельникам, средам и пятницам»: three nouns in
+    one case, the last after «и», the first two with nothing between them. Not the genitive
+    («для жителей домов и квартир»: a noun and its complement) and not names."""
+    toks = doc.toks
+    for j, t in enumerate(toks):
+        if t.lower != "и" or not t.prose or j < 2 or j + 1 >= len(toks):
+            continue
+        w1, w2, w3 = toks[j - 2], toks[j - 1], toks[j + 1]
+        if not all(w.is_word and w.pos == "NOUN" and w.text.islower() for w in (w1, w2, w3)):
+            continue
+        if doc.text[w1.end:w2.start].strip() or doc.text[w2.end:t.start].strip():
+            continue
+        cases = {tag(w.text).case for w in (w1, w2, w3)}
+        if len(cases) != 1 or cases & {"gent", "gen2", None}:
+            continue
+        if j >= 3 and toks[j - 3].is_word and toks[j - 3].pos in ("ADJF", "PRTF", "NUMR"):
+            continue  # «новую краску кисти и валик»: the adjective may hold the first two together
+        if j >= 3 and toks[j - 3].is_word and toks[j - 3].pos == "PREP":
+            # «в администрацию паспорт и договор»: the preposition may govern the first noun only;
+            # members of one list inside it agree («по понедельникам средам и пятницам»)
+            g1, g2 = tag(w1.text), tag(w2.text)
+            if g1.number != g2.number or (g1.number == "sing" and g1.gender != g2.gender):
+                continue
+        yield Finding(CODE, ERROR, w1.end, w2.start,
+                      "Однородные члены перечисления разделяются запятой.", ", ")
 
 
 _EXTRA_COMMA = "Лишняя запятая"
@@ -1245,6 +1281,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
                 _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
+                _enumeration(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)

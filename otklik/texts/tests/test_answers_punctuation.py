@@ -469,3 +469,28 @@ def test_a_subordinate_clause_with_a_comparative_for_predicate() -> None:
     answer = "Здравствуйте! Снег вывезут в ночь на четверг когда на улице меньше машин."
     [f] = punct(answer)
     assert fixed(answer, f) == "Здравствуйте! Снег вывезут в ночь на четверг, когда на улице меньше машин."
+
+
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Занятия по понедельникам средам и пятницам в 17:30.",
+     "Здравствуйте! Занятия по понедельникам, средам и пятницам в 17:30."),
+    ("Здравствуйте! Спасибо за добрые слова передадим их дорожникам.",
+     None),  # a run-on: the thank-you and the next clause
+    ("Здравствуйте! Вы седьмые в списке многодетных которые нуждаются в жилье.",
+     "Здравствуйте! Вы седьмые в списке многодетных, которые нуждаются в жилье."),
+])
+def test_round6_lists_thanks_and_substantivised_heads(answer: str, corrected: str | None) -> None:
+    [f] = punct(answer)
+    assert f.severity == "error"
+    if corrected is not None:
+        assert fixed(answer, f) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Принесите в администрацию паспорт и договор аренды.",  # «в» governs one noun
+    "Здравствуйте! Для жителей домов и квартир на Лесной вход бесплатный.",  # a genitive complement
+    "Здравствуйте! Купите новую краску кисти и валик.",
+    "Здравствуйте! Спасибо за добрые слова!",
+])
+def test_round6_no_list_comma(answer: str) -> None:
+    assert punct(answer) == []
