@@ -495,6 +495,9 @@ _POINT_TIME_RE = re.compile(
     r"\bне\s+(?:будет|будут|планир\w*|получится|сможем|удастся|можем)\b|\bнельзя\b|\bнет\b",
     re.IGNORECASE,
 )
+_CLOCK_ASKED_RE = re.compile(r"\bво\s+сколько\b|\bчас\w*\s+работ\w*|\bграфик\w*\s+работ\w*|"
+                             r"\bдо\s+скольки\b", re.IGNORECASE)
+_CLOCK_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s+час")
 # Sentences that may carry the time asked for: not courtesy, a pointer or a reminder.
 _NOT_TIMED = (answer_content.COURTESY, answer_content.POINTER, answer_content.REMINDER)
 
@@ -516,6 +519,8 @@ def _when_signals(doc: Doc, qa: _Question, parts: list[answer_content.SentenceCo
     place of the question: «мусор вывозят по вторникам» does not date the pothole asked about."""
     if question_intent.WHEN not in qa.intents:
         return 0.0, 0.0
+    if _CLOCK_ASKED_RE.search(qa.doc.text) and _CLOCK_RE.search(doc.text):
+        return 0.0, 0.0  # «Во сколько приём?» — «принимает с 14:00 до 17:00»: the hour is the answer
     keys = qa.objects | qa.others
     # Streets do not anchor: many things happen on one street («мусор на Красной вывозят по
     # вторникам» dates nothing of the pothole on Красной).

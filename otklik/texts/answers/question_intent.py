@@ -73,6 +73,13 @@ def _is_request(q: Doc) -> bool:
     return bool(_REQUEST_RE.search(q.text))
 
 
+def _opens_a_question(q: Doc, first: int) -> bool:
+    """«Подскажите часы работы МФЦ»: a sentence opened by «подскажите», «скажите», «уточните» asks,
+    with or without a question mark."""
+    word = next((t for t in q.toks[first:] if t.is_word), None)
+    return word is not None and word.lemma in _QUESTION_OPENERS and "impr" in tag(word.text)
+
+
 def intents(q: Doc) -> frozenset[str]:
     """The kinds of content the message asks for (empty: no particular kind)."""
     text = q.text
@@ -87,7 +94,8 @@ def intents(q: Doc) -> frozenset[str]:
     if _DOCUMENTS_RE.search(text):
         found.add(DOCUMENTS)
     thanks = any(t.lemma in _THANKS for t in q.toks if t.is_word)
-    question = any("?" in s.text and not _RHETORICAL_RE.search(s.text) for s in q.sents)
+    question = any(("?" in s.text or _opens_a_question(q, s.first)) and not _RHETORICAL_RE.search(s.text)
+                   for s in q.sents)
     if _is_request(q) or (not question and not thanks and not found):
         found.add(ACTION)
     return frozenset(found)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from ._doc import Doc, Tok, all_tags
+from ._doc import Doc, Tok, all_tags, tag
 from ._phrases import PhraseMatcher
 from .findings import ERROR, Finding
 
@@ -94,7 +94,10 @@ _DISOWN_RE = re.compile(
     # «мы автобусами не занимаемся», «это не наша зона», «не в нашем ведении»
     r"|\bмы[\s,]+(?:[\w-]+[\s,]+){0,3}?не\s+(?:занимаемся|отвечаем|распоряжаемся|обслуживаем)\b"
     r"|\bне\s+(?:в\s+)?наш(?:а|ей|е|его|ем)?\s+(?:зон[аеы]|ведени[еия]|дело|участок|"
-    r"ответственност[ьи]|епархи[яи])\b",
+    r"ответственност[ьи]|епархи[яи])\b"
+    # «администрация здесь ничего сделать не может», «мы ничего не можем сделать»
+    r"|\b(?:администрация|мы)\s+(?:[\w-]+\s+){0,3}?ничего\s+(?:сделать\s+не\s+(?:может|можем|сможет|сможем)|"
+    r"не\s+(?:может|можем|сможет|сможем)\s+сделать)\b",
     re.IGNORECASE,
 )
 _MESSAGE = (
@@ -431,12 +434,89 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
         if target is not None and target < len(doc.toks) and doc.toks[target].lower in _PRONOUNS \
                 and _antecedent_ours(doc, target):
             continue  # «Позвоните ей» after «наш специалист Елена Сергеевна»
+        if target is not None and target < len(doc.toks) and doc.toks[target].lemma in _CONTACT_ITEMS:
+            continue  # «оставьте телефон соседям»: the author's number left, not the matter sent
+        if target is not None and target < len(doc.toks) and _named_ours_before(doc, target):
+            continue  # «Комиссия поселения будет обходить … Заявление можно написать комиссии»
         found.append(Finding(CODE, ERROR, m.start(), m.end(), _MESSAGE, None))
+    disowned = False
     for m in _DISOWN_RE.finditer(text):
         found.append(Finding(CODE, ERROR, m.start(), m.end(), _MESSAGE, None))
+        disowned = True
     for pm in _DISOWN.find(doc):
         start, end = doc.toks[pm.first].start, doc.toks[pm.last - 1].end
         found.append(Finding(CODE, ERROR, start, end, _MESSAGE, None))
+        disowned = True
     if not asks_where and not found:
-        found += [Finding(CODE, ERROR, a, b, _MESSAGE, None) for a, b in _structural(doc, question)]
-    return found
+        found += [Finding(CODE, ERROR, a, b, _MESSAGE, None) for a, b in _structural(doc, question)
+                  if not _contact_left(doc, a)]
+    if disowned:
+        return found
+    # «…передадим её полиции; напишите заявление в полиции, а мы подготовим фрагмент»: the way
+    # is shared when the administration acts in the same sentence or the one just before it.
+    return [f for f in found if not _we_act_near(doc, f.start)]
+
+
+# Verbs of the administration's own part that are no action on the matter: courtesy, advice.
+_NOT_OUR_DEED = frozenset({"благодарить", "рассмотреть", "сообщить", "сообщать", "напомнить", "напоминать",
+                           "просить", "рекомендовать", "советовать", "пригласить", "приглашать", "ждать",
+                           "понимать", "понять", "извиниться", "извинять", "знать", "предлагать",
+                           "доводить", "довести", "прикладывать", "прилагать", "приложить", "информировать"})
+
+
+_CONTACT_ITEMS = frozenset({"телефон", "номер", "контакт", "адрес"})
+
+
+def _contact_left(doc: Doc, pos: int) -> bool:
+    """«оставьте телефон соседям»: the verb at ``pos`` leaves the author's contact with someone,
+    it does not send the matter there."""
+    k = _token_at(doc, pos)
+    return k is not None and any(t.is_word and t.lemma in _CONTACT_ITEMS for t in doc.toks[k + 1:k + 3])
+
+
+def _named_ours_before(doc: Doc, k: int) -> bool:
+    """Whether the body at token k was named earlier in the answer as the administration's own:
+    «наша комиссия», «комиссия поселения», «специалист администрации»."""
+    toks = doc.toks
+    k = next((j for j in range(k, min(len(toks), k + 3)) if toks[j].is_word and toks[j].pos == "NOUN"), -1)
+    if k < 0:
+        return False  # the body named after a word or two («написать прямо комиссии»)
+    lemma = toks[k].lemma
+    for j in range(k):
+        if toks[j].lemma != lemma:
+            continue
+        before = toks[j - 1].lemma if j > 0 else ""
+        after = toks[j + 1].lemma if j + 1 < len(toks) else ""
+        if before == "наш" or after in ("поселение", "администрация"):
+            return True
+    return False
+
+
+def _we_act_near(doc: Doc, pos: int) -> bool:
+    k = _token_at(doc, pos)
+    if k is None or k >= len(doc.toks):
+        return False
+    n = doc.sents.index(doc.sent_of(k))
+    first = doc.sents[max(0, n - 1)].first
+    return _we_act(doc, first, doc.sents[n].last)
+
+
+def _we_act(doc: Doc, first: int, last: int) -> bool:
+    """Whether tokens [first, last) say the administration does something on the matter itself:
+    a verb in the first person plural, not negated («передадим», «подготовим», «мы можем
+    помочь»)."""
+    toks = doc.toks
+    for k in range(first, last):
+        t = toks[k]
+        if not t.is_word or t.pos != "VERB" or t.lemma in _NOT_OUR_DEED:
+            continue
+        grams = tag(t.text)
+        if grams.person != "1per" or grams.number != "plur" or grams.mood != "indc":
+            continue
+        if any(toks[j].lower == "не" for j in range(max(0, k - 2), min(last, k + 2))):
+            continue  # «не передадим», «ставим не мы»
+        if t.lemma in ("мочь", "смочь") and not (k + 1 < len(toks) and toks[k + 1].pos == "INFN"
+                                                 and toks[k + 1].lemma not in _NOT_OUR_DEED):
+            continue
+        return True
+    return False

@@ -74,3 +74,15 @@ def test_numbers_and_durations_are_no_time(answer: str) -> None:
 def test_not_asked_when_no_signal() -> None:
     assert when("Здравствуйте! Мусор вывозят по вторникам.",
                 "Почему не вывозят мусор с Садовой? Контейнеры полные.") == (0.0, 0.0)
+
+
+def test_an_hour_answers_what_time() -> None:
+    # «приём» and «принимает» share no stem the index knows; the hour asked for is the answer.
+    answer = ("Здравствуйте, Вера! Сергей Викторович принимает жителей по понедельникам с 14:00 до 17:00 "
+              "в кабинете 1.")
+    assert off(answer, "Во сколько приём у главы по личным вопросам?") == []
+
+
+def test_a_request_to_tell_is_a_question_without_a_mark() -> None:
+    answer = "Здравствуйте, Алла! МФЦ на ул. Ленина, 18 работает с понедельника по пятницу с 9:00 до 18:00."
+    assert off(answer, "Подскажите часы работы МФЦ в посёлке") == []

@@ -251,3 +251,31 @@ def test_our_own_people_named_before_a_pronoun_are_no_redirect(answer: str) -> N
 ])
 def test_a_pronoun_for_someone_else_is_still_a_redirect(answer: str) -> None:
     assert [f.code for f in check_answer(answer) if f.code == "redirect"][:1] == ["redirect"]
+
+
+# Round 6, after blind7's measurement: a way shared with another body, the author's number left
+# with neighbours and a body named as ours earlier are no redirect; «ничего сделать не может» is.
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Камеры на Набережной работают? Хочу посмотреть запись",
+     "Здравствуйте, Роман! Камеры работают. Напишите заявление в отделении полиции на ул. Партизанской, 5, "
+     "а мы подготовим фрагмент записи за нужное время."),
+    ("Пришла квитанция на троих, а живу один. Как пересчитать?",
+     "Здравствуйте! Пересчёт делает региональный оператор, но мы можем помочь. Возьмите в администрации "
+     "справку о составе семьи и отнесите её с заявлением в офис оператора на ул. Портовой, 2."),
+    ("После тайфуна затопило дом, положена ли выплата?",
+     "Здравствуйте! Да, положена. Комиссия поселения будет обходить улицу в субботу, будьте дома или "
+     "оставьте телефон соседям. Заявление можно написать прямо комиссии."),
+])
+def test_round6_shared_ways_are_no_redirect(question: str, answer: str) -> None:
+    assert [f for f in check_answer(answer, question=question) if f.code == "redirect"] == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Освещение обслуживает РЭС, администрация поселения здесь ничего сделать не может. "
+    "Обращайтесь к ним напрямую.",
+    "Здравствуйте! Разметкой занимается ГИБДД, пишите туда. Разметку на площади нанесём в мае.",
+    "Здравствуйте! Советуем связаться с ГИБДД, знаки на трассе ставим не мы.",
+])
+def test_round6_redirects_with_an_own_deed_elsewhere_stay(answer: str) -> None:
+    assert [f for f in check_answer(answer, question="Фонари не горят, поставьте знак и разметку")
+            if f.code == "redirect"]
