@@ -27,6 +27,8 @@ _SPACE_BEFORE_RE = re.compile(r"(?<=[^\W_])[ \t]+([,;:!?]|\.(?!\.))(?![\d\w])")
 _NO_SPACE_AFTER_RE = re.compile(
     r"(?P<mark>[,;!?])(?=[А-Яа-яЁёA-Za-z])|(?P<colon>:)(?=[А-Яа-яЁё])"
     r"|(?<![\s.А-ЯЁA-Z][А-ЯЁA-Z])(?<!^[А-ЯЁA-Z])(?P<dot>\.)(?=[А-ЯЁ][а-яё])"
+    # «за сигнал.12 июля»: a word of four letters or more is no abbreviation («д.5», «ст.39»)
+    r"|(?<=[а-яё]{4})(?P<dotnum>\.)(?=\d)"
 )
 _DOUBLE_SPACE_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
 _DOUBLE_MARK_RE = re.compile(r",{2,}|;{2,}|!{2,}|\?{2,}|:{2,}|(?<!\.)\.\.(?!\.)|\.{4,}")
@@ -157,6 +159,8 @@ def _capitals(doc: Doc) -> Iterator[Finding]:
         first = doc.toks[i]
         if not first.prose or not re.match(r"[а-яё]", first.text):
             continue
+        if i > 0 and doc.toks[i - 1].text[-1:].isdigit() and not doc.text[doc.toks[i - 1].end:first.start].strip():
+            continue  # «12 июля мы …»: the sentence opens with the number
         fixed = first.text[0].upper() + first.text[1:]
         yield Finding(CODE, ERROR, first.start, first.end,
                       "Предложение начинается со строчной буквы.", fixed)
@@ -208,6 +212,35 @@ _SAY_KNOW = frozenset({
     "подтвердить", "заверить", "гарантировать", "объяснить", "пояснить", "напомнить",
     "договориться", "условиться", "предупредить", "сообщать", "убедиться",
 })
+
+
+def _clause_after_that(doc: Doc, i: int) -> bool:
+    """«справка от педиатра что мальчику можно заниматься»: after a noun, «что» opens a clause with
+    a predicate of its own that «что» is not the subject of (the word after «что» is no verb)."""
+    toks = doc.toks
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is None or not nxt.is_word or _predicate(nxt):
+        return False
+    _, end = _clause_around(doc, i, 1, _CLAUSE_OPENERS - {"что"})
+    return _predicate_between(doc, i + 2, end)
+
+
+def _indirect_question(doc: Doc) -> Iterator[Finding]:
+    """«Она проверит есть ли участок» → «проверит, есть ли»: a word with «ли» after a verb of
+    saying, knowing or checking opens an indirect question."""
+    toks = doc.toks
+    for j, t in enumerate(toks):
+        if t.lower != "ли" or j < 2:
+            continue
+        word, verb = toks[j - 1], toks[j - 2]
+        if not (word.is_word and verb.is_word) or doc.text[verb.end:word.start].strip():
+            continue
+        if verb.lemma in _SAY_KNOW | _ASK_CHECK and verb.pos in ("VERB", "INFN"):
+            yield _comma(doc, verb, word, word.text)
+
+
+_ASK_CHECK = frozenset({"проверить", "проверять", "спросить", "спрашивать", "узнать", "узнавать",
+                        "выяснить", "выяснять", "посмотреть", "смотреть", "уточнить", "уточнять"})
 
 
 def _said_before(doc: Doc, i: int) -> bool:
@@ -287,7 +320,8 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             # «рады, что», «уверены, что», «жаль, что», «спасибо, что»; or a clause with a subject
             # of its own after a noun: «справка от педиатра, что он здоров»
             if prev.pos in ("VERB", "INFN", "ADJS", "PRTS", "PRED") or prev.lower in _THAT_HEADS \
-                    or _said_before(doc, i) or (nxt.lower in _PERSONAL and prev.pos in ("NOUN", "ADJF", "ADVB")):
+                    or _said_before(doc, i) or (nxt.lower in _PERSONAL and prev.pos in ("NOUN", "ADJF", "ADVB")) \
+                    or (prev.pos == "NOUN" and _clause_after_that(doc, i)):
                 yield _comma(doc, prev, tok, "что")
         elif low == "поэтому":
             # «районная дорога поэтому поставить …»: «поэтому» opens a clause of its own
@@ -893,7 +927,7 @@ def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
             skip = k + 1 if t.lower in _FUTURE_BE else -1  # «будем штрафовать» is one predicate
             if last_verb is not None and not subordinate:
                 left = toks[k - 1]
-                if left.is_word:
+                if left.is_word or left.text.isdigit():  # «приходите в кабинет 4 поможем»
                     yield Finding(CODE, ERROR, toks[last_verb].start, t.end,
                                   "Два сказуемых подряд без знака и союза между ними: разделите их запятой "
                                   "или точкой.", None)
@@ -1015,7 +1049,7 @@ def _extra_comma(doc: Doc) -> Iterator[Finding]:
         why: str | None = None
         if before.pos == "PREP":
             why = f"после предлога «{before.text}» запятая не ставится"
-        elif before.lower in ("и", "или") and not any(
+        elif before.lower in ("и", "или", "но", "а") and (k < 2 or doc.toks[k - 2].end < before.start) and not any(
                 toks[j].text in (",", "—", "(") for j in range(k + 1, sent.last)):
             why = f"после «{before.text}» запятая ставится, только если за ней идёт вставка"
         elif _subject_comma(doc, k, sent.first):
@@ -1169,8 +1203,8 @@ def _adverbial_phrase(doc: Doc) -> Iterator[Finding]:
 # Words that open a sentence as a parenthesis unless a noun or an infinitive follows as their subject
 # («Возможно продление срока» is a statement: «продление возможно»).
 _OPENING_PARENTHESES = frozenset({"возможно", "вероятно", "наверное", "видимо", "безусловно", "по-видимому",
-                                  "очевидно", "несомненно"})
-_NEVER_PREDICATE = frozenset({"наверное", "видимо", "безусловно", "по-видимому"})
+                                  "очевидно", "несомненно", "значит"})
+_NEVER_PREDICATE = frozenset({"наверное", "видимо", "безусловно", "по-видимому", "значит"})
 
 
 def _opening_parenthesis(doc: Doc) -> Iterator[Finding]:
@@ -1281,7 +1315,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
                 _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
-                _enumeration(doc),
+                _enumeration(doc), _indirect_question(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)

@@ -494,3 +494,35 @@ def test_round6_lists_thanks_and_substantivised_heads(answer: str, corrected: st
 ])
 def test_round6_no_list_comma(answer: str) -> None:
     assert punct(answer) == []
+
+
+# Round 6, after blind7's measurement.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Она проверит есть ли участок в реестре.",
+     "Здравствуйте! Она проверит, есть ли участок в реестре."),
+    ("Здравствуйте! Нужна справка от педиатра что мальчику можно заниматься боксом.",
+     "Здравствуйте! Нужна справка от педиатра, что мальчику можно заниматься боксом."),
+    ("Здравствуйте! Бюджет даёт деньги на пять квартир. Значит жильё вы получите до конца года.",
+     "Здравствуйте! Бюджет даёт деньги на пять квартир. Значит, жильё вы получите до конца года."),
+    ("Здравствуйте! Спасибо за сигнал.12 июля мы выехали к оврагу.",
+     "Здравствуйте! Спасибо за сигнал. 12 июля мы выехали к оврагу."),
+    ("Здравствуйте! Вода не опасна, но, для питья лучше её отстаивать.",
+     "Здравствуйте! Вода не опасна, но для питья лучше её отстаивать."),
+    ("Здравствуйте! Если договор не подписан, приходите в кабинет 4 поможем его оформить.", None),
+])
+def test_round6_after_blind7(answer: str, corrected: str | None) -> None:
+    [f] = punct(answer)
+    assert f.severity == "error"
+    if corrected is not None:
+        assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "12 июля мы с полицией выехали к оврагу.",  # a sentence may open with a number
+    "Здравствуйте! Не знаю, есть ли у вас выписка.",
+    "Здравствуйте! Это значит, что участок ваш.",
+    "Здравствуйте! Дом по ул.5 Декабря.",  # an abbreviation before a number is left to others
+    "Здравствуйте! Вода не опасна, но, если хотите, купите фильтр.",
+])
+def test_round6_after_blind7_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
