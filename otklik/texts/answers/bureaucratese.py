@@ -250,7 +250,9 @@ def _this(doc: Doc) -> list[tuple[int, str]]:
 
 
 def _is_noun(t: Tok) -> bool:
-    return t.is_word and t.pos == "NOUN" and not t.text.isupper()
+    # A person's name is no link of a chain: «отчёт Сергея Викторовича Лобанова» is one noun.
+    return t.is_word and t.pos == "NOUN" and not t.text.isupper() and not (
+        t.text[:1].isupper() and any({"Name", "Patr", "Surn"} & set(tg.grammemes) for tg in all_tags(t.text)))
 
 
 def _chains(doc: Doc) -> list[tuple[int, int]]:
@@ -459,11 +461,16 @@ _ACT_CITED = frozenset({"статья", "ст", "пункт", "п", "часть"
                         "постановление", "приказ", "указ", "распоряжение", "правило", "решение"})
 
 
+# Stock phrases that only name an act when one follows; «населения» in a body's name.
+_CITING = frozenset({"с учетом"})
+_BODY_NAME_HEADS = frozenset({"защита", "занятость", "обслуживание"})
+
+
 def _cites_an_act(doc: Doc, first: int, last: int) -> bool:
     """Whether «согласно» / «в соответствии с» is followed by an act (a capitalised name counts:
     «Правилам благоустройства», «Жилищному кодексу»)."""
     lead = doc.toks[first].lower
-    if lead not in ("согласно", "в"):
+    if lead not in ("согласно", "в", "с"):  # «с учётом статьи 6.3 …» cites as well
         return False
     nxt = next((t for t in doc.toks[last:last + 3] if t.is_word), None)
     return nxt is not None and (nxt.lemma in _ACT_CITED or nxt.text[0].isupper())
@@ -494,8 +501,10 @@ def check(doc: Doc) -> list[Finding]:
     for m in _MATCHER.find(doc):
         phrase = doc.text[toks[m.first].start:toks[m.last - 1].end]
         _, plain, kind = _STOCK[m.key]
-        if kind in ("plain", "accordance") and _cites_an_act(doc, m.first, m.last):
+        if (kind in ("plain", "accordance") or _STOCK[m.key][0] in _CITING) and _cites_an_act(doc, m.first, m.last):
             continue
+        if kind == "population" and m.first > 0 and toks[m.first - 1].lemma in _BODY_NAME_HEADS:
+            continue  # «отдел социальной защиты населения»: a body's own name
         fix = _fixes.fix(doc, kind, m.first, m.last, plain)
         add(m.first, m.last, _message(phrase, plain, fix[2]), fix)
     for first, last in _chains(doc):

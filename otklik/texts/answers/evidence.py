@@ -7,10 +7,12 @@ from bisect import bisect_left
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from pymorphy3.tagset import OpencorporaTag
+
 from otklik.texts import morph
 
 from . import spelling
-from ._doc import Doc, Tok, tag
+from ._doc import Doc, Tok, all_tags, tag
 from .findings import WARNING, Finding
 
 CODE = "evidence"
@@ -35,6 +37,9 @@ _LEGAL_NOUNS = frozenset({"закон", "статья", "кодекс", "пос�
                           "распоряжение", "решение", "правило", "регламент", "норматив"})
 # Verbs that also mean «found out» with a clause or a fact after them.
 _FOUND_OUT = frozenset({"установить", "выявить", "определить"})
+# What is found out rather than built: «установлено, что», «номер установлен», «владелец выявлен».
+_FOUND = frozenset({"что", "факт", "причина", "нарушение", "номер", "личность", "владелец", "виновник",
+                    "виновный", "нарушитель", "собственник", "адрес"})
 _FUTURE_OR_NOT = frozenset({"не", "бы", "будет", "будут", "будем", "буду", "будешь", "если",
                             "чтобы", "когда", "планируется", "планируем", "должен", "должна",
                             "должно", "должны", "может", "могут"})
@@ -62,9 +67,15 @@ def is_work_verb(lemma: str) -> bool:
     """A verb of physical work: listed, or a prefix on a simple verb of work."""
     if lemma in _WORK_VERBS or lemma in _NEEDS_MATERIAL:
         return True
-    if lemma.endswith(("ся", "сь")):
+    if lemma.endswith(("ся", "сь")) or lemma in _NOT_WORK:
         return False
     return any(lemma.startswith(p) and lemma[len(p):] in _WORK_BASES for p in _PREFIXES)
+
+
+# Prefixed verbs whose base is a verb of work but which are not («составить протокол»,
+# «предоставить справку», «оставить заявку»).
+_NOT_WORK = frozenset({"составить", "составлять", "представить", "представлять", "предоставить",
+                       "предоставлять", "оставить", "оставлять", "заставить", "заставлять", "доставить"})
 
 
 def _reading(doc: Doc, i: int, tok: Tok) -> tuple[str, str]:
@@ -119,8 +130,9 @@ def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
     if any(x.lemma in _LEGAL_NOUNS and ({"ablt", "loct"} & tag(x.text).grammemes) for x in after):
         return False  # «установлено законом», «закреплено в статье 57»; not «на основании статьи»
     nxt = next((x for x in after if x.is_word), None)
-    if lemma in _FOUND_OUT and nxt is not None and nxt.lemma in ("что", "факт", "причина", "нарушение"):
-        return False  # «установлено, что …», «установлен факт ошибки»: found out, not built
+    before = [x for x in doc.toks[max(sent.first, i - 3):i] if x.is_word]
+    if lemma in _FOUND_OUT and any(x is not None and x.lemma in _FOUND for x in (nxt, *before)):
+        return False  # «установлено, что …», «номер установлен»: found out, not built
     if any(x.lemma == "который" for x in doc.toks[max(sent.first, i - 4):i] if x.is_word):
         return False  # «таймер, который настроили ещё летом»: the thing described, not work reported
     if _arrangement_in_clause(doc, i, sent.first, sent.last):
@@ -129,9 +141,32 @@ def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
             x.is_word and x.pos == "NOUN" and "ablt" in tag(x.text) for x in after):
         return False
     if lemma in _GENERIC_VERBS:
+        own = _own_noun(doc, i, t, sent.first, sent.last)
+        if own is not None:  # «осуществлена закупка» is no work, whatever «монтаж» stands near
+            return own.lemma in _WORK_NOUNS
         near = doc.toks[max(sent.first, i - 4):min(sent.last, i + 5)]
         return any(x.lemma in _WORK_NOUNS for x in near)
     return True
+
+
+def _own_noun(doc: Doc, i: int, t: OpencorporaTag, first: int, last: int) -> Tok | None:
+    """The noun a generic verb at ``i`` speaks of: for a short participle its subject (the nearest
+    nominative agreeing with it, «произведены работы», «демонтаж осуществлён»), for a verb its
+    object (the nearest accusative after it, «провели работы»)."""
+    order = sorted(range(max(first, i - 5), min(last, i + 6)), key=lambda k: (abs(k - i), k < i))
+    for k in order:
+        x = doc.toks[k]
+        if k == i or not x.is_word or x.pos != "NOUN":
+            continue
+        for g in all_tags(x.text):
+            if g.POS != "NOUN":
+                continue
+            if t.POS == "PRTS" and g.case == "nomn" and g.number == t.number and (
+                    t.number == "plur" or t.gender is None or g.gender == t.gender):
+                return x
+            if t.POS == "VERB" and k > i and g.case == "accs":
+                return x
+    return None
 
 
 # What is set or changed on paper, not on the ground: a photo shows nothing of it.

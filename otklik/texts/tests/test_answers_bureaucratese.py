@@ -227,3 +227,12 @@ def test_a_passive_of_a_thing_is_plain(answer: str) -> None:
 ])
 def test_a_passive_of_a_deed_is_officialese(answer: str) -> None:
     assert [f for f in check_answer(answer) if f.code == "bureaucratese"]
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Алёна! Помощь оказывает отдел социальной защиты населения на ул. Ленина, 5.",
+    "Здравствуйте, Валерий! Отчёт Сергея Викторовича Лобанова перед жителями пройдёт 20 февраля.",
+    "Здравствуйте! Протокол составлен по статье 8.2 КоАП РФ с учётом статьи 6.3 закона края.",
+])
+def test_round6_names_of_bodies_people_and_acts_are_plain(answer: str) -> None:
+    assert [f for f in check_answer(answer) if f.code == "bureaucratese"] == []

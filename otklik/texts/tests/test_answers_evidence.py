@@ -130,3 +130,21 @@ def test_an_arrangement_set_on_paper_needs_no_photo(answer: str) -> None:
 def test_a_thing_changed_beside_an_arrangement_still_needs_one() -> None:
     answer = "Здравствуйте, Геннадий! Фонари на Шевченко заменили, а график поменяли с 1 ноября."
     assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"]
+
+
+# After blind7's measurement: what is found out is no work; a generic verb reports work only when
+# its own noun is one («произведены работы», «демонтаж осуществлён», not «осуществлена закупка»).
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Максим! Мы выехали к оврагу: номер машины установлен, на владельца составлен протокол.",
+    "Здравствуйте, Тимур! Осуществлена закупка нового павильона, монтаж которого будет в сентябре.",
+])
+def test_round6_no_work_reported(answer: str) -> None:
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Подрядной организацией произведены работы по устранению ям на ул. Комсомольской.",
+    "Здравствуйте! Демонтаж гаражей осуществлён на основании статьи 222 Гражданского кодекса.",
+])
+def test_round6_generic_verbs_with_work(answer: str) -> None:
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"]
