@@ -130,8 +130,8 @@ def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
     if any(x.lemma in _LEGAL_NOUNS and ({"ablt", "loct"} & tag(x.text).grammemes) for x in after):
         return False  # «установлено законом», «закреплено в статье 57»; not «на основании статьи»
     nxt = next((x for x in after if x.is_word), None)
-    before = [x for x in doc.toks[max(sent.first, i - 3):i] if x.is_word]
-    if lemma in _FOUND_OUT and any(x is not None and x.lemma in _FOUND for x in (nxt, *before)):
+    preceding = [x for x in doc.toks[max(sent.first, i - 3):i] if x.is_word]
+    if lemma in _FOUND_OUT and any(x is not None and x.lemma in _FOUND for x in (nxt, *preceding)):
         return False  # «установлено, что …», «номер установлен»: found out, not built
     if any(x.lemma == "который" for x in doc.toks[max(sent.first, i - 4):i] if x.is_word):
         return False  # «таймер, который настроили ещё летом»: the thing described, not work reported
