@@ -19,6 +19,7 @@ from otklik.texts.screening import (
     spam,
     threats,
     topics,
+    translit,
 )
 from otklik.texts.screening.result import TOPICS, Screening, Span
 from otklik.texts.screening.topics import TopicModel
@@ -45,10 +46,17 @@ def screen(
     norm = normalise_input.normalise(text)
     text = norm.text
     reason, na_spans = no_answer.check(text)
+    # «Ya tvoyu mashinu sozhgu»: a message in Latin letters is read as the Russian it spells, by
+    # the rules and by the model alike (both know Cyrillic words); its findings mark it whole.
+    cyrillic = translit.to_cyrillic(text) if reason is None else None
+    if cyrillic is not None:
+        reason = no_answer.check(cyrillic)[0]
+        na_spans = (Span(0, len(text), reason),) if reason else ()
     if reason is None:
         # The rules are silent: the learned model's second opinion (veiled threats, new wording).
-        verdict = abuse.shipped().verdict(text)
-        if verdict.flagged and not threats.lawful_or_reported(text):
+        read = cyrillic or text
+        verdict = abuse.shipped().verdict(read)
+        if verdict.flagged and not threats.lawful_or_reported(read):
             reason, na_spans = verdict.reason, (Span(0, len(text), verdict.reason),)
     rule_spam, spam_spans = spam.check(text)
     reasons, hi_spans = importance.check(text)
