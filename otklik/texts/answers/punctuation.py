@@ -725,6 +725,11 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
                             and (f := _verb_form_after(doc, k)) is not None), None)
         if second_verb is None:
             continue
+        if _pronoun_clause_after_and(doc, i, second_verb):
+            # «Пришлите фото, её приметы и ваш телефон и мы опубликуем объявление»: «и» + a
+            # subject pronoun and its verb open a clause after a sentence that has its predicate.
+            yield _comma(doc, prev, tok, "и")
+            continue
         sure_second = _surely_finite(toks[second_verb[0]].text) or toks[second_verb[0] - 1].lower in _PERSONAL
         if first_verb is None:
             # «Напишите, пожалуйста, адрес и мы пришлём мастера», «Можно написать нам и мы
@@ -781,6 +786,25 @@ def _could_be_imperative(word: str) -> bool:
     """«сложите», «сушите»: a reading as an imperative to «you» — a second command, not a
     statement («сохраним» may be «let's keep», which does not count)."""
     return any(tg.mood == "impr" and "excl" in tg for tg in all_tags(word))
+
+
+def _pronoun_clause_after_and(doc: Doc, i: int, second: tuple[int, tuple[str | None, str | None, str | None]]) -> bool:
+    """«… и мы опубликуем»: right after «и» a subject pronoun agreeing with the next verb, and a
+    predicate earlier in the sentence with no subordinating word between it and «и»."""
+    toks = doc.toks
+    k, form = second
+    if i + 1 >= len(toks) or toks[i + 1].lower not in ("я", "мы", "ты", "вы", "он", "она", "оно", "они"):
+        return False
+    if k > i + 3 or not any(_can_be_subject(tg, form) for tg in all_tags(toks[i + 1].text)):
+        return False
+    sent = doc.sent_of(i)
+    for j in range(i - 1, sent.first - 1, -1):
+        t = toks[j]
+        if t.is_word and (t.lower in _SUBORDINATORS or t.lower in _WHICH_ALL or t.lower in ("что", "как", "кто")):
+            return False
+        if t.is_word and (_predicate(t) or _surely_imperative(t.text)):
+            return True
+    return False
 
 
 def _other_doer(form1: tuple[str | None, str | None, str | None],

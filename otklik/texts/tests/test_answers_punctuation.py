@@ -526,3 +526,12 @@ def test_round6_after_blind7(answer: str, corrected: str | None) -> None:
 ])
 def test_round6_after_blind7_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+def test_and_with_a_subject_pronoun_after_a_list() -> None:
+    answer = "Здравствуйте! Пришлите нам фото собаки, её приметы и ваш телефон и мы опубликуем объявление."
+    [f] = punct(answer)
+    assert fixed(answer, f) == ("Здравствуйте! Пришлите нам фото собаки, её приметы и ваш телефон, и мы "
+                                "опубликуем объявление.")
+    # one subordinate clause holds both: no comma
+    assert punct("Здравствуйте! Если вы напишете нам и мы не ответим, звоните главе.") == []
