@@ -728,7 +728,10 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
         if _pronoun_clause_after_and(doc, i, second_verb):
             # «Пришлите фото, её приметы и ваш телефон и мы опубликуем объявление»: «и» + a
             # subject pronoun and its verb open a clause after a sentence that has its predicate.
-            yield _comma(doc, prev, tok, "и")
+            first = doc.sent_of(i).first
+            opening = next(k for k in range(first, i) if toks[k].is_word and (
+                _predicate(toks[k]) or _surely_imperative(toks[k].text)))
+            yield _shared_start(doc, _comma(doc, prev, tok, "и"), first, opening)
             continue
         sure_second = _surely_finite(toks[second_verb[0]].text) or toks[second_verb[0] - 1].lower in _PERSONAL
         if first_verb is None:
@@ -798,13 +801,10 @@ def _pronoun_clause_after_and(doc: Doc, i: int, second: tuple[int, tuple[str | N
     if k > i + 3 or not any(_can_be_subject(tg, form) for tg in all_tags(toks[i + 1].text)):
         return False
     sent = doc.sent_of(i)
-    for j in range(i - 1, sent.first - 1, -1):
-        t = toks[j]
-        if t.is_word and (t.lower in _SUBORDINATORS or t.lower in _WHICH_ALL or t.lower in ("что", "как", "кто")):
-            return False
-        if t.is_word and (_predicate(t) or _surely_imperative(t.text)):
-            return True
-    return False
+    words = [t for t in toks[sent.first:i] if t.is_word]
+    if any(t.lower in _SUBORDINATORS or t.lower in _WHICH_ALL or t.lower in ("что", "как", "кто") for t in words):
+        return False  # «Если вы напишете и мы не ответим, …»: both inside one subordinate clause
+    return any(_predicate(t) or _surely_imperative(t.text) for t in words)
 
 
 def _other_doer(form1: tuple[str | None, str | None, str | None],
