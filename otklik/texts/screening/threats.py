@@ -441,8 +441,11 @@ def _befalling(r: _Reading) -> list[Span]:
             continue
         # The thing itself must suffer: «полыхнёт ваше здание», «сгореть она может», not
         # «сухостой возле ваших домов может загореться».
-        direct = s in r.exposed or (s - 1 in r.exposed and any(
-            x.lemma in _THIRD for x in near(words, i)))
+        direct = s in r.exposed or (s - 1 in r.exposed and (
+            any(x.lemma in _THIRD for x in near(words, i))
+            # «дом твой … все знают. Гореть будет красиво»: no subject of its own, the thing of
+            # the sentence before is what will burn
+            or not any(x.sentence == s and x.has("NOUN", "nomn") for x in words)))
         if direct or (r.exposed and r.signs) or (r.addressed and r.signs and s in r.persons):
             out.append(_span(words, i, i))
     return out

@@ -139,3 +139,10 @@ def test_reported_threats_are_someone_elses(text: str) -> None:
 def test_vigilance_told_to_the_addressee() -> None:
     assert threats("Ты, глава, по ночам теперь не спи, прислушивайся")
     assert not threats("Не бойтесь, приходите на приём в четверг")
+
+
+def test_harm_befalling_the_thing_of_the_sentence_before() -> None:
+    # blind7, after its measurement: the house named in one sentence burns in the next, which has
+    # no subject of its own.
+    assert screen("дом твой, Лобанов, на Нагорной все знают. Гореть будет красиво").no_answer_reason == "threat"
+    assert screen("Ваш дом на Нагорной затопило. Сгорит ли проводка, если дадут свет?").no_answer is False
