@@ -155,7 +155,12 @@ def aimed(words: list[Word], first: int, last: int, kind: str, low: str) -> bool
             return False
         if subject or any(_is_target(x) for _, x in others):
             return True
-        return vocative and any(_is_target(x) for x in sentence)
+        # «Бараны, кто планирует ремонт в ноябре?»: an address opening a question to the reader
+        # — the administration — is aimed at it; sheep are not asked.
+        asks = first == 0 or words[first - 1].sentence != w.sentence
+        asks = asks and "?" in low[sentence[-1].end : sentence[-1].end + 3] and not any(
+            x.lemma in ("они", "их", "чей") for x in sentence)  # «Козлы, чьи они?»: talked about
+        return vocative and (asks or any(_is_target(x) for x in sentence))
     return vocative or any(_is_target(x) for x in sentence)
 
 

@@ -71,3 +71,12 @@ def test_insult_words_not_aimed(text: str) -> None:
 def test_someone_indefinite_even_beside_the_administration() -> None:
     text = "Какой-то придурок поставил машину у вашей администрации поперёк проезда"
     assert screen(text).no_answer_reason != "insult"
+
+
+@pytest.mark.parametrize(("text", "insult"), [
+    ("бараны, кто планирует ремонт теплотрассы в ноябре?", True),  # an address opening a question
+    ("Козлы, чьи они? Бродят по улице третий день", False),  # the animals talked about
+    ("Козлы, кто их хозяин? Бродят по улице", False),
+])
+def test_an_animal_word_opening_a_question(text: str, insult: bool) -> None:
+    assert (screen(text).no_answer_reason == "insult") is insult
