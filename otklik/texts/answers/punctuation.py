@@ -796,7 +796,7 @@ def _pronoun_clause_after_and(doc: Doc, i: int, second: tuple[int, tuple[str | N
     predicate earlier in the sentence with no subordinating word between it and «и»."""
     toks = doc.toks
     k, form = second
-    if i + 1 >= len(toks) or toks[i + 1].lower not in ("я", "мы", "ты", "вы", "он", "она", "оно", "они"):
+    if i + 1 >= len(toks) or toks[i + 1].lower not in _PERSONAL:
         return False
     if k > i + 3 or not any(_can_be_subject(tg, form) for tg in all_tags(toks[i + 1].text)):
         return False
@@ -961,7 +961,6 @@ def _run_on_predicates(doc: Doc) -> Iterator[Finding]:
             last_verb = k
 
 
-_SUBJECT_PRONOUNS = frozenset({"я", "мы", "ты", "вы", "он", "она", "оно", "они"})
 _OBJECT_PRONOUNS = frozenset({"его", "её", "ее", "их", "ему", "ей", "им", "нам", "вам", "меня", "нас", "вас"})
 # Words that may stand between the pronoun and its verb: «он снова возит», «его можно написать».
 _BEFORE_VERB = frozenset({"не", "уже", "снова", "опять", "тоже", "также", "сейчас", "теперь", "всегда",
@@ -997,7 +996,7 @@ def _pronoun_clause(doc: Doc) -> Iterator[Finding]:
                 continue
             if not t.is_word:
                 continue
-            subject = t.lower in _SUBJECT_PRONOUNS
+            subject = t.lower in _PERSONAL
             if left_predicate and (subject or t.lower in _OBJECT_PRONOUNS) and k > sent.first:
                 prev = toks[k - 1]
                 verb = k + 1
