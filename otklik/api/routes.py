@@ -114,7 +114,9 @@ def _get(key: ApiKey, access: ScopedAccess | None, incident_id: int) -> Incident
                                           "201": {"links": _links(ACTION_NAMES)}}})
 def incident_create(request: HttpRequest, payload: s.IncidentIn) -> Status[dict[str, Any]]:
     key = key_of(request)
-    municipality = Municipality.objects.filter(slug=payload.municipality).first()
+    # A municipality's key names its own municipality: the key's row already holds it.
+    municipality = (key.municipality if key.municipality and key.municipality.slug == payload.municipality
+                    else Municipality.objects.filter(slug=payload.municipality).first())
     if municipality is None:
         raise HttpError(404, f"МО «{payload.municipality}» не найдено.")
     if not key.covers(municipality):

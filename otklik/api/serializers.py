@@ -59,7 +59,9 @@ def _open_deadlines(steps: list[IncidentStep], tz: ZoneInfo) -> dict[str, dateti
 
 def incident_created_dict(incident: Incident, *, fresh: bool = False) -> dict[str, Any]:
     """`fresh`: the incident was just created by this request, so the object is current."""
-    if fresh:
+    if fresh and incident.fresh_steps is not None:  # the steps the hand-in wrote, as written
+        steps = sorted((st for st in incident.fresh_steps if st.done_at is None), key=lambda st: (st.due_at, st.pk))
+    elif fresh:
         # Just handed in: its open steps have no unit and no person yet, so no joins.
         steps = list(IncidentStep.objects.filter(incident=incident, done_at__isnull=True).order_by("due_at", "pk"))
     else:

@@ -103,6 +103,9 @@ class Incident(models.Model):
     history_head = models.CharField("подпись последней записи истории", max_length=64, blank=True)
     # The nearest open deadline (NO_DUE when none), kept by incidents/deadlines.py with the steps.
     next_due_at = models.DateTimeField("ближайший срок", default=NO_DUE, editable=False)
+    # Not a column: the steps `incident_intake` has just written, so the API's answer to a
+    # hand-in does not read them back.
+    fresh_steps: list[IncidentStep] | None = None
 
     class Meta:
         verbose_name = "сообщение"

@@ -133,20 +133,41 @@ def intake_hash(values: dict[str, Any]) -> str:
     return content_hash(data)
 
 
-@transaction.atomic
-def incident_intake(*, municipality: Municipality, kind: str, importance: str, network: str, url: str,
-                    author_name: str, author_url: str, text: str, detected_at: datetime,
-                    handed_over_at: datetime | None = None, topic: str = "", location: str = "",
-                    attachments: Iterable[str] = (), external_id: str | None = None,
-                    by: Person | None = None, by_label: str | None = None,
-                    now: datetime | None = None, via: dict[str, str] | None = None) -> tuple[Incident, bool]:
+class _Repeat(Exception):  # not an error: the hand-in was made before
+    """The INSERT met the unique (municipality, external_id): this id was handed in before."""
+
+
+def incident_intake(*, municipality: Municipality, external_id: str | None = None,
+                    **fields: Any) -> tuple[Incident, bool]:
     """Hand an incident in (regional curator) or register a publication (the administration).
 
     Idempotent on `external_id`: the same content again returns the existing incident and
     False; different content raises IncidentConflict and changes nothing. The history records
     the server's time; the hand-over time the caller claims is kept as such and labelled.
     `via` (e.g. {"via": "email", "message_id": …}) is recorded in the history entry as given.
+    Arguments: those of `_intake`.
     """
+    # No look-up first: a repeated hand-in is the exception, and the unique (municipality,
+    # external_id) finds it at the INSERT, whoever came first. The INSERT is the first write of
+    # `_intake`'s transaction (or of its savepoint, inside a caller's), so a repeat rolls that
+    # back and loses nothing — no savepoint of its own around the INSERT, which cost every
+    # hand-in two round trips.
+    try:
+        return _intake(municipality=municipality, external_id=external_id, **fields)
+    except _Repeat as repeat:
+        existing = Incident.objects.get(municipality=municipality, external_id=external_id)
+        if existing.content_hash != repeat.args[0]:
+            raise IncidentConflict(str(external_id)) from None
+        return existing, False
+
+
+@transaction.atomic
+def _intake(*, municipality: Municipality, kind: str, importance: str, network: str, url: str,
+            author_name: str, author_url: str, text: str, detected_at: datetime,
+            handed_over_at: datetime | None = None, topic: str = "", location: str = "",
+            attachments: Iterable[str] = (), external_id: str | None = None,
+            by: Person | None = None, by_label: str | None = None,
+            now: datetime | None = None, via: dict[str, str] | None = None) -> tuple[Incident, bool]:
     server_now = now or timezone.now()
     text_check(text, field="text", what="Текст сообщения")
     url = _link_check(url, field="url", what="Ссылка на сообщение", required=True)
@@ -160,30 +181,16 @@ def incident_intake(*, municipality: Municipality, kind: str, importance: str, n
         "author_url": author_url, "text": text, "attachments": links, "detected_at": detected_at,
         "handed_over_at": handed_over_at, "topic": topic, "location": location,
     })
-    # No look-up first: a repeated hand-in is the exception, and the unique (municipality,
-    # external_id) finds it at the INSERT, in a savepoint, whoever came first.
-    try:
-        with transaction.atomic():
-            incident = Incident.objects.create(
-                municipality=municipality, kind=kind, importance=importance, network=network, url=url,
-                author_name=author_name, author_url=author_url, text=text, detected_at=detected_at,
-                handed_over_at=handed, topic=topic, location=location, attachments=links,
-                external_id=external_id or None, content_hash=digest, created_by=by,
-            )
-    except IntegrityError:  # a concurrent hand-in of the same id won the race
-        existing = Incident.objects.get(municipality=municipality, external_id=external_id)
-        if existing.content_hash != digest:
-            raise IncidentConflict(str(external_id)) from None
-        return existing, False
-    payload: dict[str, Any] = {"kind": kind, "importance": importance, "external_id": external_id,
-                               "detected_at": detected_at}
-    if handed_over_at is not None:
-        payload["handed_over_at_claimed"] = handed_over_at
-    payload.update(via or {})
-    event_append(incident=incident, at=server_now, actor=by, actor_label=by_label, action="intake",
-                 to_status=S.NEW, payload=payload, first=True, head=False)
-    # The intake's steps in one INSERT, then the history's head and the nearest deadline in one
-    # UPDATE: a hand-in is the one write a region's integration makes hundreds of a minute.
+    incident = Incident(
+        municipality=municipality, kind=kind, importance=importance, network=network, url=url,
+        author_name=author_name, author_url=author_url, text=text, detected_at=detected_at,
+        handed_over_at=handed, topic=topic, location=location, attachments=links,
+        external_id=external_id or None, content_hash=digest, created_by=by,
+    )
+    # The steps and the nearest deadline before the INSERT (they need the incident's fields, not
+    # its id): the row is written with its `next_due_at`, and the one UPDATE after, of the
+    # history's head alone, touches no indexed column (PostgreSQL rewrites none of the 12
+    # indexes). A hand-in is the one write a region's integration makes hundreds of a minute.
     answer = step_new(incident=incident, kind=StepKind.ANSWER, start=detected_at,
                       actor_role=Role.MUNICIPAL_CURATOR)
     route = step_new(incident=incident, kind=StepKind.ROUTE, start=handed, actor_role=Role.MUNICIPAL_CURATOR)
@@ -191,13 +198,24 @@ def incident_intake(*, municipality: Municipality, kind: str, importance: str, n
     if kind == Kind.INCIDENT:  # the hand-over (п. 9) was taken when the incident came in
         steps.insert(1, step_new(incident=incident, kind=StepKind.HANDOVER, start=detected_at,
                                  actor_role=Role.REGIONAL_CURATOR, actor=by, done_at=handed))
-    IncidentStep.objects.bulk_create(steps)
     incident.next_due_at = min(answer.due_at, route.due_at)
-    Incident.objects.filter(pk=incident.pk).update(next_due_at=incident.next_due_at,
-                                                   history_head=incident.history_head)
+    try:
+        with transaction.atomic(savepoint=False):  # marks the transaction for rollback on a repeat
+            incident.save(force_insert=True)
+    except IntegrityError:  # handed in before, or by a concurrent hand-in that won the race
+        raise _Repeat(digest) from None
+    payload: dict[str, Any] = {"kind": kind, "importance": importance, "external_id": external_id,
+                               "detected_at": detected_at}
+    if handed_over_at is not None:
+        payload["handed_over_at_claimed"] = handed_over_at
+    payload.update(via or {})
+    event_append(incident=incident, at=server_now, actor=by, actor_label=by_label, action="intake",
+                 to_status=S.NEW, payload=payload, first=True, head=False)
+    incident.fresh_steps = IncidentStep.objects.bulk_create(steps)  # one INSERT
+    Incident.objects.filter(pk=incident.pk).update(history_head=incident.history_head)
     notify(municipality=municipality, recipients=_curators(incident), key=f"inc:{incident.pk}:new",
            subject=f"Новое сообщение № {incident.pk} — направьте исполнителю",
-           body=f"{_link(incident)}\n\n{text}", incident_id=incident.pk)
+           body=f"{_link(incident)}\n\n{text}", incident_id=incident.pk, fresh_key=True)
     if incident.is_high:
         _tell_deputy_high(incident)
     return incident, True

@@ -34,11 +34,13 @@ NOTIFY_HOOKS: list[Callable[[list[Notification]], object]] = []
 
 def notify(*, municipality: Municipality, recipients: Iterable[Person], key: str, subject: str,
            body: str, incident_id: int | None = None, email: bool = True,
-           extra_addresses: Iterable[str] = ()) -> list[Notification]:
+           extra_addresses: Iterable[str] = (), fresh_key: bool = False) -> list[Notification]:
     """Outbox rows for each recipient (in-app, and e-mail when they have an address).
 
     Idempotent on `key`: calling it again for the same event creates nothing new. Delivery is
-    enqueued to run after the surrounding transaction commits.
+    enqueued to run after the surrounding transaction commits. `fresh_key`: the key names an
+    incident created in this very transaction, so no row can have it yet and none is looked up
+    (the unique key would still refuse a duplicate).
     """
     rows: list[Notification] = []
     # One e-mail per address: a person with two roles, or a unit whose mailbox is its head's,
@@ -61,7 +63,8 @@ def notify(*, municipality: Municipality, recipients: Iterable[Person], key: str
         rows.append(Notification(key=f"{key}:email:{address}", municipality=municipality,
                                  channel=Notification.Channel.EMAIL, address=address, subject=subject,
                                  body=body, incident_id=incident_id))
-    existing = set(Notification.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
+    existing: set[str] = set() if fresh_key else set(
+        Notification.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
     fresh = [r for r in rows if r.key not in existing]
     created = Notification.objects.bulk_create(fresh)
     for hook in NOTIFY_HOOKS:

@@ -50,12 +50,40 @@ def test_serve_runs_several_processes_and_serves_static_files(tmp_path: Path) ->
         # The master and its two processes (the exec'd command is the master itself).
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         assert len(children) == 2
+        # Connections go to a process with a thread free: of five opened one by one (each holds
+        # a thread while gunicorn waits for its request) each process takes two, never more, and
+        # the fifth waits in the kernel's queue for a free thread.
+        clients = []
+        for _ in range(5):
+            clients.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+            time.sleep(0.4)
+        held = _connections_by_process(children, port, [c.getsockname()[1] for c in clients])
+        for c in clients:
+            c.close()
+        assert sorted(held.values()) == [2, 2], held
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
         log.close()
     output = (tmp_path / "serve.log").read_text(errors="replace")
     assert "процессов 2, потоков в каждом 2" in output
+
+
+def _connections_by_process(pids: list[str], port: int, client_ports: list[int]) -> dict[str, int]:
+    """How many of the clients' connections each server process holds (from /proc)."""
+    inodes: dict[str, str] = {}  # the server side's socket inode → the client's port
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, inode = fields[1], fields[2], fields[9]
+        if int(local.split(":")[1], 16) == port and int(remote.split(":")[1], 16) in client_ports:
+            inodes[inode] = remote
+    held = dict.fromkeys(pids, 0)
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            target = os.readlink(fd)
+            if target.startswith("socket:[") and target[8:-1] in inodes:
+                held[pid] += 1
+    return held
 
 
 def test_serve_refuses_nonsense_counts_in_russian() -> None:

@@ -52,8 +52,10 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "config.wsgi:application",
             "--bind", options["addrport"],
             "--workers", str(processes),
-            # Threads let a process keep answering while one request waits on the database.
-            "--worker-class", "gthread", "--threads", str(options["threads"]),
+            # Threads let a process keep answering while one request waits on the database;
+            # the worker takes a connection only with a thread free (gworker.py: gunicorn's own
+            # gthread piled every kept-alive connection onto one process).
+            "--worker-class", "otklik.core.gworker.ThreadWorker", "--threads", str(options["threads"]),
             "--timeout", str(options["timeout"]), "--graceful-timeout", "30",
             # Idle keep-alive connections stay open longer than a proxy's or a client's own idle
             # limit (nginx: 75 s), so neither sends a request on a connection gunicorn is closing
