@@ -61,6 +61,12 @@ _PARENTHETICAL: list[tuple[tuple[str, ...], bool, str]] = [
     (("к", "сожалению"), True, ERROR),
     (("к", "счастью"), True, ERROR),
     (("кроме", "того"), False, ERROR),
+    (("к", "тому", "же"), True, ERROR),
+    (("по", "его", "словам"), False, ERROR),
+    (("по", "её", "словам"), False, ERROR),
+    (("по", "ее", "словам"), False, ERROR),
+    (("по", "их", "словам"), False, ERROR),
+    (("по", "нашим", "данным"), False, ERROR),
     (("во-первых",), True, ERROR),
     (("во-вторых",), True, ERROR),
     (("в-третьих",), True, ERROR),
@@ -338,7 +344,7 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
                 if prev.lower == "из":
                     continue  # «один из которых»: the comma goes before the quantity word
                 head = _adjacent_word(doc, i - 1)
-            elif low not in _WHICH_FORMS:
+            elif low not in _WHICH_FORMS and not _which_object(doc, prev, tok, nxt):
                 continue  # «жильцы которого»: genitive without a preposition is ambiguous
             if head is None:
                 continue
@@ -346,6 +352,10 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             # многодетных, которые …», «семьям мобилизованных, которые …»
             if head.pos in ("NOUN", "ADJF", "PRTF") or head.lower in _DEMONSTRATIVES:
                 yield _comma(doc, head, tok, tok.text)
+        elif low == "кто":
+            # «спасибо всем кто откликнулся», «те кто записался»: «кто» opens a clause on the pronoun
+            if prev.lower in _WHO_HEADS and nxt is not None and nxt.is_word:
+                yield _comma(doc, prev, tok, "кто")
         elif low == "где":
             # «хозяевам участков где трава выше колена»: a relative clause on the noun before it
             if prev.pos == "NOUN" and nxt is not None and nxt.is_word:
@@ -383,6 +393,26 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             yield _comma(doc, prev, tok, "а")
 
 
+# Pronouns a «кто» clause depends on: «все, кто», «каждый, кто» («тех, кто»: the demonstratives'
+# rule, `_that_after_demonstrative`).
+_WHO_HEADS = frozenset({"все", "всем", "всех", "всеми", "каждый", "каждому", "каждого", "любой", "любому",
+                        "любого"})
+
+
+def _which_object(doc: Doc, prev: Tok, tok: Tok, nxt: Tok | None) -> bool:
+    """«с подростками которых видели», «детей которых забрала скорая»: a genitive or instrumental
+    «который» right after a noun of its number, followed by a verb or a subject pronoun, is the
+    object of its own clause — not «жильцы которого», where it belongs to the noun after it."""
+    if prev.pos != "NOUN" or nxt is None or not nxt.is_word:
+        return False
+    if doc.text[:prev.start].rstrip().endswith(","):
+        return False  # «Дома, жильцы которых писали нам, …»: the clause opens at the noun
+    plural = tok.lower in ("которых", "которыми")
+    if not any(tg.POS == "NOUN" and (tg.number == "plur") == plural for tg in all_tags(prev.text)):
+        return False
+    return nxt.pos in ("VERB", "PRTS") or (nxt.pos == "NPRO" and "nomn" in tag(nxt.text).grammemes)
+
+
 # The parenthetical phrases by their first word, in the order of the list.
 _PARENTHETICAL_BY_FIRST: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
 for _entry in _PARENTHETICAL:
@@ -404,7 +434,8 @@ def _parenthetical(doc: Doc) -> Iterator[Finding]:
             if j < len(toks) and toks[j].lower == "же":
                 j += 1  # «конечно же»
             after = toks[j] if j < len(toks) else None
-            need_after = after is not None and after.is_word
+            # a word or a number goes on the sentence: «Кроме того 1 июня …» → «Кроме того, 1 июня»
+            need_after = after is not None and (after.is_word or after.text[:1].isdigit())
             phrase = doc.text[tok.start : toks[j - 1].end]
             if i in starts:
                 if words == ("кроме", "того") and after is not None and after.pos in ("NOUN", "ADJF"):
@@ -441,11 +472,12 @@ def _relative_clause_close(doc: Doc) -> Iterator[Finding]:
         for n in (1, 2):
             comma = words[n - 1] + 1
             if comma < sent.last and toks[comma].text == "," and comma + 1 < sent.last \
-                    and toks[comma + 1].lower in _WHICH_FORMS:
+                    and toks[comma + 1].lower in _WHICH_ALL:
                 break
         else:
             continue
-        if not any(tg.POS == "NOUN" and "nomn" in tg for tg in all_tags(toks[words[n - 1]].text)):
+        # The noun opening the sentence, in any case: «Собаку, которая укусила мальчика, поймали».
+        if not any(tg.POS == "NOUN" for tg in all_tags(toks[words[n - 1]].text)):
             continue
         predicates: list[int] = []
         for k in range(comma + 2, sent.last):
@@ -453,6 +485,8 @@ def _relative_clause_close(doc: Doc) -> Iterator[Finding]:
             if not t.is_word:
                 if t.text in ("(", "\"", "«", "»"):
                     break
+                if t.text == "." and _abbreviation_stop(doc, k, sent.last):
+                    continue  # «у дома 34 на ул. Ленина обрезали»
                 if not any(ch.isdigit() for ch in t.text):
                     break  # the next mark ends the clause
                 continue
@@ -513,9 +547,12 @@ def _participle_comma(doc: Doc) -> Iterator[Finding]:
         if pair is None:
             continue
         p_tag = pair[0]
-        if any(t.POS in ("NOUN", "ADJF", "PRTF") and t.case == p_tag.case
-               and t.number == p_tag.number for t in all_tags(dep.text)):
+        dep_tags = all_tags(dep.text)
+        governs = "actv" in p_tag and "tran" in p_tag and any(t.case == "accs" for t in dep_tags)
+        if not governs and any(t.POS in ("NOUN", "ADJF", "PRTF") and t.case == p_tag.case
+                               and t.number == p_tag.number for t in dep_tags):
             continue  # «вида разрешённого использования»: it is the next noun's attribute
+        # («подрядчик выигравший конкурс»: an active transitive participle governs its object)
         yield Finding(CODE, ERROR, noun.end, part.end,
                       f"Причастный оборот «{part.text} …» после слова «{noun.text}» выделяется "
                       "запятыми.", "," + doc.text[noun.end:part.end])
