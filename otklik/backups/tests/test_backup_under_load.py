@@ -189,8 +189,14 @@ def test_backup_under_writes_restores_every_row_history_and_file(sites: tuple[Si
             thread.start()
         writer = subprocess.Popen([sys.executable, "-m", "otklik.backups.tests.writer", str(stop_file)],
                                   env=source.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        while sum(len(t.done) for t in intakes) < 10:
+        # Ten hand-ins and the writer's first photo before the backup: the writer boots Django in
+        # a process of its own, which on a busy machine takes longer than ten hand-ins.
+        deadline = time.monotonic() + 180
+        while sum(len(t.done) for t in intakes) < 10 or not source.rows(
+                "SELECT id FROM incidents_attachment LIMIT 1"):
             assert all(t.is_alive() for t in intakes), [t.errors for t in intakes]
+            assert writer.poll() is None, writer.communicate(timeout=10)[1][-3000:]
+            assert time.monotonic() < deadline, "no photo stored in 180 s"
             time.sleep(0.2)
         before = source.facts()  # everything here must be in the backup
         backup = tmp_path / "otklik.tar.gz"

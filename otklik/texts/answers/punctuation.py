@@ -927,7 +927,8 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
             if not t.is_word:
                 continue
             if p1 is None:
-                if _predicate(t):
+                # «Если у вас есть льгота …»: «есть» and «нет» are the clause's predicate too
+                if _predicate(t) or t.lower in ("есть", "нет"):
                     p1 = k
                 continue
             if not (_finite(t) or t.pos == "PRED"):
@@ -1267,6 +1268,49 @@ _OPENING_PARENTHESES = frozenset({"возможно", "вероятно", "на�
 _NEVER_PREDICATE = frozenset({"наверное", "видимо", "безусловно", "по-видимому", "значит"})
 
 
+_MONTHS_GENITIVE = frozenset({"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                              "сентября", "октября", "ноября", "декабря"})
+# Words naming a day that a date or an hour after a comma makes precise.
+_DAY_WORDS = frozenset({"понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье",
+                        "день", "вечер", "утро", "сегодня", "завтра", "вчера", "послезавтра"})
+
+
+def _date_apposition_close(doc: Doc) -> Iterator[Finding]:
+    """«Открытие в субботу, 14 декабря в 12:00» → «…14 декабря, в 12:00»; «В тот же день, в 15:20
+    рабочие …» → «…в 15:20, рабочие»: a date or an hour set off after the day it makes precise is
+    an apposition, closed by a comma too when the sentence goes on."""
+    toks = doc.toks
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        if not (tok.is_word and tok.prose and tok.lower in _DAY_WORDS) or i + 2 >= n or toks[i + 1].text != ",":
+            continue
+        k = i + 2
+        if toks[k].is_word and toks[k].lower in ("в", "с", "к"):
+            k += 1
+        if k + 2 >= n or not toks[k].text.isdigit():
+            continue
+        if toks[k + 1].text == ":" and toks[k + 2].text.isdigit():
+            end = k + 2  # an hour: «в 15:20»
+        elif toks[k + 1].is_word and toks[k + 1].lower in _MONTHS_GENITIVE:
+            end = k + 1  # a date: «14 декабря», with its year: «14 декабря 2025 года»
+            if end + 2 < n and toks[end + 1].text.isdigit() and toks[end + 2].lower in ("года", "г"):
+                end += 2
+                if toks[end].lower == "г" and end + 1 < n and toks[end + 1].text == ".":
+                    end += 1
+        else:
+            continue
+        nxt = toks[end + 1] if end + 1 < n else None
+        if nxt is None or not nxt.is_word or not nxt.prose or nxt.lower in _COORDINATORS:
+            continue
+        if nxt.lower in _SUBORDINATORS or nxt.lower in _CONJUNCTIONS:
+            continue  # «в четверг, 17 октября если …»: the clause's own rule marks that comma
+        if doc.text[toks[end].end:nxt.start].strip():
+            continue  # closed already, or a mark of its own
+        what = doc.text[toks[i + 2].start:toks[end].end]
+        yield Finding(CODE, ERROR, toks[end].end, nxt.end, f"Уточнение «{what}» закрывается запятой.",
+                      "," + doc.text[toks[end].end:nxt.end])
+
+
 def _opening_parenthesis(doc: Doc) -> Iterator[Finding]:
     """«Возможно в этом году мы сделаем вход» → «Возможно, в этом году…»."""
     toks = doc.toks
@@ -1376,7 +1420,8 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
                 _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
                 _enumeration(doc), _indirect_question(doc),
-                _that_after_demonstrative(doc), _adverbial_phrase(doc), _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
+                _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc),
+                _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)
     # The pronoun rule is the widest net: where another rule already marks the same join (a
