@@ -375,6 +375,8 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
             if top is None:
                 continue
             # An imperative (any of its parses: «звоните» is indicative first) or an infinitive after advice.
+            if k > sent.first and toks[k - 1].lower == "не":
+                continue  # «не звоните в двери»: what not to do sends no one anywhere
             addressed = _lemma(t) in _ADDRESS_LEMMAS and (
                 any("impr" in tg and "excl" in tg for tg in tags)  # not «напишем» (incl: we will)
                 or (t.pos == "INFN" and any(toks[j].lower in _ADVICE for j in range(max(sent.first, k - 4), k))))
@@ -426,6 +428,8 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
             break
         if _in_emergency_instruction(doc, m.start()) or text[m.end():m.end() + 3].lstrip().startswith(","):
             continue  # «Напишите, на какой день…»: what to write, not where
+        if re.search(r"(?:^|\W)не\s+$", text[max(0, m.start() - 4):m.start()], re.IGNORECASE):
+            continue  # «не звоните в двери»: what not to do sends no one anywhere
         # Matched at the position, not on a copy of the rest of the text for every match.
         after = m.end()
         if _OWN_RE.match(text, after) or _SELF_RE.match(text, after) or not _TARGET_RE.match(text, after):
@@ -451,7 +455,9 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
         found += [Finding(CODE, ERROR, a, b, _MESSAGE, None) for a, b in _structural(doc, question)
                   if not _contact_left(doc, a)]
     if disowned:
-        return found
+        # «…администрация на неё не влияет. Но вы можете её оспорить: мы поможем составить
+        # заявление»: the matter is not ours, and yet we act on it in the same or the next sentence.
+        return [f for f in found if not _we_act_after(doc, f.start)]
     # «…передадим её полиции; напишите заявление в полиции, а мы подготовим фрагмент»: the way
     # is shared when the administration acts in the same sentence or the one just before it.
     return [f for f in found if not _we_act_near(doc, f.start)]
@@ -499,6 +505,14 @@ def _we_act_near(doc: Doc, pos: int) -> bool:
     n = doc.sents.index(doc.sent_of(k))
     first = doc.sents[max(0, n - 1)].first
     return _we_act(doc, first, doc.sents[n].last)
+
+
+def _we_act_after(doc: Doc, pos: int) -> bool:
+    k = _token_at(doc, pos)
+    if k is None or k >= len(doc.toks):
+        return False
+    n = doc.sents.index(doc.sent_of(k))
+    return _we_act(doc, doc.sents[n].first, doc.sents[min(len(doc.sents) - 1, n + 1)].last)
 
 
 def _we_act(doc: Doc, first: int, last: int) -> bool:

@@ -279,3 +279,24 @@ def test_round6_shared_ways_are_no_redirect(question: str, answer: str) -> None:
 def test_round6_redirects_with_an_own_deed_elsewhere_stay(answer: str) -> None:
     assert [f for f in check_answer(answer, question="Фонари не горят, поставьте знак и разметку")
             if f.code == "redirect"]
+
+
+# After blind8's measurement: a matter not ours on which we still act in the next sentence, and
+# what not to do in an emergency, send no one away; a bare disowning still does.
+@pytest.mark.parametrize(("question", "answer"), [
+    ("Почему кадастровая стоимость моего участка выросла в 3 раза?",
+     "Здравствуйте, Пётр! Кадастровую стоимость пересчитал областной центр кадастровой оценки, администрация "
+     "поселения на неё не влияет. Но вы можете её оспорить: мы поможем составить заявление в областную "
+     "комиссию, приходите в кабинет № 5 по вторникам."),
+    ("Газом пахнет в подъезде на Юбилейной, 6!",
+     "Здравствуйте! Ваше сообщение сразу передали в аварийную газовую службу, бригада выехала в 9:40. Пока она "
+     "едет, не включайте свет и не звоните в двери, откройте окна и выйдите на улицу."),
+])
+def test_after_blind8_no_redirect(question: str, answer: str) -> None:
+    assert [f for f in check_answer(answer, question=question) if f.code == "redirect"] == []
+
+
+def test_after_blind8_a_bare_disowning_stays() -> None:
+    answer = ("Здравствуйте, Пётр! Кадастровую стоимость пересчитал областной центр кадастровой оценки, "
+              "администрация поселения на неё не влияет. Рекомендуем обратиться в областную комиссию.")
+    assert [f for f in check_answer(answer, question="Почему выросла кадастровая стоимость?") if f.code == "redirect"]
