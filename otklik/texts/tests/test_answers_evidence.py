@@ -148,3 +148,20 @@ def test_round6_no_work_reported(answer: str) -> None:
 ])
 def test_round6_generic_verbs_with_work(answer: str) -> None:
     assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"]
+
+
+# After blind8's measurement: a fire put out and a dog caught are work done; a diploma brought
+# home is none.
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Николай! Пожар на ул. Атаманской потушили в 17:40, дом отстояли.",
+    "Здравствуйте, Ольга! Собаку в тот же вечер поймала служба отлова.",
+    "Здравствуйте, Ольга! Собак у остановки отловили 3 июля.",
+])
+def test_after_blind8_work_done(answer: str) -> None:
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"]
+    assert [f for f in check_answer(answer, attachments=1) if f.code == "evidence"] == []
+
+
+def test_after_blind8_a_diploma_brought_is_no_work() -> None:
+    answer = "Здравствуйте, Вера! «Ковылинка» выступала на фестивале в Оренбурге и привезла диплом."
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
