@@ -338,6 +338,9 @@ def derived(word: str) -> bool:
     """True when an unknown word is made by regular word formation from a dictionary word: a
     prefixed verb («прогрейдировали»), a device of a «-графия» («флюорограф»), an adjective of a
     «-ция» noun («дератизационных»), an «-изация» of an adjective («цифровизации»)."""
+    if "-" in word:  # every part known or made so: «фельдшерско-акушерский»
+        parts = [p for p in word.split("-") if p]
+        return len(parts) > 1 and all(is_correct(p) or derived(p) for p in parts)
     analyzer = morph.analyzer()
     for prefix in _VERB_PREFIXES:
         rest = word[len(prefix):]
@@ -354,7 +357,19 @@ def derived(word: str) -> bool:
         if pos == "NOUN" and nf.endswith("изация") and len(nf) > 9 and any(
                 analyzer.word_is_known(nf[:-6] + end) for end in ("ой", "ый", "ий", "")):
             return True
-    return False
+        # the quality of an adjective: «малоимущности» from «малоимущий»
+        if pos == "NOUN" and nf.endswith("ость") and len(nf) > 8 and any(
+                _is_adjective(stem + end) for stem in (nf[:-4], nf[:-5] if nf.endswith("ность") else "")
+                if stem for end in ("ий", "ый", "ой")):
+            return True
+    # the first half of a compound adjective: «фельдшерско-акушерский», «санитарно-»
+    return word.endswith(("о", "е")) and len(word) >= 5 and any(
+        _is_adjective(word[:-1] + end) for end in ("ий", "ый", "ой"))
+
+
+def _is_adjective(word: str) -> bool:
+    analyzer = morph.analyzer()
+    return analyzer.word_is_known(word) and any(p.tag.POS == "ADJF" for p in analyzer.parse(word))
 
 
 def _match_case(original: str, fixed: str) -> str:

@@ -135,11 +135,14 @@ def test_a_prefix_on_a_misspelt_root_stays_a_typo() -> None:
     "цифровизации",  # цифровой
     "ветстанцию",  # вет + станция
     "райбольница",
+    "малоимущности",  # малоимущий + -ность (after blind8)
+    "фельдшерско-акушерский",  # фельдшерский + акушерский
 ])
 def test_regular_derivatives_are_words(word: str) -> None:
     assert spelling(f"Здравствуйте! Про {word} мы знаем.") == []
 
 
-@pytest.mark.parametrize("typo", ["районой", "пожарая", "ветранам", "расчитываем", "прогрейдеровали"])
+@pytest.mark.parametrize("typo", ["районой", "пожарая", "ветранам", "расчитываем", "прогрейдеровали",
+                                  "малоимушности", "фельдшрско-акушерский", "фельдшерско-акшерский"])
 def test_typos_that_look_derived_are_still_found(typo: str) -> None:
     assert spelling(f"Здравствуйте! Про {typo} мы знаем.")
