@@ -362,7 +362,8 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
                 _, end = _clause_around(doc, i, 1, _CLAUSE_OPENERS)
                 # a predicate of its own: a verb, «есть»/«нет», a short or comparative adjective
                 if _predicate_between(doc, i + 1, end) or any(
-                        toks[k].is_word and (toks[k].lower in ("есть", "нет") or toks[k].pos in ("ADJS", "COMP"))
+                        toks[k].is_word and (toks[k].lower in ("есть", "нет") or toks[k].pos in ("ADJS", "COMP")
+                                             or toks[k].lemma == "самый")  # «где обочина самая узкая»
                         for k in range(i + 1, end)):
                     yield _comma(doc, prev, tok, "где")
         elif low == "но":
@@ -786,12 +787,22 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
             continue
         (v1, form1), (v2, form2) = first_verb, second_verb
         subject = _subject(doc, start, v1, form1)
+        if subject is not None and form1[0] == "plur" and "tran" in tag(toks[v1].text) and all(
+                "inan" in tg for tg in all_tags(toks[subject].text) if tg.POS == "NOUN") and any(
+                tg.case == "accs" for tg in all_tags(toks[subject].text)):
+            subject = None  # «Провода сняли …»: a thing is what an unnamed «они» took, not who took it
         if subject is None:
             # No subject named: «дорогу расчистят в среду и машина заберёт мусор», «позвоните нам
             # и мы приедем» — verbs that cannot have one doer are two clauses.
             pronoun = next((toks[k].lower for k in range(i + 1, v2) if toks[k].lower in _PERSONAL), None)
             other = _other_doer(form1, form2) or (
-                pronoun in ("я", "мы", "ты", "вы") and form1[1] != form2[1])  # «… обслуживает МУП и мы передали»
+                pronoun in ("я", "мы", "ты", "вы") and form1[1] != form2[1]) or (  # «… обслуживает МУП и мы передали»
+                # «Провод заменили и фонари снова горят»: an unnamed «они» did the first, and the
+                # second has a subject of its own — its verb takes no object, so the noun is no object
+                form1[0] == "plur" and form1[1] in (None, "3per") and "intr" in tag(toks[v2].text)
+                and _subject(doc, i + 1, v2, form2) is not None) or (
+                # «Траву покосили в понедельник и фото прикладываем»: they did, we attach
+                form1[0] == "plur" and form1[1] is None and form2[1] in ("1per", "2per"))
             if other and sure_second and not _subordinate_between(doc, start, i):
                 yield _shared_start(doc, _comma(doc, prev, tok, "и"), start, v1)
             continue

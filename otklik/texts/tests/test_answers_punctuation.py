@@ -598,3 +598,23 @@ def test_after_blind8_dates_and_existence(answer: str, corrected: str) -> None:
 ])
 def test_after_blind8_dates_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Провод заменили 5 ноября и фонари снова горят.",
+     "Здравствуйте! Провод заменили 5 ноября, и фонари снова горят."),
+    ("Здравствуйте! Яму засыпали и машины ездят свободно.", "Здравствуйте! Яму засыпали, и машины ездят свободно."),
+    ("Здравствуйте! У магазина где обочина самая узкая, поставят ограждение.",
+     "Здравствуйте! У магазина, где обочина самая узкая, поставят ограждение."),
+])
+def test_after_blind8_other_doer_and_where(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Провод заменили и проверили всю линию.",  # one unnamed doer
+    "Здравствуйте! Провода сняли и опоры увезли.",  # «опоры» is what was taken: its verb takes an object
+])
+def test_after_blind8_one_doer_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
