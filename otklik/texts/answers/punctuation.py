@@ -1279,6 +1279,46 @@ _OPENING_PARENTHESES = frozenset({"возможно", "вероятно", "на�
 _NEVER_PREDICATE = frozenset({"наверное", "видимо", "безусловно", "по-видимому", "значит"})
 
 
+_SUBJECT_PRONOUNS = frozenset({"я", "мы", "вы", "ты", "он", "она", "оно", "они"})
+
+
+def _participle_close(doc: Doc) -> Iterator[Finding]:
+    """«Видео, присланное вами мы передали участковому» → «…вами, мы передали»: a participial
+    phrase after the noun opening the sentence, set off by a comma before it, ends where a subject
+    pronoun and its verb start the main clause; a comma must close it there."""
+    toks = doc.toks
+    for sent in doc.sents:
+        words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
+        if len(words) < 5:
+            continue
+        for n in (1, 2):
+            comma = words[n - 1] + 1
+            if comma + 1 < sent.last and toks[comma].text == "," and toks[comma + 1].is_word:
+                break
+        else:
+            continue
+        noun, part = toks[words[n - 1]], toks[comma + 1]
+        pairs = [(p, q) for p in all_tags(part.text) if p.POS == "PRTF"
+                 for q in all_tags(noun.text) if q.POS == "NOUN" and p.case == q.case and p.number == q.number]
+        if not pairs:
+            continue
+        for k in range(comma + 2, min(sent.last, comma + 2 + _CLAUSE_WINDOW)):
+            t = toks[k]
+            if not t.is_word:
+                if t.text.isdigit():
+                    continue  # «построенный в 1960 году»
+                break  # the phrase is closed already, or the sentence goes on otherwise
+            if t.lower in _SUBJECT_PRONOUNS and "nomn" in tag(t.text).grammemes and k + 1 < sent.last \
+                    and any(_finite(toks[j]) for j in range(k + 1, min(sent.last, k + 7)) if toks[j].is_word):
+                prev = toks[k - 1]
+                yield Finding(CODE, ERROR, prev.end, t.end,
+                              f"Причастный оборот «{part.text} …» нужно закрыть запятой перед «{t.text}».",
+                              "," + doc.text[prev.end:t.end])
+                break
+            if t.lower in _CONJUNCTIONS or _finite(t):
+                break  # a verb of its own before any subject: not this construction
+
+
 _MONTHS_GENITIVE = frozenset({"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                               "сентября", "октября", "ноября", "декабря"})
 # Words naming a day that a date or an hour after a comma makes precise.
@@ -1431,7 +1471,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
                 _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
                 _enumeration(doc), _indirect_question(doc),
-                _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc),
+                _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc), _participle_close(doc),
                 _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)

@@ -618,3 +618,22 @@ def test_after_blind8_other_doer_and_where(answer: str, corrected: str) -> None:
 ])
 def test_after_blind8_one_doer_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Видео, присланное вами мы в тот же день передали участковому.",
+     "Здравствуйте! Видео, присланное вами, мы в тот же день передали участковому."),
+    ("Здравствуйте! Дом, построенный в 1960 году мы включили в программу.",
+     "Здравствуйте! Дом, построенный в 1960 году, мы включили в программу."),
+])
+def test_after_blind8_participle_closed_before_the_subject(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Видео, присланное вами, мы в тот же день передали участковому.",
+    "Здравствуйте! Видео, присланное вами, передали участковому.",
+])
+def test_after_blind8_participle_closed_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
