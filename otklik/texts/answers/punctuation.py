@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from pymorphy3.tagset import OpencorporaTag
@@ -460,6 +460,17 @@ def _parenthetical(doc: Doc) -> Iterator[Finding]:
 _PREDICATE_POS = frozenset({"VERB", "PRTS"})
 
 
+def _opening_comma(doc: Doc, last: int, words: list[int], after: Callable[[Tok], bool]) -> tuple[int, int] | None:
+    """(the last word, the comma) when a sentence opens with one or two words and a comma, and
+    the token after the comma is what ``after`` wants; ``last`` ends the sentence."""
+    toks = doc.toks
+    for n in (1, 2):
+        comma = words[n - 1] + 1
+        if comma + 1 < last and toks[comma].text == "," and after(toks[comma + 1]):
+            return words[n - 1], comma
+    return None
+
+
 def _relative_clause_close(doc: Doc) -> Iterator[Finding]:
     """«Дома, которые построены после 2020 года подключат бесплатно»: a «который» clause inside
     the subject at the start of a sentence holds its own predicate; a second predicate before the
@@ -470,15 +481,12 @@ def _relative_clause_close(doc: Doc) -> Iterator[Finding]:
         if len(words) < 4:
             continue
         # The subject opens the sentence: one or two words, then «, который…».
-        for n in (1, 2):
-            comma = words[n - 1] + 1
-            if comma < sent.last and toks[comma].text == "," and comma + 1 < sent.last \
-                    and toks[comma + 1].lower in _WHICH_ALL:
-                break
-        else:
+        opening = _opening_comma(doc, sent.last, words, lambda t: t.lower in _WHICH_ALL)
+        if opening is None:
             continue
+        head, comma = opening
         # The noun opening the sentence, in any case: «Собаку, которая укусила мальчика, поймали».
-        if not any(tg.POS == "NOUN" for tg in all_tags(toks[words[n - 1]].text)):
+        if not any(tg.POS == "NOUN" for tg in all_tags(toks[head].text)):
             continue
         predicates: list[int] = []
         for k in range(comma + 2, sent.last):
@@ -1279,9 +1287,6 @@ _OPENING_PARENTHESES = frozenset({"возможно", "вероятно", "на�
 _NEVER_PREDICATE = frozenset({"наверное", "видимо", "безусловно", "по-видимому", "значит"})
 
 
-_SUBJECT_PRONOUNS = frozenset({"я", "мы", "вы", "ты", "он", "она", "оно", "они"})
-
-
 def _participle_close(doc: Doc) -> Iterator[Finding]:
     """«Видео, присланное вами мы передали участковому» → «…вами, мы передали»: a participial
     phrase after the noun opening the sentence, set off by a comma before it, ends where a subject
@@ -1291,13 +1296,11 @@ def _participle_close(doc: Doc) -> Iterator[Finding]:
         words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
         if len(words) < 5:
             continue
-        for n in (1, 2):
-            comma = words[n - 1] + 1
-            if comma + 1 < sent.last and toks[comma].text == "," and toks[comma + 1].is_word:
-                break
-        else:
+        opening = _opening_comma(doc, sent.last, words, lambda t: t.is_word)
+        if opening is None:
             continue
-        noun, part = toks[words[n - 1]], toks[comma + 1]
+        noun, part = toks[opening[0]], toks[opening[1] + 1]
+        comma = opening[1]
         pairs = [(p, q) for p in all_tags(part.text) if p.POS == "PRTF"
                  for q in all_tags(noun.text) if q.POS == "NOUN" and p.case == q.case and p.number == q.number]
         if not pairs:
@@ -1308,7 +1311,7 @@ def _participle_close(doc: Doc) -> Iterator[Finding]:
                 if t.text.isdigit():
                     continue  # «построенный в 1960 году»
                 break  # the phrase is closed already, or the sentence goes on otherwise
-            if t.lower in _SUBJECT_PRONOUNS and "nomn" in tag(t.text).grammemes and k + 1 < sent.last \
+            if t.lower in _PERSONAL and "nomn" in tag(t.text).grammemes and k + 1 < sent.last \
                     and any(_finite(toks[j]) for j in range(k + 1, min(sent.last, k + 7)) if toks[j].is_word):
                 prev = toks[k - 1]
                 yield Finding(CODE, ERROR, prev.end, t.end,

@@ -457,7 +457,7 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
     if disowned:
         # «…администрация на неё не влияет. Но вы можете её оспорить: мы поможем составить
         # заявление»: the matter is not ours, and yet we act on it in the same or the next sentence.
-        return [f for f in found if not _we_act_after(doc, f.start)]
+        return [f for f in found if not _we_act_near(doc, f.start, before=0, after=1)]
     # «…передадим её полиции; напишите заявление в полиции, а мы подготовим фрагмент»: the way
     # is shared when the administration acts in the same sentence or the one just before it.
     return [f for f in found if not _we_act_near(doc, f.start)]
@@ -498,21 +498,14 @@ def _named_ours_before(doc: Doc, k: int) -> bool:
     return False
 
 
-def _we_act_near(doc: Doc, pos: int) -> bool:
+def _we_act_near(doc: Doc, pos: int, *, before: int = 1, after: int = 0) -> bool:
+    """Whether the administration acts in the sentence of ``pos`` or in the ``before`` sentences
+    before it or the ``after`` sentences after it."""
     k = _token_at(doc, pos)
     if k is None or k >= len(doc.toks):
         return False
     n = doc.sents.index(doc.sent_of(k))
-    first = doc.sents[max(0, n - 1)].first
-    return _we_act(doc, first, doc.sents[n].last)
-
-
-def _we_act_after(doc: Doc, pos: int) -> bool:
-    k = _token_at(doc, pos)
-    if k is None or k >= len(doc.toks):
-        return False
-    n = doc.sents.index(doc.sent_of(k))
-    return _we_act(doc, doc.sents[n].first, doc.sents[min(len(doc.sents) - 1, n + 1)].last)
+    return _we_act(doc, doc.sents[max(0, n - before)].first, doc.sents[min(len(doc.sents) - 1, n + after)].last)
 
 
 def _we_act(doc: Doc, first: int, last: int) -> bool:
