@@ -10,6 +10,8 @@ from otklik.texts.screening import screen
 # gets them right again fails here and the mark is removed.
 XFAIL_LEARNED = pytest.mark.xfail(strict=True,
                                   reason="issue 16: the learned model decides it differently")
+XFAIL_ROUND7 = pytest.mark.xfail(strict=True, reason="issue 16, round 7: the model trained with blind7 and "
+                                 "blind8 decides it differently")
 
 
 @pytest.mark.parametrize(
@@ -63,5 +65,6 @@ def test_not_emergencies(text: str) -> None:
     assert not result.high_importance, (text, result.high_importance_reasons)
 
 
+@XFAIL_ROUND7
 def test_planned_outage_already_lasting_is_an_emergency() -> None:
     assert screen("Плановое отключение воды обещали на день, а воды нет уже третий день").high_importance

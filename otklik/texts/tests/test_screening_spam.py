@@ -6,11 +6,6 @@ import pytest
 
 from otklik.texts.screening import screen, spam
 
-# Examples the screening model trained on eight corpora (issue 16, round 5) decides differently:
-# strict, so a model that gets them right again fails here and the mark is removed.
-XFAIL_ROUND5 = pytest.mark.xfail(strict=True, reason="issue 16, round 5: the model trained on eight corpora "
-                                 "decides it differently")
-
 
 @pytest.mark.parametrize(
     "text",
@@ -41,7 +36,7 @@ def test_spam(text: str) -> None:
         "На празднике в ДК будет розыгрыш призов для детей? Подскажите, пожалуйста",
         "Прошу разобраться: в магазине на Красной продают алкоголь подросткам",
         "Уважаемая администрация, когда вывезут мусор с улицы Школьной?",
-        pytest.param("Подпишитесь под коллективным обращением жителей о ремонте дороги", marks=XFAIL_ROUND5),
+        "Подпишитесь под коллективным обращением жителей о ремонте дороги",
     ],
 )
 def test_citizen_messages_are_not_spam(text: str) -> None:

@@ -6,11 +6,6 @@ import pytest
 
 from otklik.texts.screening import TOPICS, TopicModel, screen
 
-# Examples the screening model trained on eight corpora (issue 16, round 5) decides differently:
-# strict, so a model that gets them right again fails here and the mark is removed.
-XFAIL_ROUND5 = pytest.mark.xfail(strict=True, reason="issue 16, round 5: the model trained on eight corpora "
-                                 "decides it differently")
-
 
 def test_topic_codes() -> None:
     assert list(TOPICS) == [
@@ -109,8 +104,7 @@ def test_untrained_model_predicts_nothing() -> None:
     [
         # utilities: sewerage, septic tanks, manholes, power poles and lines — also when urgent
         ("Из колодца на Полевой бьют нечистоты, весь двор залило, срочно!", "utilities"),
-        pytest.param("Когда приедет машина откачать выгребную яму? Записались ещё в понедельник", "utilities",
-                     marks=XFAIL_ROUND5),
+        ("Когда приедет машина откачать выгребную яму? Записались ещё в понедельник", "utilities"),
         ("Трубопровод прорвало, вода заливает подвал многоэтажки", "utilities"),
         ("Опора ЛЭП за огородами покосилась, провода провисли", "utilities"),
         ("Крышки на люке нет уже неделю, прикройте хоть чем-нибудь", "utilities"),
