@@ -46,12 +46,12 @@ _SEND_VERBS = (r"(?:обратиться|обращаться|направить
                r"адресовать|позвонить|звонить|пожаловаться|жаловаться|отправить|сходить)\b")
 # An imperative, or an infinitive after a modal that tells the author to act.
 # At most four such words: unbounded, «лучше лучше лучше …» was rescanned from each (quadratic).
-_FILLER = r"(?:(?:вам|вы|бы|также|самостоятельно|лично|самому|самой|самим|сразу|напрямую|лучше)\s+){0,4}"
+_FILLER = r"(?:(?:вам|вас|вы|бы|также|самостоятельно|лично|самому|самой|самим|сразу|напрямую|лучше)\s+){0,4}"
 _SEND_RE = re.compile(
     r"(?:\b(?:обратитесь|обращайтесь|направьте|направляйте|подайте|подавайте|напишите|пишите|"
     r"идите|сходите|позвоните|звоните|пожалуйтесь|жалуйтесь|отправьте|отправляйте)\b"
     r"|\b(?:необходимо|нужно|надо|следует|стоит|лучше|рекомендуем|рекомендуется|советуем|"
-    r"предлагаем|можете|могли\s+бы|вправе|должны)\s+" + _FILLER + _SEND_VERBS + r")",
+    r"предлагаем|просим|можете|могли\s+бы|вправе|должны)\s+" + _FILLER + _SEND_VERBS + r")",
     re.IGNORECASE,
 )
 # Where the author is sent: «в …», «к …», «туда», «им», «через Госуслуги», but not «к нам».
@@ -60,7 +60,8 @@ _TARGET_RE = re.compile(
     r"[\s,]*(?:(?:сразу|напрямую|лично|самостоятельно|туда|им)\s+)*"
     r"(?:(?:(?:с|со)\s+(?:[\w-]+\s+){0,2}?|по\s+(?:[\w-]+\s+){0,2}?)?"
     r"(?:заявлением|обращением|жалобой|вопросом|вопросу|запросом|поводу)\s+|"
-    r"(?:ваше\s+|свое\s+|своё\s+)?(?:обращение|заявление|жалобу|запрос|документы)\s+)?"
+    r"(?:ваше\s+|свое\s+|своё\s+)?(?:(?:письменн\w+\s+)?(?:обращение|заявление|жалобу|запрос|документы|"
+    r"сообщение|претензию|письмо))\s+)?"
     r"(?:(?:в|во|к|на|через)\s+(?!нам\b|нас\b|мне\b)|по\s+адресу|туда\b|им\b|ему\b|ей\b|"
     r"напрямую\b)",
     re.IGNORECASE,
@@ -69,13 +70,18 @@ _OWN_RE = re.compile(r"[^.!?]{0,40}\b(?:нам|к\s+нам|у\s+нас|в\s+ли
                      re.IGNORECASE)
 # The administration itself as the target: «звоните сразу в администрацию», «в приёмную главы»,
 # «в администрацию поселения» — but not a district or regional one («администрацию района»).
+# Its own channels too: an application through the МФЦ or Госуслуги reaches the administration
+# (they are how its services are asked for), and the ЕДДС is the municipality's own dispatch.
 _SELF_RE = re.compile(
     r"[\s,]*(?:(?:сразу|напрямую|лично|тоже|также|снова)\s+)*"
     # «написать заявление в администрации»: what is written, then where
     r"(?:(?:ваше\s+|свое\s+|своё\s+)?(?:заявлени\w+|обращени\w+|жалоб\w+|запрос\w*)\s+)?"
-    r"(?:в|к|на)\s+(?:(?:нашу|нашей|наш)\s+)?(?:(?:администраци\w*|приёмн\w*|приемн\w*|кабинет\w*)\b"
+    r"(?:в|к|на|через)\s+(?:(?:нашу|нашей|наш|наше|нашего)\s+)?"
+    r"(?:(?:администраци\w*|приёмн\w*|приемн\w*|кабинет\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:район\w*|кра[яею]\w*|област\w*|город\w*|муниципальн\w*))"
-    r"|главе\b|дежурн\w+\s+(?:администраци\w*|поселени\w*))",
+    r"|главе\b|дежурн\w+\s+(?:администраци\w*|поселени\w*)"
+    r"|МФЦ\b|многофункциональн\w+\s+центр\w*|Госуслуг\w*|портал\w*\s+(?:госуслуг|государственн)\w*"
+    r"|ЕДДС\b|един\w+\s+дежурн\w+)",
     re.IGNORECASE,
 )
 # «Это вопрос к полиции», «это не к нам», «администрация этим не занимается».
@@ -150,7 +156,9 @@ _THIRD_PERSON = frozenset({"ему", "ей", "им", "него", "неё", "не
 # The personal pronouns among them: they may stand for one of our own staff named before.
 _PRONOUNS = _THIRD_PERSON - {"сами", "самостоятельно", "сама", "сам", "туда"}
 _SELF_NOUNS = frozenset({"администрация", "приёмная", "приемная", "глава", "мы", "поселение", "специалист",
-                         "кабинет"})  # «в кабинет 4 администрации»: its own office
+                         "кабинет",  # «в кабинет 4 администрации»: its own office
+                         # its own channels (see _SELF_RE): an application through them reaches it
+                         "мфц", "госуслуга", "еддс"})
 _TIME_NOUNS = frozenset({
     "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "январь", "февраль",
     "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь", "день",
@@ -222,6 +230,10 @@ def _third_party(doc: Doc, first: int, last: int, *, with_party: bool = False) -
             continue
         if low.startswith(("район", "област", "краев", "город")):
             regional = True
+        if prep in ("в", "во", "к", "через") and _body_abbreviation(t):
+            # an abbreviation the dictionary lacks names a body («в ОМВД», «в МФЦ»): the party is
+            # it, not the noun after it («подайте в МФЦ заявление»)
+            return _lemma(t) not in _SELF_NOUNS
         if t.pos != "NOUN" or _lemma(t) in _TIME_NOUNS:
             continue
         tags = all_tags(t.text)
@@ -302,9 +314,22 @@ def _duty_elsewhere(doc: Doc, words: list[int]) -> bool:
                for k in words)
     if not duty:
         return False
-    return any(toks[k].pos == "NOUN" and "nomn" in all_tags(toks[k].text)[0]
+    return any(((toks[k].pos == "NOUN" and _nominative(toks[k].text))
+                or _body_abbreviation(toks[k]))  # «занимается ОМВД» (an abbreviation the dictionary lacks)
                and _lemma(toks[k]) not in _SELF_NOUNS and _lemma(toks[k]) not in _TIME_NOUNS
                for k in words)
+
+
+def _nominative(word: str) -> bool:
+    """The word's likeliest reading is nominative — for an indeclinable one («ГИБДД», «МЧС»),
+    any of its readings."""
+    tags = all_tags(word)
+    return "nomn" in tags[0] or ("Fixd" in tags[0] and any("nomn" in tg for tg in tags))
+
+
+def _body_abbreviation(t: Tok) -> bool:
+    """An abbreviation the dictionary lacks, in capitals: a body («ГИБДД», «ОМВД», «МФЦ»)."""
+    return t.pos is None and len(t.text) > 1 and t.text.isupper()
 
 
 _LET_VERBS = _DUTY | _WITH_PARTY | _ADDRESS_LEMMAS | frozenset({"заняться", "позаботиться", "заботиться"})
@@ -459,8 +484,21 @@ def check(doc: Doc, *, question: str = "") -> list[Finding]:
         # заявление»: the matter is not ours, and yet we act on it in the same or the next sentence.
         return [f for f in found if not _we_act_near(doc, f.start, before=0, after=1)]
     # «…передадим её полиции; напишите заявление в полиции, а мы подготовим фрагмент»: the way
-    # is shared when the administration acts in the same sentence or the one just before it.
-    return [f for f in found if not _we_act_near(doc, f.start)]
+    # is shared when the administration acts in the same sentence or the one just before it — or
+    # in the one just after, when the sentence only shows the way («подайте оператору заявление.
+    # Мы договорились с оператором …»), not names another body's duty («этим занимается ГИБДД,
+    # пишите туда. Разметку нанесём в мае» stays a redirect).
+    return [f for f in found if not _we_act_near(doc, f.start)
+            and not (_we_act_near(doc, f.start, before=0, after=1) and not _duty_said(doc, f.start))]
+
+
+def _duty_said(doc: Doc, pos: int) -> bool:
+    """Whether the sentence at ``pos`` names another body's duty (see _duty_elsewhere)."""
+    k = _token_at(doc, pos)
+    if k is None or k >= len(doc.toks):
+        return False
+    sent = doc.sent_of(k)
+    return _duty_elsewhere(doc, [j for j in range(sent.first, sent.last) if doc.toks[j].is_word])
 
 
 # Verbs of the administration's own part that are no action on the matter: courtesy, advice.
