@@ -121,6 +121,19 @@ def topics(doc: Doc) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=50_000)
+def _compound_head(lemma: str) -> str | None:
+    """The first noun of a compound joined by «о»/«е» («газопровод» → «газ», «водоснабжение» →
+    «вода», «теплотрасса» → «тепло»), when the rest is a word of four letters or more too."""
+    for i in range(3, len(lemma) - 4):
+        if lemma[i] not in "оеё" or not morph.is_known(lemma[i + 1:]):
+            continue
+        for head in (lemma[:i], lemma[:i] + "а", lemma[:i + 1]):
+            if morph.is_known(head) and morph.pos(head) == "NOUN" and morph.lemma(head) == head:
+                return head
+    return None
+
+
 def _stem(lemma: str) -> str | None:
     return lemma[:_STEM] if len(lemma) >= 6 else None
 
@@ -249,6 +262,8 @@ class _Index:
             if tok.is_word:
                 self.lemmas.add(tok.lemma)
                 self.lemmas.add(tok.lower)
+                if (head := _compound_head(tok.lemma)) is not None:
+                    self.lemmas.add(head)  # «газопровод» names the «газ» asked about
                 for s in (_stem(tok.lemma), _stem(tok.lower)):
                     if s:
                         self.stems.add(s)

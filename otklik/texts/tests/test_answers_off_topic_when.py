@@ -57,6 +57,11 @@ def test_no_time_at_all() -> None:
     # A refusal answers «когда» too.
     ("Когда построят бассейн в посёлке?",
      "Здравствуйте! Бассейн в посёлке в ближайшие годы строить не будут: денег в бюджете нет."),
+    # A compound names its first noun: «газопровод» is the «газ» asked about (after blind9).
+    ("Когда подведут газ к домам на окраине? Подписи собирали два года назад.",
+     "Здравствуйте, Андрей! Газопровод включили в программу. Строительство начнётся в апреле."),
+    ("Когда дадут воду на Луговой?",
+     "Здравствуйте! Аварию на водопроводе устранили, подача восстановлена в 14:00."),
 ])
 def test_a_time_of_what_was_asked_is_on_topic(question: str, answer: str) -> None:
     assert when(answer, question) == (0.0, 0.0)
@@ -86,3 +91,11 @@ def test_an_hour_answers_what_time() -> None:
 def test_a_request_to_tell_is_a_question_without_a_mark() -> None:
     answer = "Здравствуйте, Алла! МФЦ на ул. Ленина, 18 работает с понедельника по пятницу с 9:00 до 18:00."
     assert off(answer, "Подскажите часы работы МФЦ в посёлке") == []
+
+
+@pytest.mark.parametrize(("word", "head"), [
+    ("газопровод", "газ"), ("водоснабжение", "вода"), ("снегоуборка", "снег"),
+    ("газета", None), ("газон", None), ("пешеход", None), ("остановка", None),
+])
+def test_the_first_noun_of_a_compound(word: str, head: str | None) -> None:
+    assert off_topic._compound_head(word) == head
