@@ -1386,6 +1386,92 @@ def _opening_parenthesis(doc: Doc) -> Iterator[Finding]:
         yield Finding(CODE, ERROR, tok.start, tok.end, f"Вводное «{tok.text}» выделяется запятой.", tok.text + ",")
 
 
+# Nouns of a source of information: «по данным больницы», «по их заключению», «по словам жителей»
+# open a parenthesis (Розенталь, § 92), closed by a comma after the source.
+_SOURCE_NOUNS = frozenset({"данным", "словам", "мнению", "сведениям", "информации", "заключению",
+                           "оценкам", "подсчётам", "подсчетам", "прогнозам", "прогнозу"})
+_POSSESSIVES = frozenset({"его", "её", "ее", "их", "наш", "нашим", "нашему", "нашей", "ваш", "вашим",
+                          "вашему", "вашей"})
+
+
+_LISTED = frozenset(words for words, _, _ in _PARENTHETICAL)
+
+
+def _source_parenthesis(doc: Doc) -> Iterator[Finding]:
+    """«По данным больницы обе машины были на вызовах» → «По данным больницы, обе…»: «по» + a
+    source noun (after a possessive, or before the source in the genitive) opening a sentence or a
+    clause after a comma, and the clause going on with no comma after the source."""
+    toks = doc.toks
+    for i, tok in enumerate(toks):
+        if tok.lower != "по" or not tok.prose:
+            continue
+        prev = toks[i - 1] if i > 0 else None
+        if not (i in doc.starts or (prev is not None and prev.text == ",")):
+            continue
+        k = i + 1
+        own = k < len(toks) and toks[k].lower in _POSSESSIVES
+        if own:
+            k += 1
+        if k >= len(toks) or toks[k].lower not in _SOURCE_NOUNS:
+            continue
+        if i in doc.starts and tuple(t.lower for t in toks[i:k + 1]) in _LISTED:
+            continue  # «По нашим данным …» opening a sentence: the parenthetical rule has it
+        end = k
+        # the source in the genitive: «больницы», «районной больницы», «ГИБДД», «жителей дома 5»
+        j = k + 1
+        # a possessive already names the source: «по их заключению трубы …» has no genitive after
+        while not own and j < len(toks) and toks[j].is_word and (_genitive(toks[j].text) or toks[j].text.isupper()):
+            end = j
+            j += 1
+            if j < len(toks) and toks[j].text.isdigit() and j + 1 < len(toks) and toks[j + 1].is_word:
+                end = j
+                j += 1
+        if end == k and not own:
+            continue  # «по данным» alone is no source: «по данным вопросам» went in the loop
+        if j >= len(toks) or not toks[j].is_word or not toks[j].prose:
+            continue
+        if not (_predicate_between(doc, j, doc.sent_of(j).last) or (j + 1 < len(toks) and toks[j + 1].is_word)):
+            continue  # a clause goes on: its predicate, or two words at least («его состояние стабильное»)
+        phrase = doc.text[tok.start:toks[end].end]
+        yield Finding(CODE, ERROR, tok.start, toks[end].end,
+                      f"Вводное «{phrase}» отделяется запятой.", phrase + ",")
+
+
+@lru_cache(maxsize=50_000)
+def _genitive(word: str) -> bool:
+    """Whether the likeliest reading of a noun or an adjective is in the genitive."""
+    tags = all_tags(word)
+    return bool(tags) and tags[0].POS in ("NOUN", "ADJF", "PRTF") and tags[0].case == "gent"
+
+
+def _trailing_adverbial(doc: Doc) -> Iterator[Finding]:
+    """«…выходите из подъезда не включая свет» → «…из подъезда, не включая свет»: an adverbial
+    participle with a word of its own after a clause's predicate, with no mark before it."""
+    toks = doc.toks
+    for sent in doc.sents:
+        for k in range(sent.first + 2, sent.last - 1):
+            g = toks[k]
+            negated = toks[k - 1].lower == "не"
+            # «включая», «исходя из» are prepositions here; «не включая свет» is a participle
+            participle = g.pos == "GRND" or (negated and g.lower in _GRND_NOT_PHRASE)  # tagged a preposition
+            if not participle or not g.prose or (g.lower in _GRND_NOT_PHRASE | {"исходя"} and not negated):
+                continue
+            start = k - 1 if negated else k
+            before = toks[start - 1]
+            if not before.is_word or before.lower in _CONJUNCTIONS or before.pos in ("PREP", "CONJ", "PRCL"):
+                continue  # a mark, «и», «а» before it: a comma is there or is not needed
+            nxt = toks[k + 1]
+            if not nxt.is_word or nxt.pos in ("CONJ",) or _predicate(nxt):
+                continue  # a lone participle («шли молча»): an adverb, no comma
+            if not any(_predicate(toks[j]) for j in range(sent.first, start) if toks[j].is_word):
+                continue
+            if any(toks[j].text in (",", "—", ";", ":") for j in range(start - 1, start)):
+                continue
+            yield Finding(CODE, ERROR, before.end, toks[start].end,
+                          f"Деепричастный оборот «{doc.text[toks[start].start:g.end]} …» отделяется запятой.",
+                          "," + doc.text[before.end:toks[start].end])
+
+
 def _final_mark(doc: Doc) -> Iterator[Finding]:
     """The answer ends with a full stop (or «!», «?», «…»); a signature line after it needs none."""
     lines = [ln for ln in doc.text.rstrip().split("\n") if ln.strip()]
@@ -1475,7 +1561,8 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
                 _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
                 _enumeration(doc), _indirect_question(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc), _participle_close(doc),
-                _opening_parenthesis(doc), _final_mark(doc), _bracket_spacing(doc),
+                _opening_parenthesis(doc), _source_parenthesis(doc), _trailing_adverbial(doc),
+                _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
         found.extend(gen)
     # The pronoun rule is the widest net: where another rule already marks the same join (a

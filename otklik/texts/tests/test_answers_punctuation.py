@@ -637,3 +637,38 @@ def test_after_blind8_participle_closed_before_the_subject(answer: str, correcte
 ])
 def test_after_blind8_participle_closed_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# After blind9: a source of information after «по» is a parenthesis (Розенталь, § 92); an
+# adverbial participle after the predicate is set off too.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! По данным больницы обе машины были на вызовах.",
+     "Здравствуйте! По данным больницы, обе машины были на вызовах."),
+    ("Здравствуйте! По их заключению трубы ржавые только снаружи.",
+     "Здравствуйте! По их заключению, трубы ржавые только снаружи."),
+    ("Здравствуйте! Мужчину увезли в больницу, по нашим данным его состояние стабильное.",
+     "Здравствуйте! Мужчину увезли в больницу, по нашим данным, его состояние стабильное."),
+    ("Здравствуйте! По словам жителей дома 5 свет погас вечером.",
+     "Здравствуйте! По словам жителей дома 5, свет погас вечером."),
+    ("Здравствуйте! При запахе газа выходите из подъезда не включая свет.",
+     "Здравствуйте! При запахе газа выходите из подъезда, не включая свет."),
+    ("Здравствуйте! Мусор вывезли используя новую машину.",
+     "Здравствуйте! Мусор вывезли, используя новую машину."),
+])
+def test_after_blind9_source_and_trailing_participle(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! По данным больницы, обе машины были на вызовах.",
+    "Здравствуйте! Проверки провели по данным обращениям.",  # «данным» is «these»: no source
+    "Здравствуйте! Дом признали аварийным по заключению комиссии.",  # inside the clause: the basis
+    "Здравствуйте! Дом по заключению комиссии признали аварийным.",
+    "Здравствуйте! По данным обращениям проведены проверки.",
+    "Здравствуйте! Плата начисляется исходя из числа жильцов.",  # «исходя из»: a preposition
+    "Здравствуйте! Все жители, включая детей, получат маски.",  # «включая»: a preposition
+    "Здравствуйте! Бригада шла молча.",  # a lone participle: an adverb
+])
+def test_after_blind9_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
