@@ -692,10 +692,33 @@ def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
             tok.lower == "чтобы" and any(toks[k].pos == "INFN" for k in range(i + 1, after_end))) or (
             # «когда на улице меньше машин», «где нет света»: a comparative, «есть» or «нет»
             tok.lower != "чтобы" and any(toks[k].is_word and (toks[k].pos == "COMP" or toks[k].lower in ("есть", "нет"))
-                                         for k in range(i + size, after_end)))
+                                         for k in range(i + size, after_end))) or (
+            # a verbless clause with its own subject: «когда вода в реке самая низкая», «если у вас
+            # острое состояние» (a nominative and an adjective agreeing with it)
+            size == 1 and tok.lower in ("если", "когда", "где", "пока") and _verbless_clause(doc, i + 1, after_end))
         if not after or not (_predicate_between(doc, clause_start, i) or _main_before_apposition(doc, i)):
             continue
         yield _comma(doc, prev, tok, " ".join(t.lower for t in toks[i:i + size]))
+
+
+def _verbless_clause(doc: Doc, first: int, last: int) -> bool:
+    """A clause whose «быть» is left out, among tokens [first, last): a noun in the nominative and
+    a full adjective in the nominative agreeing with it («вода в реке самая низкая», «у вас острое
+    состояние», «если острая боль»)."""
+    toks = doc.toks
+    words = [k for k in range(first, last) if toks[k].is_word]
+    for n in words:
+        tn = all_tags(toks[n].text)
+        if not tn or tn[0].POS != "NOUN":
+            continue
+        for nomn in (t for t in tn if t.POS == "NOUN" and t.case == "nomn"):
+            for a in words:
+                if a == n:
+                    continue
+                if any(t.POS == "ADJF" and t.case == "nomn" and t.number == nomn.number
+                       and (t.number == "plur" or t.gender == nomn.gender) for t in all_tags(toks[a].text)):
+                    return True
+    return False
 
 
 def _main_before_apposition(doc: Doc, i: int) -> bool:
@@ -936,10 +959,15 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
     toks = doc.toks
     for sent in doc.sents:
         first = next((k for k in range(sent.first, sent.last) if toks[k].is_word), None)
-        if first is None or toks[first].lower not in _FRONTED or not toks[first].prose:
+        if first is None or not toks[first].prose:
+            continue
+        # «как только» opens a clause of time as «когда» does; «как» alone opens many things
+        opener = 2 if (toks[first].lower == "как" and first + 1 < sent.last
+                       and toks[first + 1].lower == "только") else 1
+        if opener == 1 and toks[first].lower not in _FRONTED:
             continue
         p1 = None
-        for k in range(first + 1, min(sent.last, first + _CLAUSE_WINDOW)):
+        for k in range(first + opener, min(sent.last, first + _CLAUSE_WINDOW)):
             t = toks[k]
             if _boundary(doc, k) or not t.prose:
                 break
@@ -957,15 +985,30 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
                 break
             start = k
             prev = toks[k - 1]
-            if prev.is_word and prev.pos == "NPRO" and "nomn" in tag(prev.text).grammemes:
-                start = k - 1  # «…на общей земле мы выдадим»: before the subject
+            if prev.is_word and ((prev.pos == "NPRO" and "nomn" in tag(prev.text).grammemes)
+                                 or _subject_of(prev, t)):
+                start = k - 1  # «…на общей земле мы выдадим», «…сообщение ЕДДС отправила»: before the subject
             left = toks[start - 1]
             if not left.is_word:
                 break
+            opening = " ".join(x.lower for x in toks[first:first + opener])
             yield Finding(CODE, ERROR, left.end, toks[start].end,
-                          f"После придаточного с «{toks[first].lower}» нужна запятая перед главной частью.",
+                          f"После придаточного с «{opening}» нужна запятая перед главной частью.",
                           "," + doc.text[left.end:toks[start].end])
             break
+
+
+def _subject_of(noun: Tok, verb: Tok) -> bool:
+    """Whether ``noun`` can be the subject of ``verb`` right after it: a noun in the nominative in
+    the verb's number, and in its gender when the verb is a singular past form («ЕДДС отправила»)."""
+    vt = tag(verb.text)
+    if vt.number is None:
+        return False
+    if noun.text.isupper() and len(noun.text) > 1:
+        return True  # an abbreviation («ЕДДС», «МЧС»): the dictionary guesses its gender
+    return any(t.POS == "NOUN" and t.case == "nomn" and t.number == vt.number
+               and (vt.tense != "past" or vt.number == "plur" or t.gender == vt.gender)
+               for t in all_tags(noun.text))
 
 
 # «Спасибо за добрые слова передадим их дорожникам»: a thank-you opening a sentence is a clause

@@ -672,3 +672,38 @@ def test_after_blind9_source_and_trailing_participle(answer: str, corrected: str
 ])
 def test_after_blind9_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# After blind9: a «когда»/«если» clause whose «быть» is left out; «как только» fronted like
+# «когда»; the comma before the main clause's subject when it agrees with the predicate.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Берег укрепят в августе когда вода в реке самая низкая.",
+     "Здравствуйте! Берег укрепят в августе, когда вода в реке самая низкая."),
+    ("Здравствуйте! Вас примут без очереди если у вас острое состояние.",
+     "Здравствуйте! Вас примут без очереди, если у вас острое состояние."),
+    ("Здравствуйте! Как только мы получили ваше сообщение ЕДДС отправила туда бригаду.",
+     "Здравствуйте! Как только мы получили ваше сообщение, ЕДДС отправила туда бригаду."),
+    ("Здравствуйте! Если вода пропадёт мастер приедет в тот же день.",
+     "Здравствуйте! Если вода пропадёт, мастер приедет в тот же день."),
+    ("Здравствуйте! Если увидите собаку звоните в ЕДДС.",
+     "Здравствуйте! Если увидите собаку, звоните в ЕДДС."),
+    # «ремонт» ends the first clause: «пришла» agrees with «комиссия», not with it
+    ("Здравствуйте! Когда бригада закончила ремонт пришла комиссия.",
+     "Здравствуйте! Когда бригада закончила ремонт, пришла комиссия."),
+    # a noun in another case before the predicate is no subject
+    ("Здравствуйте! Когда мастер осмотрел трубу приедет бригада.",
+     "Здравствуйте! Когда мастер осмотрел трубу, приедет бригада."),
+])
+def test_after_blind9_clauses(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Приходите когда удобно.",
+    "Здравствуйте! Как только мы получим ответ, сразу сообщим.",
+    "Здравствуйте! Мастер приедет, когда вода в реке спадёт.",
+    "Здравствуйте! Острое состояние лечат без очереди.",
+])
+def test_after_blind9_clauses_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
