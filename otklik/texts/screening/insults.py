@@ -59,6 +59,10 @@ def _insults() -> _Insults:
 def insult_kind(reading: str) -> str | None:
     """«insult» for a plain insult, «ambiguous» for a word that insults only people."""
     lex = _insults()
+    if "-" in reading.strip("-"):
+        # «бюрократы-тунеядцы», «чиновники-бездельники»: a compound insults by any of its parts
+        kinds = {insult_kind(part) for part in reading.split("-") if len(part) > 2}
+        return "insult" if "insult" in kinds else "ambiguous" if "ambiguous" in kinds else None
     word = collapse(reading) if reading not in lex.exact else reading
     for w in (reading, word):
         if w in lex.exact or any(w.startswith(s) for s in lex.stems):

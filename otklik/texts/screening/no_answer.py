@@ -261,6 +261,8 @@ def check(text: str) -> tuple[str | None, tuple[Span, ...]]:
             spans.append(Span(run.start, run.end, "obscenity"))
             continue
         kinds = {insults.insult_kind(r) for r in run.readings if MASK not in r}
+        if not kinds - {None} and "-" in run.raw.strip("-"):  # «бюрократы-тунеядцы»: its parts
+            kinds = {insults.insult_kind(run.raw.lower().replace("ё", "е"))}
         if not kinds - {None} and run.end - run.start > len(run.raw):  # spaced-out letters
             kinds = {insults.insult_kind(p) for r in run.readings for p in _glued_words(r)}
         kind = "insult" if "insult" in kinds else "ambiguous" if "ambiguous" in kinds else None

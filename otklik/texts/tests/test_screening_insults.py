@@ -80,3 +80,17 @@ def test_someone_indefinite_even_beside_the_administration() -> None:
 ])
 def test_an_animal_word_opening_a_question(text: str, insult: bool) -> None:
     assert (screen(text).no_answer_reason == "insult") is insult
+
+
+# After blind9: a hyphenated compound insults by any of its parts; «глупый» said of the
+# administration is name-calling, of a thing it is not.
+@pytest.mark.parametrize(("text", "insult"), [
+    ("Алло, бюрократы-тунеядцы, проснитесь!", True),
+    ("Эй, чиновники-бездельники, когда дорогу сделаете?", True),
+    ("Подрядчик-жулик снова сорвал сроки", False),  # a third party, not the addressee
+    ("Красно-белый шлагбаум на въезде сломан", False),
+    ("Такая беспомощная, глупая администрация — это надо уметь", True),
+    ("Глупая ситуация с этим счётом, объясните, пожалуйста", False),
+])
+def test_after_blind9_compounds_and_foolish(text: str, insult: bool) -> None:
+    assert (screen(text).no_answer_reason == "insult") is insult, text

@@ -146,3 +146,10 @@ def test_harm_befalling_the_thing_of_the_sentence_before() -> None:
     # no subject of its own.
     assert screen("дом твой, Лобанов, на Нагорной все знают. Гореть будет красиво").no_answer_reason == "threat"
     assert screen("Ваш дом на Нагорной затопило. Сгорит ли проводка, если дадут свет?").no_answer is False
+
+
+def test_not_living_is_the_idiom_only_in_the_infinitive() -> None:
+    # blind9, after its measurement: «не живём» is where the author does not live
+    assert screen("Тебе, глава, не жить.").no_answer_reason == "threat"
+    assert screen("Регоператор прислал вам счёт за вывоз мусора с дачи, где мы не живём зимой. "
+                  "Пересчитаете?").no_answer is False
