@@ -362,9 +362,20 @@ def derived(word: str) -> bool:
                 _is_adjective(stem + end) for stem in (nf[:-4], nf[:-5] if nf.endswith("ность") else "")
                 if stem for end in ("ий", "ый", "ой")):
             return True
-    # the first half of a compound adjective: «фельдшерско-акушерский», «санитарно-»
+        # an adjective of a «-тель» noun: «заявительный порядок» from «заявитель»
+        if pos in ("ADJF", "ADJS") and nf.endswith("тельный") and _is_noun(nf[:-4] + "ь"):
+            return True
+    # the first half of a compound adjective: «фельдшерско-акушерский», «санитарно-»,
+    # «психолого-» (психологический), «медико-» (медицинский: the combining form of «медик-»)
     return word.endswith(("о", "е")) and len(word) >= 5 and any(
-        _is_adjective(word[:-1] + end) for end in ("ий", "ый", "ой"))
+        _is_adjective(stem + end) for stem, ends in ((word[:-1], ("ий", "ый", "ой", "ический", "ский")),
+                                                     (word[:-2], ("ический", "ческий", "инский")))
+        for end in ends)
+
+
+def _is_noun(word: str) -> bool:
+    analyzer = morph.analyzer()
+    return analyzer.word_is_known(word) and any(p.tag.POS == "NOUN" for p in analyzer.parse(word))
 
 
 def _is_adjective(word: str) -> bool:
