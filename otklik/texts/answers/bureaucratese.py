@@ -282,7 +282,11 @@ def _chains(doc: Doc) -> list[tuple[int, int]]:
                 j = k + 1
             else:
                 break
-        if len(nouns) >= 4:
+        # Four nouns read heavily when two of them are deeds («проведение работ по ремонту
+        # покрытия»); four with one («срок поверки счётчиков воды», «реестр мест накопления
+        # отходов») are how a thing is named — five are too many whatever they are.
+        deeds = sum(toks[k].lemma.endswith(_VERBAL_SUFFIXES) or toks[k].lemma in _WORKS for k in nouns)
+        if len(nouns) >= 5 or (len(nouns) == 4 and deeds >= 2):
             out.append((nouns[0], nouns[-1] + 1))
             i = nouns[-1] + 1
         else:
@@ -466,6 +470,17 @@ _CITING = frozenset({"с учетом"})
 _BODY_NAME_HEADS = frozenset({"защита", "занятость", "обслуживание"})
 
 
+_PRICE_WORDS = frozenset({"тариф", "цена", "стоимость", "плата", "норматив"})
+
+
+def _tariff_category(doc: Doc, k: int) -> bool:
+    """«тариф … для населения», «цена для населения»: a price named for the households, within
+    the few words before ``k``."""
+    toks = doc.toks
+    return k > 0 and toks[k - 1].lower == "для" and any(
+        t.lemma in _PRICE_WORDS for t in toks[max(0, k - 8):k - 1] if t.is_word)
+
+
 def _cites_an_act(doc: Doc, first: int, last: int) -> bool:
     """Whether «согласно» / «в соответствии с» is followed by an act (a capitalised name counts:
     «Правилам благоустройства», «Жилищному кодексу»)."""
@@ -505,6 +520,8 @@ def check(doc: Doc) -> list[Finding]:
             continue
         if kind == "population" and m.first > 0 and toks[m.first - 1].lemma in _BODY_NAME_HEADS:
             continue  # «отдел социальной защиты населения»: a body's own name
+        if kind == "population" and _tariff_category(doc, m.first):
+            continue  # «тариф для населения»: the tariff's own category, not officialese
         fix = _fixes.fix(doc, kind, m.first, m.last, plain)
         add(m.first, m.last, _message(phrase, plain, fix[2]), fix)
     for first, last in _chains(doc):

@@ -236,3 +236,26 @@ def test_a_passive_of_a_deed_is_officialese(answer: str) -> None:
 ])
 def test_round6_names_of_bodies_people_and_acts_are_plain(answer: str) -> None:
     assert [f for f in check_answer(answer) if f.code == "bureaucratese"] == []
+
+
+# After blind9: four nouns with one deed among them name a thing; «для населения» after a price
+# is the tariff's category.
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Срок поверки счётчиков воды указан в паспорте прибора.",
+    "Здравствуйте! Площадку включили в реестр мест накопления отходов.",
+    "Здравствуйте! С 1 июля тариф на холодную воду для населения составляет 52 рубля.",
+])
+def test_after_blind9_not_bureaucratese(answer: str) -> None:
+    assert bur(answer) == []
+
+
+@pytest.mark.parametrize(("answer", "phrase"), [
+    ("Здравствуйте! Идёт подготовка проекта ремонта дороги.",  # four, two of them deeds
+     "подготовка проекта ремонта дороги"),
+    ("Здравствуйте! Срок окончания проверки качества воды колодца продлён.",  # six
+     "Срок окончания проверки качества воды колодца"),
+    ("Здравствуйте! Мы провели встречу для населения.", "населения"),  # no price before it
+    ("Здравствуйте! Новый тариф обсудили на встрече с представителями населения.", "населения"),  # not «для»
+])
+def test_after_blind9_still_bureaucratese(answer: str, phrase: str) -> None:
+    assert [answer[f.start:f.end] for f in bur(answer)] == [phrase]
