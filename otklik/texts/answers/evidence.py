@@ -18,7 +18,7 @@ from .findings import WARNING, Finding
 CODE = "evidence"
 
 # Perfective verbs whose past tense or short participle reports physical work done.
-_WORK_VERBS = frozenset(["отремонтировать", "починить", "заменить", "поменять", "установить", "убрать", "вывезти", "покрасить", "окрасить", "засыпать", "очистить", "почистить", "прочистить", "расчистить", "вычистить", "скосить", "покосить", "обкосить", "обрезать", "спилить", "опилить", "демонтировать", "смонтировать", "восстановить", "заасфальтировать", "уложить", "устранить", "ликвидировать", "отгрейдировать", "подсыпать", "отсыпать", "залатать", "заделать", "подключить", "построить", "благоустроить", "обработать", "высадить", "посадить", "закрепить", "укрепить", "выровнять", "исправить", "наладить", "вырубить", "снести", "подмести", "помыть", "отмыть", "побелить", "огородить", "оградить", "завезти", "нанести", "заливать", "залить", "забетонировать", "вывезти", "собрать", "оборудовать", "освободить", "поймать"])
+_WORK_VERBS = frozenset(["отремонтировать", "починить", "заменить", "поменять", "установить", "убрать", "вывезти", "покрасить", "окрасить", "засыпать", "очистить", "почистить", "прочистить", "расчистить", "вычистить", "скосить", "покосить", "обкосить", "обрезать", "спилить", "опилить", "демонтировать", "смонтировать", "восстановить", "заасфальтировать", "уложить", "устранить", "ликвидировать", "отгрейдировать", "подсыпать", "отсыпать", "залатать", "заделать", "подключить", "построить", "благоустроить", "обработать", "высадить", "посадить", "закрепить", "укрепить", "выровнять", "исправить", "наладить", "вырубить", "снести", "подмести", "помыть", "отмыть", "побелить", "огородить", "оградить", "завезти", "нанести", "заливать", "залить", "забетонировать", "вывезти", "собрать", "оборудовать", "освободить", "поймать", "отрегулировать", "сбить"])
 # Verbs that say «done» only when a kind of work is named next to them.
 _GENERIC_VERBS = frozenset({"выполнить", "провести", "произвести", "осуществить", "закончить",
                             "завершить", "окончить"})
@@ -127,8 +127,10 @@ def _claim(doc: Doc, i: int, tok: Tok, conditions: list[int]) -> bool:
     if _not_ours(doc, i, sent.first, sent.last):
         return False
     after = doc.toks[i + 1:min(sent.last, i + 6)]
-    if any(x.lemma in _LEGAL_NOUNS and ({"ablt", "loct"} & tag(x.text).grammemes) for x in after):
-        return False  # «установлено законом», «закреплено в статье 57»; not «на основании статьи»
+    if any(x.lemma in _LEGAL_NOUNS and (({"ablt", "loct"} & tag(x.text).grammemes) or (
+            "datv" in tag(x.text).grammemes and any(y.lower == "по" for y in after[:k])))
+           for k, x in enumerate(after)):
+        return False  # «установлено законом», «в статье 57», «по закону»; not «на основании статьи»
     nxt = next((x for x in after if x.is_word), None)
     preceding = [x for x in doc.toks[max(sent.first, i - 3):i] if x.is_word]
     if lemma in _FOUND_OUT and any(x is not None and x.lemma in _FOUND for x in (nxt, *preceding)):
@@ -171,7 +173,9 @@ def _own_noun(doc: Doc, i: int, t: OpencorporaTag, first: int, last: int) -> Tok
 
 # What is set or changed on paper, not on the ground: a photo shows nothing of it.
 _ARRANGEMENTS = frozenset({"тариф", "цена", "стоимость", "плата", "график", "расписание", "порядок",
-                           "режим", "срок", "норматив", "размер", "правило", "лимит", "очередь"})
+                           "режим", "срок", "норматив", "размер", "правило", "лимит", "очередь",
+                           # an account put right: «ошибку в начислениях исправили»
+                           "ошибка", "начисление", "квитанция", "неточность"})
 _CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")"})
 
 
@@ -208,7 +212,9 @@ def check(doc: Doc, *, attachments: int) -> list[Finding]:
     found: list[Finding] = []
     seen: set[int] = set()
     # Where «если» and «чтобы» stand: looked up by bisection, not by rescanning each sentence.
-    conditions = [k for k, t in enumerate(doc.toks) if t.lower in ("если", "чтобы")]
+    # «Раз дом построен, …» opening a clause is a reason given, not a deed reported.
+    conditions = [k for k, t in enumerate(doc.toks) if t.lower in ("если", "чтобы") or (
+        t.lower == "раз" and (k in doc.starts or (k > 0 and doc.toks[k - 1].text == ",")))]
     for i, tok in enumerate(doc.toks):
         if not tok.is_word:
             continue

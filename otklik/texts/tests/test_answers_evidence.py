@@ -165,3 +165,22 @@ def test_after_blind8_work_done(answer: str) -> None:
 def test_after_blind8_a_diploma_brought_is_no_work() -> None:
     answer = "Здравствуйте, Вера! «Ковылинка» выступала на фестивале в Оренбурге и привезла диплом."
     assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
+
+
+# After blind9's measurement: icicles knocked down and a riser set right are work done; an
+# account put right, a tariff set by law and the author's own house are not.
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Юлия! В тот же день рабочие с автовышки сбили сосульки над подъездом.",
+    "Здравствуйте, Сергей! Специалисты спустили воздух из стояка и отрегулировали узел.",
+])
+def test_after_blind9_work_done(answer: str) -> None:
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"]
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Андрей! Ошибку в начислениях исправили 3 февраля, пересчёт будет в квитанции.",
+    "Здравствуйте! Тарифы утверждены комиссией, установлены по Федеральному закону № 416-ФЗ.",
+    "Здравствуйте, Сергей! Раз дом на участке построен и зарегистрирован, землю можно выкупить.",
+])
+def test_after_blind9_no_work_reported(answer: str) -> None:
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
