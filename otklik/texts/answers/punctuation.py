@@ -834,7 +834,11 @@ def _compound_sentence(doc: Doc) -> Iterator[Finding]:
                 and _subject(doc, i + 1, v2, form2) is not None) or (
                 # «Траву покосили в понедельник и фото прикладываем»: they did, we attach
                 form1[0] == "plur" and form1[1] is None and form2[1] in ("1per", "2per"))
-            if other and sure_second and not _subordinate_between(doc, start, i):
+            # the second verb is surely finite, or a nominative agreeing with it is its subject
+            # («…и подсветка снова будет включена»: «будет» has rarer readings)
+            second_sure = sure_second or (toks[v2].text.isalpha() and toks[v2].text.islower()
+                                          and _subject(doc, i + 1, v2, form2) is not None)
+            if other and second_sure and not _subordinate_between(doc, start, i):
                 yield _shared_start(doc, _comma(doc, prev, tok, "и"), start, v1)
             continue
         if _subordinate_between(doc, start, i):

@@ -707,3 +707,19 @@ def test_after_blind9_clauses(answer: str, corrected: str) -> None:
 ])
 def test_after_blind9_clauses_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# After blind9: an unnamed «они» did the first, and the second clause has a subject agreeing
+# with its verb, even a verb with rarer readings («будет»); a number like «30-РЗ» is no verb.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Новый кабель проложат до 20 июня и подсветка снова будет включена.",
+     "Здравствуйте! Новый кабель проложат до 20 июня, и подсветка снова будет включена."),
+])
+def test_after_blind9_and_with_a_subject_of_its_own(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+def test_after_blind9_an_act_number_is_no_verb() -> None:
+    answer = "Здравствуйте! Очередь ведут по статье 49 Жилищного кодекса РФ и закону Республики Коми № 30-РЗ."
+    assert [f for f in punct(answer) if f.severity == "error"] == []
