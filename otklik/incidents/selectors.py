@@ -118,7 +118,10 @@ def my_steps_q(access: Access) -> Q:
     for role in (Role.MUNICIPAL_CURATOR, Role.GENERAL_HEAD):
         if access.has(role):
             actor = OffIndex(F("actor_id"))
-            q |= Q(Exact(OffIndex(F("incident__municipality_id")), person.municipality_id), actor_role=role) & (
+            # The step's own copy of its incident's municipality (as in visible_q): with the
+            # incident's column, PostgreSQL hashed every incident of the municipality to join one
+            # page of open steps (29 ms → 6 ms a query at 26 000 incidents, twice a queue page).
+            q |= Q(Exact(OffIndex(F("municipality_id")), person.municipality_id), actor_role=role) & (
                 Q(IsNull(actor, True)) | Q(Exact(actor, person.pk)))
     if access.has(Role.REGIONAL_CURATOR):
         q |= Q(Exact(OffIndex(F("incident__municipality__region_id")), person.region_id),
