@@ -1005,14 +1005,12 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
 def _subject_of(noun: Tok, verb: Tok) -> bool:
     """Whether ``noun`` can be the subject of ``verb`` right after it: a noun in the nominative in
     the verb's number, and in its gender when the verb is a singular past form («ЕДДС отправила»)."""
-    vt = tag(verb.text)
-    if vt.number is None:
+    form = _verb_form(tag(verb.text))
+    if form is None:
         return False
     if noun.text.isupper() and len(noun.text) > 1:
         return True  # an abbreviation («ЕДДС», «МЧС»): the dictionary guesses its gender
-    return any(t.POS == "NOUN" and t.case == "nomn" and t.number == vt.number
-               and (vt.tense != "past" or vt.number == "plur" or t.gender == vt.gender)
-               for t in all_tags(noun.text))
+    return any(t.POS == "NOUN" and _can_be_subject(t, form) for t in all_tags(noun.text))
 
 
 # «Спасибо за добрые слова передадим их дорожникам»: a thank-you opening a sentence is a clause
