@@ -471,48 +471,82 @@ def _opening_comma(doc: Doc, last: int, words: list[int], after: Callable[[Tok],
     return None
 
 
+_RELATIVE_PREPOSITIONS = frozenset({"в", "на", "с", "со", "к", "ко", "о", "об", "по", "у", "от", "для", "из", "за",
+                                    "под", "над", "при", "без", "до", "через", "перед", "между"})
+
+
+def _could_be_predicate(tok: Tok) -> bool:
+    """Any reading a predicate: the main clause may already have its verb."""
+    return tok.is_word and any(tg.POS in _FINITE_POS for tg in all_tags(tok.text))
+
+
+def _clause_predicate(tok: Tok) -> bool:
+    """A predicate by every reading that matters («может» is also a parenthesis, not a noun)."""
+    tags = all_tags(tok.text)
+    return bool(tags) and tags[0].POS in _PREDICATE_POS and all(
+        tg.POS in _PREDICATE_POS | {"INFN", "PRTF"} or "Prnt" in tg.grammemes for tg in tags)
+
+
+def _subject_pending(doc: Doc, first: int, comma: int) -> bool:
+    """The words before ``comma`` — back to the sentence's start or to the «что»/«если» opening
+    their clause — hold nothing that could be a verb or open another clause: the clause's
+    subject group («Дома», «Те», «Профилактика в котельной № 2»), its predicate still ahead."""
+    toks = doc.toks
+    words = 0
+    for k in range(comma - 1, first - 1, -1):
+        t = toks[k]
+        if not t.is_word:
+            continue
+        if t.lower == "что" or t.lower in _SUBORDINATORS:
+            break
+        if _could_be_predicate(t) or t.lower in _JOINERS:
+            return False
+        words += 1
+    return words > 0
+
+
 def _relative_clause_close(doc: Doc) -> Iterator[Finding]:
-    """«Дома, которые построены после 2020 года подключат бесплатно»: a «который» clause inside
-    the subject at the start of a sentence holds its own predicate; a second predicate before the
-    next mark belongs to the main clause, and a comma must close the relative clause before it."""
+    """«Дома, которые построены после 2020 года подключат бесплатно», «Профилактика в котельной
+    № 2, которая снабжает ваш микрорайон пройдёт в июле»: a «который» clause inside the subject,
+    before the main clause has its predicate, holds a predicate of its own; a second predicate
+    before the next mark belongs to the main clause, and a comma must close the clause before it."""
     toks = doc.toks
     for sent in doc.sents:
         words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
         if len(words) < 4:
             continue
-        # The subject opens the sentence: one or two words, then «, который…».
-        opening = _opening_comma(doc, sent.last, words, lambda t: t.lower in _WHICH_ALL)
-        if opening is None:
-            continue
-        head, comma = opening
-        # The noun opening the sentence, in any case: «Собаку, которая укусила мальчика, поймали».
-        if not any(tg.POS == "NOUN" for tg in all_tags(toks[head].text)):
-            continue
-        predicates: list[int] = []
-        for k in range(comma + 2, sent.last):
-            t = toks[k]
-            if not t.is_word:
-                if t.text in ("(", "\"", "«", "»"):
-                    break
-                if t.text == "." and _abbreviation_stop(doc, k, sent.last):
-                    continue  # «у дома 34 на ул. Ленина обрезали»
-                if not any(ch.isdigit() for ch in t.text):
-                    break  # the next mark ends the clause
+        for comma in range(sent.first + 1, sent.last - 2):
+            if toks[comma].text != ",":
                 continue
-            if t.lower in _CONJUNCTIONS or t.pos == "CONJ":
-                predicates = []
+            which = comma + 2 if toks[comma + 1].lower in _RELATIVE_PREPOSITIONS else comma + 1
+            if toks[which].lower not in _WHICH_ALL:
+                continue
+            if not _subject_pending(doc, sent.first, comma):
                 break
-            tags = all_tags(t.text)
-            if tags and tags[0].POS in _PREDICATE_POS and all(
-                    tg.POS in _PREDICATE_POS | {"INFN", "PRTF"} for tg in tags):
-                predicates.append(k)
-        if len(predicates) == 2:
-            second = toks[predicates[1]]
-            prev = toks[predicates[1] - 1]
-            yield Finding(CODE, ERROR, prev.end, second.end,
-                          f"Придаточное «{toks[comma + 1].text} …» нужно закрыть запятой перед "
-                          f"«{second.text}».",
-                          "," + doc.text[prev.end : second.end])
+            predicates: list[int] = []
+            for k in range(which + 1, sent.last):
+                t = toks[k]
+                if not t.is_word:
+                    if t.text in ("(", "\"", "«", "»"):
+                        break
+                    if t.text == "." and _abbreviation_stop(doc, k, sent.last):
+                        continue  # «у дома 34 на ул. Ленина обрезали»
+                    if not any(ch.isdigit() for ch in t.text):
+                        break  # the next mark ends the clause
+                    continue
+                if t.lower in _CONJUNCTIONS or t.pos == "CONJ":
+                    predicates = []
+                    break
+                if _clause_predicate(t):
+                    predicates.append(k)
+            if len(predicates) == 2:
+                second = toks[predicates[1]]
+                prev = toks[predicates[1] - 1]
+                yield Finding(CODE, ERROR, prev.end, second.end,
+                              f"Придаточное «{doc.text[toks[comma + 1].start:toks[which].end]} …» нужно закрыть запятой перед "
+                              f"«{second.text}».",
+                              "," + doc.text[prev.end : second.end])
+            break  # the first relative clause of the sentence decides
 
 
 # Participles that work as plain adjectives or determiners: «в следующий раз», «данный».
@@ -1367,6 +1401,48 @@ def _participle_close(doc: Doc) -> Iterator[Finding]:
                 break  # a verb of its own before any subject: not this construction
 
 
+def _agreeing_participle(noun: Tok, part: Tok) -> bool:
+    """``part`` can be a participle agreeing with the noun ``noun`` (case, number, gender)."""
+    return any(p.POS == "PRTF" and _parse_lemma(part.text, p) not in _ADJ_LIKE_PARTICIPLES
+               and p.case == q.case and p.number == q.number
+               and not (q.number == "sing" and p.gender and q.gender and p.gender != q.gender)
+               for p in all_tags(part.text) for q in all_tags(noun.text) if q.POS == "NOUN")
+
+
+def _participle_subject_close(doc: Doc) -> Iterator[Finding]:
+    """«Бригада, выехавшая на место через час устранила утечку» → «…через час, устранила»: a
+    participial phrase opened by a comma after the noun it agrees with, before the main clause
+    has its predicate, ends where a finite verb comes; a comma must close it there."""
+    toks = doc.toks
+    for sent in doc.sents:
+        words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
+        if len(words) < 5:
+            continue
+        comma = next((k for k in range(sent.first + 1, sent.last - 2) if toks[k].text == ","
+                      and toks[k - 1].is_word and toks[k + 1].is_word
+                      and _agreeing_participle(toks[k - 1], toks[k + 1])), None)
+        if comma is None or not _subject_pending(doc, sent.first, comma):
+            continue  # the main clause has its verb already, or the comma closes another clause
+        part = toks[comma + 1]
+        for k in range(comma + 2, min(sent.last, comma + 2 + _CLAUSE_WINDOW)):
+            t = toks[k]
+            if not t.is_word:
+                if t.text.isdigit() or (t.text == "." and _abbreviation_stop(doc, k, sent.last)):
+                    continue  # «построенный в 1960 году», «на ул. Мира»
+                break  # closed already, or the sentence goes on otherwise
+            if t.lower in _CONJUNCTIONS or t.lower in _PERSONAL:
+                break  # another construction (a pronoun subject: `_participle_close`)
+            if _clause_predicate(t) and _finite(t):
+                start = k
+                while start - 1 > comma + 1 and toks[start - 1].lower in ("не", "уже", "тоже", "также"):
+                    start -= 1
+                prev = toks[start - 1]
+                yield Finding(CODE, ERROR, prev.end, toks[start].end,
+                              f"Причастный оборот «{part.text} …» нужно закрыть запятой перед "
+                              f"«{toks[start].text}».", "," + doc.text[prev.end:toks[start].end])
+                break
+
+
 _MONTHS_GENITIVE = frozenset({"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                               "сентября", "октября", "ноября", "декабря"})
 # Words naming a day that a date or an hour after a comma makes precise.
@@ -1605,7 +1681,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
                 _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
                 _enumeration(doc), _indirect_question(doc),
-                _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc), _participle_close(doc),
+                _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc), _participle_close(doc), _participle_subject_close(doc),
                 _opening_parenthesis(doc), _source_parenthesis(doc), _trailing_adverbial(doc),
                 _final_mark(doc), _bracket_spacing(doc),
                 _vocative(doc, author_names)):
