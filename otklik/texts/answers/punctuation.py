@@ -1002,8 +1002,10 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
         # «как только» opens a clause of time as «когда» does; «как» alone opens many things
         opener = 2 if (toks[first].lower == "как" and first + 1 < sent.last
                        and toks[first + 1].lower == "только") else 1
-        if opener == 1 and toks[first].lower not in _FRONTED:
+        if opener == 1 and toks[first].lower not in _FRONTED and toks[first].lower != "чтобы":
             continue
+        # «Чтобы подать заявление приходите …»: a purpose clause's predicate is its infinitive
+        purpose = toks[first].lower == "чтобы"
         p1 = None
         for k in range(first + opener, min(sent.last, first + _CLAUSE_WINDOW)):
             t = toks[k]
@@ -1013,7 +1015,7 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
                 continue
             if p1 is None:
                 # «Если у вас есть льгота …»: «есть» and «нет» are the clause's predicate too
-                if _predicate(t) or t.lower in ("есть", "нет"):
+                if _predicate(t) or t.lower in ("есть", "нет") or (purpose and t.pos == "INFN"):
                     p1 = k
                 continue
             if not (_finite(t) or t.pos == "PRED"):

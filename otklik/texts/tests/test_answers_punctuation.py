@@ -758,3 +758,24 @@ def test_after_blind9_and_with_a_subject_of_its_own(answer: str, corrected: str)
 def test_after_blind9_an_act_number_is_no_verb() -> None:
     answer = "Здравствуйте! Очередь ведут по статье 49 Жилищного кодекса РФ и закону Республики Коми № 30-РЗ."
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# A fronted purpose clause: «чтобы» with its infinitive or its own verb, then the main clause.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Чтобы подать заявление приходите в МФЦ.",
+     "Здравствуйте! Чтобы подать заявление, приходите в МФЦ."),
+    ("Здравствуйте! Чтобы вода не замерзала в трубах утеплите подвал.",
+     "Здравствуйте! Чтобы вода не замерзала в трубах, утеплите подвал."),
+])
+def test_fronted_purpose_clause(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Чтобы подать заявление, приходите в МФЦ.",
+    "Здравствуйте! Чтобы не ждать в очереди и не терять время, запишитесь заранее.",
+    "Здравствуйте! Мы приедем, чтобы осмотреть трубу.",
+])
+def test_fronted_purpose_clause_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
