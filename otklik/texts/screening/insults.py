@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from otklik.texts import morph
 from otklik.texts.screening.clauses import REACH, Word, near
 from otklik.texts.screening.data_files import lines
 from otklik.texts.screening.normalise import collapse
@@ -157,7 +158,7 @@ def aimed(words: list[Word], first: int, last: int, kind: str, low: str) -> bool
         if _LITERAL_RE.search(low[sentence[0].start : sentence[-1].end].replace(
                 low[start:end], " ", 1)) or _OWNED_RE.search(low[max(0, start - 30) : start]):
             return False
-        if subject or any(_is_target(x) for _, x in others):
+        if subject or any(_is_target(x) for _, x in others) or _named_is(words, first, low):
             return True
         # «Бараны, кто планирует ремонт в ноябре?»: an address opening a question to the reader
         # — the administration — is aimed at it; sheep are not asked.
@@ -166,6 +167,20 @@ def aimed(words: list[Word], first: int, last: int, kind: str, low: str) -> bool
             x.lemma in ("они", "их", "чей") for x in sentence)  # «Козлы, чьи они?»: talked about
         return vocative and (asks or any(_is_target(x) for x in sentence))
     return vocative or any(_is_target(x) for x in sentence)
+
+
+def _named_is(words: list[Word], first: int, low: str) -> bool:
+    """«Ершов — шакал», «Петрова — старая курица»: a person named in the nominative (a capital,
+    a name or surname by some reading), then a dash for «is» and the word, its adjectives
+    between — name-calling, whatever else the word means."""
+    j = first - 1
+    while j >= 0 and words[j].clause == words[first].clause and words[j].tag.POS in ("ADJF", "PRTF"):
+        j -= 1
+    if j < 0 or words[j].sentence != words[first].sentence:
+        return False
+    named = words[j]
+    return (named.capital and low[named.end : words[j + 1].start].strip() in ("—", "–", "-")
+            and any({"Surn", "Name"} & set(t.grammemes) and t.case == "nomn" for t in morph.tags(named.low)))
 
 
 def _after_preposition(words: list[Word], i: int) -> bool:

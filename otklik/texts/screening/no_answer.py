@@ -265,6 +265,8 @@ def check(text: str) -> tuple[str | None, tuple[Span, ...]]:
             kinds = {insults.insult_kind(run.raw.lower().replace("ё", "е"))}
         if not kinds - {None} and run.end - run.start > len(run.raw):  # spaced-out letters
             kinds = {insults.insult_kind(p) for r in run.readings for p in _glued_words(r)}
+        if not kinds - {None}:  # «д*билы»: the mask hides a letter of an insult, as of a rude word
+            kinds = {_masked_insult(r) for r in run.readings if MASK in r}
         kind = "insult" if "insult" in kinds else "ambiguous" if "ambiguous" in kinds else None
         if kind is None:
             continue
@@ -290,6 +292,19 @@ def check(text: str) -> tuple[str | None, tuple[Span, ...]]:
     spans.sort(key=lambda s: (s.start, -SEVERITY[s.reason]))
     reason = max((s.reason for s in spans), key=lambda r: SEVERITY[r])
     return reason, tuple(_dedupe(spans))
+
+
+@lru_cache(maxsize=10_000)
+def _masked_insult(reading: str) -> str | None:
+    """The insult kind of a masked word whose every mask hides one letter («д*билы», «ид*оты»);
+    None for formatting stars and words with no letters around the mask."""
+    pieces = reading.split(MASK)
+    if not 2 <= len(pieces) <= 3 or len(reading) > _MAX_MASKED or not re.fullmatch(r"[а-я*]+", reading) \
+            or sum(map(len, pieces)) < 3:
+        return None
+    kinds = {insults.insult_kind(pieces[0] + "".join(c + p for c, p in zip(letters, pieces[1:], strict=True)))
+             for letters in product("аеиоуыяюэ", repeat=len(pieces) - 1)}
+    return "insult" if "insult" in kinds else "ambiguous" if "ambiguous" in kinds else None
 
 
 @lru_cache(maxsize=10_000)

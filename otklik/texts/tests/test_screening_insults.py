@@ -94,3 +94,23 @@ def test_an_animal_word_opening_a_question(text: str, insult: bool) -> None:
 ])
 def test_after_blind9_compounds_and_foolish(text: str, insult: bool) -> None:
     assert (screen(text).no_answer_reason == "insult") is insult, text
+
+
+# After blind10: a starred letter hides an insult as it hides a rude word; a person named, a
+# dash for «is» and an animal word is name-calling; the scornful diminutive «дурачок».
+@pytest.mark.parametrize(("text", "insult"), [
+    ("Уважаемые д*билы из администрации, спасибо за отписку", True),
+    ("Вы там все ид*оты?", True),
+    ("**Важно**: приём переносится на среду", False),  # stars for formatting, no word
+    ("Ершов — шакал, продал район лесовозам", True),
+    ("Иванова — настоящая крыса", True),
+    ("Шакал — хищник, Ершов сказал", False),  # the animal is the subject, nobody is called it
+    ("У Ершова шакал во дворе живёт", False),
+    ("Ершов, шакал вышел к дороге", False),  # a comma, not a dash: two things said
+    ("директор ДК — старая курица, ничего не знает", True),
+    ("Курицы у соседей опять на дороге", False),
+    ("Глава наш — дурачок ряженый", True),
+    ("Деду подарили игрушку", False),
+])
+def test_after_blind10_masks_names_and_diminutives(text: str, insult: bool) -> None:
+    assert (screen(text).no_answer_reason == "insult") is insult, text
