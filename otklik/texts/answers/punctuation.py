@@ -1405,10 +1405,13 @@ def _participle_close(doc: Doc) -> Iterator[Finding]:
 
 def _agreeing_participle(noun: Tok, part: Tok) -> bool:
     """``part`` can be a participle agreeing with the noun ``noun`` (case, number, gender)."""
-    return any(p.POS == "PRTF" and _parse_lemma(part.text, p) not in _ADJ_LIKE_PARTICIPLES
-               and p.case == q.case and p.number == q.number
+    participles = [p for p in all_tags(part.text) if p.POS == "PRTF"]
+    if not participles:
+        return False  # most commas: no participle after them, no parse of the noun needed
+    return any(p.case == q.case and p.number == q.number
                and not (q.number == "sing" and p.gender and q.gender and p.gender != q.gender)
-               for p in all_tags(part.text) for q in all_tags(noun.text) if q.POS == "NOUN")
+               and _parse_lemma(part.text, p) not in _ADJ_LIKE_PARTICIPLES
+               for p in participles for q in all_tags(noun.text) if q.POS == "NOUN")
 
 
 def _participle_subject_close(doc: Doc) -> Iterator[Finding]:
