@@ -91,7 +91,10 @@ def _known_simple(word: str) -> bool:
         if word.startswith(part) and len(rest) >= 6 and morph.is_known(rest) and \
                 morph.analyzer().parse(rest)[0].tag.POS == "NOUN":
             return True
-    return False
+    # «полцены», «полгода», «полведра»: «пол-» with a noun in the genitive singular
+    rest = word[3:]
+    return word.startswith("пол") and len(rest) >= 3 and morph.is_known(rest) and any(
+        p.tag.POS == "NOUN" and {"gent", "sing"} <= p.tag.grammemes for p in morph.analyzer().parse(rest))
 
 
 def is_correct(word: str) -> bool:
@@ -331,6 +334,7 @@ def regular_derivative(word: str) -> bool:
 _VERB_PREFIXES = ("пере", "недо", "пред", "обез", "обес", "раз", "рас", "под", "от", "до", "вы", "на",
                   "об", "про", "за", "при", "по", "из", "ис", "вз", "вс", "со", "у", "с", "в")
 _VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+_NOUN_PREFIXES = ("пере", "недо", "до", "ре", "де")
 
 
 @lru_cache(maxsize=20_000)
@@ -347,9 +351,22 @@ def derived(word: str) -> bool:
         if word.startswith(prefix) and len(rest) >= 5 and analyzer.word_is_known(rest) and any(
                 p.tag.POS in _VERB_POS for p in analyzer.parse(rest)):
             return True
+    # a noun of action takes the prefix of its verb: «догазификация», «перепланирование»
+    for prefix in _NOUN_PREFIXES:
+        rest = word[len(prefix):]
+        if word.startswith(prefix) and len(rest) >= 7 and _is_noun(rest):
+            return True
+    # a compound joined by «о»/«е»: «пенополиуретан» (пена + полиуретан), «лесосклад»
+    for cut in range(3, len(word) - 5):
+        if word[cut] in "ое" and _is_noun(word[cut + 1:]) and any(
+                _is_noun(word[:cut] + end) or _is_adjective(word[:cut] + end) for end in ("", "а", "ь", "ый", "ий")):
+            return True
     for parse in analyzer.parse(word):
         nf = norm(parse.normal_form)
         pos = parse.tag.POS
+        # an adjective of a dictionary noun: «ассенизаторская машина» from «ассенизатор»
+        if pos in ("ADJF", "ADJS") and nf.endswith(("ский", "ской")) and len(nf) > 8 and _is_noun(nf[:-4]):
+            return True
         if pos == "NOUN" and nf.endswith("граф") and analyzer.word_is_known(nf + "ия"):
             return True
         if pos in ("ADJF", "ADJS") and nf.endswith("онный") and analyzer.word_is_known(nf[:-5] + "я"):
