@@ -60,8 +60,8 @@ _TARGET_RE = re.compile(
     r"[\s,]*(?:(?:сразу|напрямую|лично|самостоятельно|туда|им)\s+)*"
     r"(?:(?:(?:с|со)\s+(?:[\w-]+\s+){0,2}?|по\s+(?:[\w-]+\s+){0,2}?)?"
     r"(?:заявлением|обращением|жалобой|вопросом|вопросу|запросом|поводу)\s+|"
-    r"(?:ваше\s+|свое\s+|своё\s+)?(?:(?:письменн\w+\s+)?(?:обращение|заявление|жалобу|запрос|документы|"
-    r"сообщение|претензию|письмо))\s+)?"
+    r"(?:ваше\s+|свое\s+|своё\s+|этот\s+|свой\s+|ваш\s+)?(?:(?:письменн\w+\s+)?(?:обращение|заявление|жалобу|запрос|документы|"
+    r"сообщение|претензию|письмо|вопрос))\s+)?"
     r"(?:(?:в|во|к|на|через)\s+(?!нам\b|нас\b|мне\b)|по\s+адресу|туда\b|им\b|ему\b|ей\b|"
     r"напрямую\b)",
     re.IGNORECASE,
@@ -240,6 +240,8 @@ def _third_party(doc: Doc, first: int, last: int, *, with_party: bool = False) -
         top = tags[0] if tags else None
         if top is None:
             continue
+        if prep is None and _body_abbreviation(t):
+            return _lemma(t) not in _SELF_NOUNS  # «адресовать ООО «Зейское АТП»»: the body itself
         if prep is None:
             # «позвоните Павлу Игоревичу»: a person by name and patronymic is one of the staff
             if "datv" in top and _lemma(t) not in _SELF_NOUNS and not _named_person(doc, k, last):
@@ -354,6 +356,43 @@ def _let_someone_else(doc: Doc, words: list[int]) -> bool:
                for k in after)
 
 
+# What the administration says it has no part in: «администрация этим автобусом не управляет»,
+# «в такие споры не вмешивается», «в этом не участвует», «не вправе указывать».
+_NO_PART = frozenset({"управлять", "вмешиваться", "вмешаться", "участвовать", "распоряжаться",
+                      "регулировать", "устанавливать", "определять", "контролировать", "обслуживать"})
+
+
+def _disclaims(doc: Doc, words: list[int]) -> bool:
+    """The administration, the subject of the sentence, says the matter is not its part: «не» +
+    a verb of having a part in it, «не вправе», or «…, а не администрации»."""
+    toks = doc.toks
+    if not any(toks[k].lower == "администрация" for k in words):
+        return any(toks[a].lower == "а" and toks[b].lower == "не" and toks[c].lower in ("администрации", "наш", "наша")
+                   for a, b, c in zip(words, words[1:], words[2:], strict=False))
+    for a, b in pairwise(words):
+        if toks[a].lower != "не":
+            continue
+        if toks[b].lower == "вправе" or (_lemma(toks[b]) in _NO_PART and toks[b].pos == "VERB"
+                                         and "3per" in str(tag(toks[b].text))):
+            return True
+    return False
+
+
+def _tells_to_act(doc: Doc) -> bool:
+    """The answer tells the author to do something: an imperative («вызывайте», «сравните»), or
+    advice with an infinitive («вам следует найти», «просим адресовать»)."""
+    toks = doc.toks
+    for k in doc.word_idx:
+        t = toks[k]
+        if k > 0 and toks[k - 1].lower == "не":
+            continue
+        if any("impr" in tg and "excl" in tg for tg in all_tags(t.text)) and t.pos == "VERB":
+            return True
+        if t.pos == "INFN" and any(toks[j].lower in _ADVICE for j in range(max(0, k - 4), k)):
+            return True
+    return False
+
+
 def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
     toks = doc.toks
     spans: list[tuple[int, int]] = []
@@ -364,7 +403,17 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
     asks_who = bool(_ASKS_WHO_RE.search(question))
     for sent in doc.sents:
         words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
-        if not words or toks[words[0]].lower in ("если", "чтобы"):
+        if not words:
+            continue
+        lows = {toks[k].lower for k in words}
+        if "пусть" in lows and _let_someone_else(doc, words):
+            spans.append((sent.start, sent.end))
+            continue
+        if _disclaims(doc, words) and _tells_to_act(doc):
+            # not its part, and the author is told to act himself (elsewhere, or on his own)
+            spans.append((sent.start, sent.end))
+            continue
+        if toks[words[0]].lower in ("если", "чтобы"):
             continue  # «Если увидите дым, звоните 112», «Чтобы выбрать дату, позвоните…»: how, not where
         if _court(doc, sent.first, words):
             spans.append((sent.start, sent.end))
@@ -379,10 +428,6 @@ def _structural(doc: Doc, question: str = "") -> list[tuple[int, int]]:
             for j in words if k < j <= k + 6)), None)
         if selfish is not None:  # «везите туда сами», «разбирайтесь с владельцем сами»
             spans.append((toks[selfish].start, toks[selfish].end))
-            continue
-        lows = {toks[k].lower for k in words}
-        if "пусть" in lows and _let_someone_else(doc, words):
-            spans.append((sent.start, sent.end))
             continue
         # The administration disowns the question.
         self_subject = bool(lows & {"администрация", "мы", "поселение"}) or "у нас" in sent.text.lower()

@@ -336,3 +336,29 @@ def test_after_blind9_no_redirect(question: str, answer: str) -> None:
 ])
 def test_after_blind9_redirects(answer: str) -> None:
     assert [f for f in check_answer(answer, question="Помогите, пожалуйста") if f.code == "redirect"], answer
+
+
+# After blind10: the administration says the matter is not its part («не управляет», «не
+# вмешивается», «не вправе», «…, а не администрации») and tells the author to act; «пусть» hands
+# it on in an «если» sentence too; «вопрос» is what is sent.
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Нина! Вам следует самостоятельно найти организацию и заключить с ней договор, "
+    "администрация в этом не участвует.",
+    "Здравствуйте, Евгений! Шум по ночам — это вопросы полиции, а не администрации. Вызывайте наряд по номеру 102.",
+    "Здравствуйте! Администрация не вправе указывать частной компании расписание. Жалобу оставьте на сайте перевозчика.",
+    "Здравствуйте, Фёдор! Если сосед считает, что вы нарушаете его права, пусть обращается в суд.",
+    "Здравствуйте! Рекомендуем направить вопрос в МУП «Теплосервис» или в вашу УК.",
+])
+def test_after_blind10_redirects(answer: str) -> None:
+    assert [f for f in check_answer(answer, question="Помогите, пожалуйста") if f.code == "redirect"], answer
+
+
+@pytest.mark.parametrize("answer", [
+    # not its part, said to explain, and nothing asked of the author
+    "Здравствуйте, Михаил! Тарифы утверждает Служба по тарифам, администрация их не устанавливает. "
+    "С 1 июля тариф вырос на 11,9 %.",
+    "Здравствуйте! Администрация не вправе вмешиваться, но мы направили запрос перевозчику.",
+    "Здравствуйте! Если автобус снова не придёт, пусть водитель сообщит диспетчеру, мы проверим.",
+])
+def test_after_blind10_no_redirect(answer: str) -> None:
+    assert [f for f in check_answer(answer, question="Помогите, пожалуйста") if f.code == "redirect"] == [], answer
