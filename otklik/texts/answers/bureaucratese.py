@@ -16,6 +16,7 @@ keeps its finding and message with no suggestion.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
@@ -491,16 +492,32 @@ def _cites_an_act(doc: Doc, first: int, last: int) -> bool:
     return nxt is not None and (nxt.lemma in _ACT_CITED or nxt.text[0].isupper())
 
 
+_SIGN_OFF_RE = re.compile(r"(?:^|(?<=[.!?]))\s*С\s+уважением\b[^.!?]*[.!?]?\s*$")
+_QUOTED_RE = re.compile(r"«[^«»]{1,80}»|\"[^\"]{1,80}\"")
+
+
+def _quoted_or_signed(doc: Doc) -> list[tuple[int, int]]:
+    """The spans of names in quotes and of the closing «С уважением, отдел …»."""
+    spans = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(doc.text)]
+    if (m := _SIGN_OFF_RE.search(doc.text)) is not None:
+        spans.append((m.start(), m.end()))
+    return spans
+
+
 def check(doc: Doc) -> list[Finding]:
     toks = doc.toks
     raw: list[tuple[int, int, str, str | None, tuple[int, int]]] = []
     taken: set[int] = set()
+
+    quoted = _quoted_or_signed(doc)
 
     def add(first: int, last: int, message: str, fix: Fix) -> None:
         """``first``..``last`` are the tokens of the phrase itself, which no other finding may
         share; the fix may reach further (the object it puts into another case)."""
         if any(k in taken for k in range(first, last)):
             return
+        if any(a <= toks[first].start < b for a, b in quoted):
+            return  # a name in quotes («Сила Сибири») or the sign-off's department: not our style
         taken.update(range(first, last))
         words = (bisect_left(doc.word_idx, first), bisect_left(doc.word_idx, last) - 1)
         raw.append((fix[0], fix[1], message, fix[2], words))

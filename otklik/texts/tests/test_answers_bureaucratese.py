@@ -259,3 +259,19 @@ def test_after_blind9_not_bureaucratese(answer: str) -> None:
 ])
 def test_after_blind9_still_bureaucratese(answer: str, phrase: str) -> None:
     assert [answer[f.start:f.end] for f in bur(answer)] == [phrase]
+
+
+# After blind10: a name in quotes and the closing «С уважением, отдел …» are not the answer's
+# style, whatever words they hold.
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Газопровод от трассы «Сила Сибири» до села проложат в 2027 году.",
+    "Здравствуйте! Льготу дают по программе «Социальная поддержка населения», заявление примут в МФЦ.",
+    "Здравствуйте! Родительская плата с 1 января — 2 300 рублей. С уважением, отдел образования администрации района.",
+])
+def test_after_blind10_names_and_sign_off(answer: str) -> None:
+    assert [f for f in check_answer(answer) if f.code == "bureaucratese"] == [], answer
+
+
+def test_after_blind10_the_same_words_outside_quotes_still_count() -> None:
+    answer = "Здравствуйте! Силами подрядчика проведена замена ламп, это мера социальной поддержки населения."
+    assert [f for f in check_answer(answer) if f.code == "bureaucratese"]
