@@ -1028,6 +1028,10 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
             if prev.is_word and ((prev.pos == "NPRO" and "nomn" in tag(prev.text).grammemes)
                                  or _subject_of(prev, t)):
                 start = k - 1  # «…на общей земле мы выдадим», «…сообщение ЕДДС отправила»: before the subject
+            if start <= p1:
+                break  # «Если замер покажет…»: the first «predicate» was the subject (замер, not замереть)
+            while start - 1 > p1 and toks[start - 1].lower in _MAIN_OPENERS:
+                start -= 1  # «Пока ждёте бригаду, сразу перекройте краны»
             left = toks[start - 1]
             if not left.is_word:
                 break
@@ -1036,6 +1040,67 @@ def _fronted_clause(doc: Doc) -> Iterator[Finding]:
                           f"После придаточного с «{opening}» нужна запятая перед главной частью.",
                           "," + doc.text[left.end:toks[start].end])
             break
+
+
+# Words that open the main clause before its imperative: «…, сразу звоните», «…, не включайте».
+_MAIN_OPENERS = frozenset({"не", "сразу", "тогда", "обязательно", "пожалуйста", "срочно", "немедленно",
+                           "сначала", "просто", "лучше", "тоже", "также", "заранее", "смело"})
+
+
+def _imperative_after_clause(doc: Doc) -> Iterator[Finding]:
+    """«Если вам трудно дойти позвоните нам» → «…дойти, позвоните»: a clause of condition, time
+    or purpose opening the sentence never holds an imperative, so the first imperative after it
+    starts the main clause and a comma goes before it — whatever the clause holds («трудно»,
+    «неудобно», a «что» clause of its own)."""
+    toks = doc.toks
+    for sent in doc.sents:
+        first = next((k for k in range(sent.first, sent.last) if toks[k].is_word), None)
+        if first is None or not toks[first].prose:
+            continue
+        opener = 2 if (toks[first].lower == "как" and first + 1 < sent.last
+                       and toks[first + 1].lower == "только") else 1
+        if opener == 1 and toks[first].lower not in _FRONTED and toks[first].lower != "чтобы":
+            continue
+        for k in range(first + opener + 1, sent.last):
+            t = toks[k]
+            # «позвоните» is also «вы позвоните»: without «вы» in the clause, it is the imperative
+            if not t.is_word or not (_surely_imperative(t.lower) or (
+                    t.pos == "VERB" and _could_be_imperative(t.lower)
+                    and not any(toks[j].lower == "вы" for j in range(first, k)))):
+                continue
+            # the main clause may open with «не», «сразу», «тогда»…: «…, сразу звоните»
+            start = k
+            while start - 1 > first and toks[start - 1].lower in _MAIN_OPENERS:
+                start -= 1
+            left = toks[start - 1]
+            if toks[first].lower == "пока" and not any(
+                    toks[j].is_word and toks[j].pos in ("VERB", "INFN", "PRTS", "ADJS", "PRED")
+                    for j in range(first + 1, start)):
+                break  # «Пока в сухие дни закрывайте окна»: «пока» is «for now», no clause
+            if left.is_word and left.lower not in _JOINERS and start - 1 > first + opener - 1:
+                yield Finding(CODE, ERROR, left.end, toks[start].end,
+                              "После придаточного в начале предложения нужна запятая перед главной частью.",
+                              "," + doc.text[left.end:toks[start].end])
+            break
+
+
+# «Вы правы в спальне должно быть…»: the assent is a sentence of its own, set off by a comma or
+# a colon; «Вы правы в том, что…», «Вы правы насчёт…» go on with what the author is right about.
+_RIGHT_GOES_ON = frozenset({"в", "насчет", "насчёт", "относительно", "и", "что"})
+
+
+def _you_are_right(doc: Doc) -> Iterator[Finding]:
+    toks = doc.toks
+    for sent in doc.sents:
+        words = [k for k in range(sent.first, sent.last) if toks[k].is_word]
+        if len(words) < 4 or toks[words[0]].lower != "вы" or toks[words[1]].lower not in ("правы", "прав", "права"):
+            continue
+        a, b = words[1], words[2]
+        if b != a + 1 or (toks[b].lower in _RIGHT_GOES_ON and not (
+                toks[b].lower == "в" and b + 1 < sent.last and toks[b + 1].lower not in ("том", "этом"))):
+            continue
+        yield Finding(CODE, ERROR, toks[a].end, toks[b].end,
+                      f"После «Вы {toks[a].text}» нужна запятая или двоеточие.", "," + doc.text[toks[a].end:toks[b].end])
 
 
 def _subject_of(noun: Tok, verb: Tok) -> bool:
@@ -1684,7 +1749,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
-                _fronted_clause(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
+                _fronted_clause(doc), _imperative_after_clause(doc), _you_are_right(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
                 _enumeration(doc), _indirect_question(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc), _participle_close(doc), _participle_subject_close(doc),
                 _opening_parenthesis(doc), _source_parenthesis(doc), _trailing_adverbial(doc),
@@ -1693,6 +1758,16 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
         found.extend(gen)
     # The pronoun rule is the widest net: where another rule already marks the same join (a
     # run-on, a fronted «если» clause), that rule's finding is the one kept.
+    # The same comma found by two rules (a fronted clause and its imperative): one finding.
+    commas: set[int] = set()
+    kept: list[Finding] = []
+    for f in found:
+        if f.suggestion and f.suggestion.startswith(","):
+            if f.start in commas:
+                continue
+            commas.add(f.start)
+        kept.append(f)
+    found = kept
     pronoun = [f for f in found if f.message.startswith(_PRONOUN_MESSAGE)]
     others = [f for f in found if not f.message.startswith(_PRONOUN_MESSAGE)]
     return others + [f for f in pronoun if not any(o.start <= f.start <= o.end for o in others)]

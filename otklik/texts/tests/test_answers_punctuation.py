@@ -779,3 +779,36 @@ def test_fronted_purpose_clause(answer: str, corrected: str) -> None:
 ])
 def test_fronted_purpose_clause_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# After blind10: an opening clause of condition, time or purpose holds no imperative, so the
+# first imperative starts the main clause («трудно», «неудобно» or a «что» clause inside);
+# «Вы правы» is set off from what follows.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Если вам трудно дойти позвоните в отдел.",
+     "Здравствуйте! Если вам трудно дойти, позвоните в отдел."),
+    ("Здравствуйте! Если время неудобно позвоните ей.",
+     "Здравствуйте! Если время неудобно, позвоните ей."),
+    ("Здравствуйте! Если увидите, что посыпку пропустили напишите нам.",
+     "Здравствуйте! Если увидите, что посыпку пропустили, напишите нам."),
+    ("Здравствуйте! Пока ждёте бригаду сразу перекройте краны.",
+     "Здравствуйте! Пока ждёте бригаду, сразу перекройте краны."),
+    ("Здравствуйте! Вы правы в спальне должно быть не ниже +19.",
+     "Здравствуйте! Вы правы, в спальне должно быть не ниже +19."),
+])
+def test_after_blind10_main_clause_and_assent(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Если собака нападёт, сразу звоните в ЕДДС.",
+    "Здравствуйте! Пока в сухие ветреные дни закрывайте окна.",  # «пока» is «for now»
+    "Здравствуйте! Если вы позвоните завтра, мы всё расскажем.",
+    "Здравствуйте! Если вода пропадёт, звоните и пишите нам.",
+    "Здравствуйте! Если замер покажет меньше нормы, узел отрегулируют в тот же день.",  # «день» is no verb
+    "Здравствуйте! Вы правы в том, что дорогу надо чинить.",
+    "Здравствуйте! Вы правы насчёт дороги.",
+])
+def test_after_blind10_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
