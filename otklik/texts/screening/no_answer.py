@@ -158,7 +158,8 @@ _THREAT_PATTERNS: tuple[str, ...] = (
     rf"\b{_PERSON}\s+(?:\S+\s+){{0,2}}?{_NEEDS_PERSON}\b",
     rf"\b{_ARSON}\s+(?:\S+\s+){{0,3}}?{_PROPERTY}",
     rf"\b(?:дом|хат|машин|авто|контор|администраци|кабинет|гараж)\w*\s+(?:\S+\s+){{0,2}}?{_ARSON}\b",
-    r"\bвзорв(?:у|ем)\b(?!\s+(?:\S+\s+)?(?:соц\w*|интернет\w*|сет\w*|эфир\w*|мозг\w*|рейтинг\w*))",
+    # «взорву!», «взорвём вашу контору», not «взорвём танцпол», «взорву интернет»
+    r"\bвзорв(?:у|ем)\b(?=\s*(?:[.!?,…)]|$)|\s+(?:\S+\s+)?" + _PROPERTY + r")",
     r"\bкрасного петуха\b",
     r"\b(?:вам|тебе|ему|ей|им|нам)\s+(?:всем\s+)?(?:тут\s+|здесь\s+)?не\s+жить\b",
     r"\bне\s+жить\s+(?:вам|тебе|ему|им)\b",
@@ -225,6 +226,19 @@ _WISH_START_RE = re.compile(r"\b" + _WISH + r"\b")
 _QUOTE_RE = re.compile(r"«[^«»]{0,300}»|\"[^\"]{0,300}\"|“[^“”]{0,300}”")
 
 
+# Contests where harm words are figures of speech: elections, sport.
+_ARENA_RE = re.compile(
+    r"\bвыбор(?:ы|ах|ов|ам)\b|\b(?:турнир|соревновани|чемпионат|первенств|матч|состязани|олимпиад|"
+    r"армрестлинг|спартакиад)\w*")
+
+
+def _sentence_at(low: str, start: int, end: int) -> str:
+    """The sentence of ``low`` holding [start, end)."""
+    a = max(low.rfind(c, 0, start) for c in ".!?\n") + 1
+    ends = [i for i in (low.find(c, end) for c in ".!?\n") if i >= 0]
+    return low[a : min(ends) if ends else len(low)]
+
+
 def pattern_threats(text: str) -> list[Span]:
     """Threats written in set phrases (the first layer, before the grammar of ``threats``)."""
     low = text.lower().replace("ё", "е")
@@ -234,6 +248,8 @@ def pattern_threats(text: str) -> list[Span]:
         if any(a <= m.start() < b for a, b in quoted):
             continue  # someone else's words, reported: «сосед кричит «я тебе устрою»»
         piece = m.group(0)
+        if _ARENA_RE.search(_sentence_at(low, m.start(), m.end())):
+            continue  # «закопаем вас на выборах», «порву всех на турнире»: a contest, not harm
         if _WISH_START_RE.search(piece):
             tail = low[m.start() : m.end() + 40]
             if _WISH_LITERAL_RE.search(tail):

@@ -153,3 +153,21 @@ def test_not_living_is_the_idiom_only_in_the_infinitive() -> None:
     assert screen("Тебе, глава, не жить.").no_answer_reason == "threat"
     assert screen("Регоператор прислал вам счёт за вывоз мусора с дачи, где мы не живём зимой. "
                   "Пересчитаете?").no_answer is False
+
+
+# After blind10: an explosion needs an official's property or nothing after it («взорвём
+# танцпол» is a party); harm words in a contest — elections, sport — are figures of speech.
+@pytest.mark.parametrize(("text", "threat"), [
+    ("На дне молодёжи взорвём танцпол! Ждём всех в ДК в субботу", False),
+    ("Порву всех на районном турнире по армрестлингу, когда запись?", False),
+    ("Закопаем вас на выборах, Кравец, вот увидите", False),
+    ("Взорву!", True),
+    ("Взорвём вашу контору к чертям", True),
+    ("Я тебя взорву", True),
+    ("Закопаем вас, вот увидите", True),
+    ("Порву тебя как тузик грелку", True),
+])
+def test_after_blind10_explosions_and_contests(text: str, threat: bool) -> None:
+    from otklik.texts.screening import screen
+
+    assert (screen(text).no_answer_reason == "threat") is threat, text
