@@ -175,7 +175,9 @@ def _own_noun(doc: Doc, i: int, t: OpencorporaTag, first: int, last: int) -> Tok
 _ARRANGEMENTS = frozenset({"тариф", "цена", "стоимость", "плата", "график", "расписание", "порядок",
                            "режим", "срок", "норматив", "размер", "правило", "лимит", "очередь",
                            # an account put right: «ошибку в начислениях исправили»
-                           "ошибка", "начисление", "квитанция", "неточность"})
+                           "ошибка", "начисление", "квитанция", "неточность",
+                           # papers gathered or sent: «собрала жалобы жителей и отправила их»
+                           "жалоба", "подпись", "заявка", "документ", "справка", "сведение"})
 _CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")"})
 
 
@@ -187,13 +189,20 @@ def _arrangement_in_clause(doc: Doc, i: int, first: int, last: int) -> bool:
     hi = i + 1
     while hi < last and doc.toks[hi].text not in _CLAUSE_MARKS:
         hi += 1
-    return any(x.is_word and x.lemma in _ARRANGEMENTS and {"nomn", "accs"} & tag(x.text).grammemes
+    # any reading in the nominative or accusative: «жалобы» reads first as a genitive
+    return any(x.is_word and x.lemma in _ARRANGEMENTS and any({"nomn", "accs"} & g.grammemes
+                                                               for g in all_tags(x.text))
                for x in doc.toks[lo:hi])
 
 
 def claims_attachment(doc: Doc) -> bool:
     """Whether a sentence says that a photo (a video, an act) is attached: a verb of attaching in
     the first person or the passive, with a noun of evidence in the same sentence."""
+    return _attachment_claim(doc) is not None
+
+
+def _attachment_claim(doc: Doc) -> tuple[int, int] | None:
+    """The span of the first sentence that says a photo (a video, an act) is attached."""
     for sent in doc.sents:
         words = [t for t in doc.toks[sent.first:sent.last] if t.is_word]
         if not any(t.lemma in _EVIDENCE_NOUNS for t in words):
@@ -202,8 +211,8 @@ def claims_attachment(doc: Doc) -> bool:
             if t.lemma in _ATTACH_LEMMAS or t.lower in ("приложено", "приложены", "вложении"):
                 g = tag(t.text).grammemes
                 if "impr" not in g and ("1per" in g or "past" in g or t.pos in ("PRTS", "NOUN")):
-                    return True
-    return False
+                    return sent.start, sent.end
+    return None
 
 
 def check(doc: Doc, *, attachments: int) -> list[Finding]:
@@ -222,6 +231,11 @@ def check(doc: Doc, *, attachments: int) -> list[Finding]:
         if sent.start not in seen and _claim(doc, i, tok, conditions):
             seen.add(sent.start)
             found.append(Finding(CODE, WARNING, sent.start, sent.end, _MESSAGE, None))
-    if found and claims_attachment(doc):  # «фото прикладываем» with nothing attached
-        found = [Finding(CODE, WARNING, f.start, f.end, _MESSAGE_PROMISED, None) for f in found]
-    return found
+    claim = _attachment_claim(doc)
+    if claim is None:
+        return found
+    if found:  # «фото прикладываем» with nothing attached
+        return [Finding(CODE, WARNING, f.start, f.end, _MESSAGE_PROMISED, None) for f in found]
+    # The photo is said to be attached and nothing is: whatever the deed («обрезала тополя»,
+    # «привезли дрова»), the curator would see no photo.
+    return [Finding(CODE, WARNING, claim[0], claim[1], _MESSAGE_PROMISED, None)]

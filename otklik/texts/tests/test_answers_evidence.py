@@ -184,3 +184,23 @@ def test_after_blind9_work_done(answer: str) -> None:
 ])
 def test_after_blind9_no_work_reported(answer: str) -> None:
     assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
+
+
+# After blind10: a photo said to be attached when nothing is, whatever the deed; papers gathered
+# or sent («собрала жалобы», any reading of the noun) are no work a photo shows.
+def test_after_blind10_photo_promised_but_missing() -> None:
+    from otklik.texts.answers import check_answer
+
+    answer = ("Здравствуйте, Ольга! 9 октября вам привезли 10 кубометров дров, волонтёры сложили их в "
+              "дровяник. Фото прикладываем.")
+    found = [f for f in check_answer(answer, attachments=0) if f.code == "evidence"]
+    assert found and "фото приложено" in found[0].message
+    assert [f for f in check_answer(answer, attachments=1) if f.code == "evidence"] == []
+
+
+def test_after_blind10_papers_are_no_work() -> None:
+    from otklik.texts.answers import check_answer
+
+    answer = ("Здравствуйте! Администрация уже собрала жалобы жителей на 37 участков и отправила их "
+              "на пересмотр.")
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
