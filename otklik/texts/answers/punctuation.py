@@ -18,7 +18,7 @@ from pymorphy3.tagset import OpencorporaTag
 
 from otklik.texts import morph
 
-from ._doc import Doc, Tok, all_tags, tag
+from ._doc import Doc, Sent, Tok, all_tags, tag
 from .findings import ERROR, WARNING, Finding
 
 CODE = "punctuation"
@@ -314,6 +314,9 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             if low == "а" and nxt is not None and nxt.is_word and nxt.lower not in ("также", "то") \
                     and (after := _number_or_close_before(doc, i)) is not None:
                 yield _comma(doc, after, tok, "а")  # «до 18:00 а пока», «ансамбль «Казачка» а …»
+            elif low in _WHICH_FORMS and nxt is not None and nxt.is_word \
+                    and (after := _number_or_close_before(doc, i)) is not None:
+                yield _comma(doc, after, tok, tok.text)  # «светофор Т7 который мигает», «ДК «Амур» который»
             continue
         sent = doc.sent_of(i)
         if low == "что":
@@ -496,6 +499,8 @@ def _subject_pending(doc: Doc, first: int, comma: int) -> bool:
     for k in range(comma - 1, first - 1, -1):
         t = toks[k]
         if not t.is_word:
+            if t.text in (":", ";", "—", "–"):
+                break  # «…нет фельдшера: Ольга Ким, которая …» — a clause of its own after the colon
             continue
         if t.lower == "что" or t.lower in _SUBORDINATORS:
             break
@@ -534,6 +539,10 @@ def _relative_clause_close(doc: Doc) -> Iterator[Finding]:
                     if not any(ch.isdigit() for ch in t.text):
                         break  # the next mark ends the clause
                     continue
+                if t.lower in ("и", "или") and toks[k - 1].is_word and k + 1 < sent.last and toks[k + 1].is_word \
+                        and not _clause_predicate(toks[k - 1]) and not _clause_predicate(toks[k + 1]) \
+                        and _same_case(toks[k - 1], toks[k + 1]):
+                    continue  # «по вторникам и пятницам»: two members of one case, not two clauses
                 if t.lower in _CONJUNCTIONS or t.pos == "CONJ":
                     predicates = []
                     break
@@ -630,9 +639,14 @@ def _predicate(tok: Tok) -> bool:
 
 @lru_cache(maxsize=50_000)
 def _mostly_finite(word: str) -> bool:
-    finite: float = sum(p.score for p in morph.analyzer().parse(word)
+    parses = morph.analyzer().parse(word)
+    finite: float = sum(p.score for p in parses
                         if p.tag.POS in _FINITE_POS and (p.tag.POS != "VERB" or p.tag.mood in ("indc", "impr")))
-    return finite > 0.5
+    # «положим», «допустим», «скажем»: read first as a parenthesis, but a parenthesis is set off
+    # by commas; a first-person verb reading is the predicate («положим асфальт в июне»)
+    parenthesis_first = bool(parses) and parses[0].tag.POS == "CONJ" and "Prnt" in parses[0].tag
+    return finite > 0.5 or (parenthesis_first and any(
+        p.tag.POS == "VERB" and p.tag.person == "1per" and p.tag.mood == "indc" for p in parses))
 
 
 def _boundary(doc: Doc, k: int) -> bool:
@@ -989,15 +1003,28 @@ def _finite(tok: Tok) -> bool:
     return tag(tok.text).mood in ("indc", "impr")
 
 
+def _clause_starts(doc: Doc) -> Iterator[tuple[Sent, int]]:
+    """The first word of each sentence, and the word right after a colon or a semicolon in it
+    («Директор предупреждён: если автобус опоздает, …» — the colon opens a sentence of its own)."""
+    toks = doc.toks
+    for sent in doc.sents:
+        first = next((k for k in range(sent.first, sent.last) if toks[k].is_word), None)
+        if first is None:
+            continue
+        yield sent, first
+        for k in range(first, sent.last - 1):
+            if toks[k].text in (":", ";") and toks[k + 1].is_word:
+                yield sent, k + 1
+
+
 def _fronted_clause(doc: Doc) -> Iterator[Finding]:
     """«Если водитель отказывается принимать карту напишите нам» → «…карту, напишите…»: a sentence
     opening with «если», «когда»… runs on from its clause into the main one with no mark. The
     main clause is where a second predicate stands with no conjunction before it; the comma goes
     before that predicate, or before its subject in the nominative right before it."""
     toks = doc.toks
-    for sent in doc.sents:
-        first = next((k for k in range(sent.first, sent.last) if toks[k].is_word), None)
-        if first is None or not toks[first].prose:
+    for sent, first in _clause_starts(doc):
+        if not toks[first].prose:
             continue
         # «как только» opens a clause of time as «когда» does; «как» alone opens many things
         opener = 2 if (toks[first].lower == "как" and first + 1 < sent.last
@@ -1053,9 +1080,8 @@ def _imperative_after_clause(doc: Doc) -> Iterator[Finding]:
     starts the main clause and a comma goes before it — whatever the clause holds («трудно»,
     «неудобно», a «что» clause of its own)."""
     toks = doc.toks
-    for sent in doc.sents:
-        first = next((k for k in range(sent.first, sent.last) if toks[k].is_word), None)
-        if first is None or not toks[first].prose:
+    for sent, first in _clause_starts(doc):
+        if not toks[first].prose:
             continue
         opener = 2 if (toks[first].lower == "как" and first + 1 < sent.last
                        and toks[first + 1].lower == "только") else 1
@@ -1101,6 +1127,34 @@ def _you_are_right(doc: Doc) -> Iterator[Finding]:
             continue
         yield Finding(CODE, ERROR, toks[a].end, toks[b].end,
                       f"После «Вы {toks[a].text}» нужна запятая или двоеточие.", "," + doc.text[toks[a].end:toks[b].end])
+
+
+def _repeated_and(doc: Doc) -> Iterator[Finding]:
+    """«снижает и пух и риск» → «и пух, и риск»: «и» repeated before each of two members of one
+    case after the verb they depend on; the second «и» takes a comma."""
+    toks = doc.toks
+    for i, tok in enumerate(toks):
+        if tok.lower != "и" or i == 0 or not tok.prose:
+            continue
+        verb = toks[i - 1]
+        if not verb.is_word or verb.pos not in ("VERB", "INFN", "PRTS", "ADJS", "GRND"):
+            continue
+        for j in range(i + 2, min(len(toks) - 1, i + 5)):
+            t = toks[j]
+            if not t.is_word:
+                break  # a mark before the second «и»: set off already, or not this construction
+            if t.lower != "и":
+                continue
+            first, second = toks[i + 1], toks[j + 1]
+            if second.is_word and toks[j - 1].is_word and _same_case(first, second):
+                yield _comma(doc, toks[j - 1], t, "и")
+            break
+
+
+def _same_case(a: Tok, b: Tok) -> bool:
+    """Two nouns (pronouns, adjectives) that can stand in one case."""
+    cases = {g.case for g in all_tags(a.text) if g.POS in ("NOUN", "NPRO", "ADJF") and g.case}
+    return bool(cases & {g.case for g in all_tags(b.text) if g.POS in ("NOUN", "NPRO", "ADJF")})
 
 
 def _subject_of(noun: Tok, verb: Tok) -> bool:
@@ -1749,7 +1803,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
-                _fronted_clause(doc), _imperative_after_clause(doc), _you_are_right(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
+                _fronted_clause(doc), _imperative_after_clause(doc), _you_are_right(doc), _repeated_and(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
                 _enumeration(doc), _indirect_question(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc), _participle_close(doc), _participle_subject_close(doc),
                 _opening_parenthesis(doc), _source_parenthesis(doc), _trailing_adverbial(doc),

@@ -812,3 +812,34 @@ def test_after_blind10_main_clause_and_assent(answer: str, corrected: str) -> No
 ])
 def test_after_blind10_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# After blind10, more: «положим» as a verb, not the parenthesis; «который» after a code or a
+# closing quote; «и … и …» repeated; a relative clause across «по вторникам и пятницам» and after a
+# colon; a fronted «если» clause after a colon.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Заплату положим в июне когда установится сухая погода.",
+     "Здравствуйте! Заплату положим в июне, когда установится сухая погода."),
+    ("Здравствуйте! У перехода поставим светофор Т7 который мигает жёлтым.",
+     "Здравствуйте! У перехода поставим светофор Т7, который мигает жёлтым."),
+    ("Здравствуйте! Обрезка снижает и пух и риск.",
+     "Здравствуйте! Обрезка снижает и пух, и риск."),
+    ("Здравствуйте! Фельдшера нет: Ольга Ким, которая принимает по вторникам и пятницам работает ещё в Кедровом.",
+     "Здравствуйте! Фельдшера нет: Ольга Ким, которая принимает по вторникам и пятницам, работает ещё в Кедровом."),
+    ("Здравствуйте! Важно: если увидите дым звоните 112.",
+     "Здравствуйте! Важно: если увидите дым, звоните 112."),
+])
+def test_after_blind10_more(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Положим, вы правы.",
+    "Здравствуйте! Мы проверили и трубы, и счётчики.",
+    "Здравствуйте! Бригада приехала и заменила трубу и кран.",
+    "Здравствуйте! Дома, которые построены и сданы, подключат.",
+    "Здравствуйте! Кружок ведёт ДК «Амур», который работает до 20:00.",
+])
+def test_after_blind10_more_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
