@@ -744,7 +744,11 @@ def _subordinate_comma(doc: Doc) -> Iterator[Finding]:
             # a verbless clause with its own subject: «когда вода в реке самая низкая», «если у вас
             # острое состояние» (a nominative and an adjective agreeing with it)
             size == 1 and tok.lower in ("если", "когда", "где", "пока") and _verbless_clause(doc, i + 1, after_end))
-        if not after or not (_predicate_between(doc, clause_start, i) or _main_before_apposition(doc, i)):
+        # The main clause's predicate may stand before a list that the clause ends with: «Нужны
+        # паспорт, свидетельства, а также справка о доходах если доход меньше …».
+        listed = size == 1 and tok.lower in ("если", "когда") and (prev.pos in ("NOUN", "ADJF", "PRTF") or (
+            not prev.is_word and prev.text[-1:].isdigit())) and _predicate_between(doc, doc.sent_of(i).first, i)
+        if not after or not (_predicate_between(doc, clause_start, i) or _main_before_apposition(doc, i) or listed):
             continue
         yield _comma(doc, prev, tok, " ".join(t.lower for t in toks[i:i + size]))
 
