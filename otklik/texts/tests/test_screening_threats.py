@@ -166,6 +166,10 @@ def test_not_living_is_the_idiom_only_in_the_infinitive() -> None:
     ("Я тебя взорву", True),
     ("Закопаем вас, вот увидите", True),
     ("Порву тебя как тузик грелку", True),
+    ("Ты до выборов не доживёшь", True),  # «до выборов» is a time, not the contest
+    # death foretold to «тот, кто …», «ты», «вы»; not a complaint about a grandmother
+    ("Кто подписал снос моего сарая, тот до весны не доживёт. Это обещание", True),
+    ("Бабушка не доживёт до ремонта этой дороги", False),
 ])
 def test_after_blind10_explosions_and_contests(text: str, threat: bool) -> None:
     from otklik.texts.screening import screen
