@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # the shipped models are not yet retrained with it: that retraining moved eight of the hand-made
 # generalisation examples (the off-topic threshold rose to 0.94), a trade to weigh on its own.
 DEVELOPMENT = ("blind1", "blind2")
-# blind4, blind5 (2026-12-02), blind6, blind7 (2026-12-03), blind8, blind9 and blind10 (2026-12-04) were
+# blind4, blind5 (2026-12-02), blind6, blind7 (2026-12-03), blind8, blind9, blind10 (2026-12-04) and blind11 (2026-12-05) were
 # measured once (their MEASURED.txt) and are development data from now on; the screening model
 # learns from blind7 and blind8 too (below), the off-topic and п. 21 models not yet, and none from
 # blind9 (with it, blind8 left out read topic 0.816 instead of 0.826). The next corpus written
 # blind is sealed under this name.
-SEALED = "blind11"
+SEALED = "blind12"
 SELF_WRITTEN = "answers_fresh"  # written by the sessions themselves: a check, never training data
 
 
