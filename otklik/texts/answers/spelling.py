@@ -32,7 +32,7 @@ MAX_SUGGEST_LENGTH = 40
 # Prefixes that make a new word of any dictionary word: «электроопора», «госпрограмма».
 _FREE_PREFIXES = (
     "электро", "авто", "гос", "спец", "соц", "мото", "вело", "видео", "фото", "теле", "эко",
-    "мини", "микро", "мега", "супер", "евро", "энерго", "водо", "тепло", "газо", "агро", "нац",
+    "мини", "микро", "мега", "супер", "евро", "энерго", "водо", "тепло", "газо", "агро", "нац", "кибер",
     "рег", "мун", "внутри", "меж", "обще", "около", "пред", "после", "сверх", "полу", "само",
     "противо", "анти", "квази", "псевдо", "контр", "суб", "экс", "пост", "нео", "проф",
     # numeral compounds: «трёхразовое», «пятиэтажка», «многодетный»
@@ -356,6 +356,11 @@ def derived(word: str) -> bool:
         rest = word[len(prefix):]
         if word.startswith(prefix) and len(rest) >= 7 and _is_noun(rest):
             return True
+    # a stump compound: a noun cut short and a whole one, «спортшкола», «охотуправление»
+    for cut in range(4, len(word) - 4):
+        head, rest = word[:cut], word[cut:]
+        if len(rest) >= 5 and _is_common_noun(rest) and (_is_common_noun(head) or _is_common_noun(head + "а")):
+            return True
     # a compound joined by «о»/«е»: «пенополиуретан» (пена + полиуретан), «лесосклад»
     for cut in range(3, len(word) - 5):
         if word[cut] in "ое" and _is_noun(word[cut + 1:]) and any(
@@ -364,6 +369,9 @@ def derived(word: str) -> bool:
     for parse in analyzer.parse(word):
         nf = norm(parse.normal_form)
         pos = parse.tag.POS
+        # a participle of an «-изовать» verb of a noun: «минерализованная вода» from «минерал»
+        if pos in ("PRTF", "PRTS", "ADJF") and nf.endswith("изованный") and _is_noun(nf[:-9]):
+            return True
         # an adjective of a dictionary noun: «ассенизаторская машина» from «ассенизатор»
         if pos in ("ADJF", "ADJS") and nf.endswith(("ский", "ской")) and len(nf) > 8 and _is_noun(nf[:-4]):
             return True
@@ -393,6 +401,14 @@ def derived(word: str) -> bool:
 def _is_noun(word: str) -> bool:
     analyzer = morph.analyzer()
     return analyzer.word_is_known(word) and any(p.tag.POS == "NOUN" for p in analyzer.parse(word))
+
+
+def _is_common_noun(word: str) -> bool:
+    """A dictionary noun that is no name, surname or place («жанна» + «тала» is no compound)."""
+    analyzer = morph.analyzer()
+    return analyzer.word_is_known(word) and any(
+        p.tag.POS == "NOUN" and not {"Name", "Surn", "Patr", "Geox", "Orgn"} & p.tag.grammemes
+        for p in analyzer.parse(word))
 
 
 def _is_adjective(word: str) -> bool:
