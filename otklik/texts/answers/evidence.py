@@ -46,7 +46,9 @@ _FUTURE_OR_NOT = frozenset({"не", "бы", "будет", "будут", "буд�
 # Who else may have done it: the citizens, owners, a previous owner, a company of their own.
 _OTHERS = frozenset({"жильцы", "жильцами", "жители", "жителями", "собственник", "собственником",
                      "собственники", "собственниками", "владелец", "владельцем", "хозяин",
-                     "хозяином", "сами", "самостоятельно", "гражданами", "соседи", "соседями"})
+                     "хозяином", "сами", "самостоятельно", "гражданами", "соседи", "соседями",
+                     # the police identifies and detains: «полиция их уже установила»
+                     "полиция", "полицией", "полицейские", "полицейскими"})
 _MESSAGE = (
     "Ответ сообщает о выполненной работе без вложений: приложите фото или видео «до» и «после»."
 )
@@ -100,6 +102,10 @@ def _not_ours(doc: Doc, i: int, sent_first: int, sent_last: int) -> bool:
             if prev == "до" or int(x.text) <= datetime.now(UTC).year - 2:
                 return True
     before = doc.toks[max(sent_first, i - 4):i]
+    # «В прошлом году каток залили поздно»: last year's season, told as the reason
+    sentence = " ".join(t.lower for t in doc.toks[sent_first:sent_last] if t.is_word)
+    if re.search(r"\bв прошлом (?:году|сезоне)\b|\bпрошлой (?:зимой|весной|осенью)\b|\bпрошлым летом\b", sentence):
+        return True
     return any(x.lower in _OTHERS for x in before + window)
 
 
@@ -177,7 +183,7 @@ _ARRANGEMENTS = frozenset({"тариф", "цена", "стоимость", "пл
                            # an account put right: «ошибку в начислениях исправили»
                            "ошибка", "начисление", "квитанция", "неточность",
                            # papers gathered or sent: «собрала жалобы жителей и отправила их»
-                           "жалоба", "подпись", "заявка", "документ", "справка", "сведение"})
+                           "жалоба", "подпись", "заявка", "документ", "справка", "сведение", "штраф"})
 _CLAUSE_MARKS = frozenset({",", ";", ":", "—", "–", "(", ")"})
 
 

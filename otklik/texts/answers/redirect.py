@@ -316,7 +316,14 @@ def _duty_elsewhere(doc: Doc, words: list[int]) -> bool:
                for k in words)
     if not duty:
         return False
-    return any(((toks[k].pos == "NOUN" and _nominative(toks[k].text))
+    # A body does it («занимается ОМВД», «отвечает управляющая компания»), or a person the
+    # matter is handed to («этим занимается участковый»); a person merely at work elsewhere
+    # («фельдшер обслуживает ещё два села») hands nothing on.
+    # the matter named: «этим», «такими вопросами», «площадками занимается …», «отвечает за …»
+    matter = bool(lows & {"этим", "это", "этого", "такими", "таким", "этими", "вопросами", "вопрос", "за"}) or any(
+        toks[k].pos == "NOUN" and "ablt" in all_tags(toks[k].text)[0] for k in words)
+    return any(((toks[k].pos == "NOUN" and _nominative(toks[k].text)
+                 and (matter or not any("anim" in tg for tg in all_tags(toks[k].text)[:1])))
                 or _body_abbreviation(toks[k]))  # «занимается ОМВД» (an abbreviation the dictionary lacks)
                and _lemma(toks[k]) not in _SELF_NOUNS and _lemma(toks[k]) not in _TIME_NOUNS
                for k in words)

@@ -204,3 +204,23 @@ def test_after_blind10_papers_are_no_work() -> None:
     answer = ("Здравствуйте! Администрация уже собрала жалобы жителей на 37 участков и отправила их "
               "на пересмотр.")
     assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == []
+
+
+# After blind11: last year's season told as the reason, the police identifying people, a fine
+# issued — no work a photo would show.
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте, Тимур! В прошлом году каток залили поздно, потому что в декабре были оттепели.",
+    "Здравствуйте! На записи видно двоих молодых людей, полиция их уже установила.",
+    "Здравствуйте! Мы проверили путевые листы и выставили перевозчику штраф по контракту.",
+])
+def test_after_blind11_no_work_reported(answer: str) -> None:
+    from otklik.texts.answers import check_answer
+
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"] == [], answer
+
+
+def test_after_blind11_this_years_work_still_counts() -> None:
+    from otklik.texts.answers import check_answer
+
+    answer = "Здравствуйте! В этом году на стадионе уже поставили новые борта и залили каток."
+    assert [f for f in check_answer(answer, attachments=0) if f.code == "evidence"]

@@ -362,3 +362,18 @@ def test_after_blind10_redirects(answer: str) -> None:
 ])
 def test_after_blind10_no_redirect(answer: str) -> None:
     assert [f for f in check_answer(answer, question="Помогите, пожалуйста") if f.code == "redirect"] == [], answer
+
+
+# After blind11: a person at work elsewhere hands nothing on («фельдшер обслуживает ещё два
+# села»), a body or a person given the matter does («площадками занимается оператор»).
+def test_after_blind11_a_person_at_work_is_no_redirect() -> None:
+    answer = ("Здравствуйте, Валентина Ивановна! Вы правы, фельдшер ФАПа сейчас обслуживает ещё два села, "
+              "поэтому приём идёт по вторникам и четвергам. Больница нашла второго фельдшера, он выйдет 1 августа. "
+              "До августа фельдшера можно вызвать на дом по телефону 8-927-401-18-90.")
+    assert [f for f in check_answer(answer, question="ФАП работает два дня") if f.code == "redirect"] == []
+
+
+def test_after_blind11_the_matter_handed_to_a_person_is_still_a_redirect() -> None:
+    answer = ("Здравствуйте, Маргарита! Площадками занимается региональный оператор, пишите ему напрямую. "
+              "Площадку поставим до конца апреля.")
+    assert [f for f in check_answer(answer, question="Поставят площадку?") if f.code == "redirect"]
