@@ -349,6 +349,8 @@ def _abstract_subject(doc: Doc, first: int, last: int) -> bool | None:
     sent = doc.sent_of(first)
     for k in [*range(first - 1, sent.first - 1, -1), *range(last, sent.last)]:
         t = doc.toks[k]
+        if t.is_word and first - 4 <= k < first and len(t.text) > 1 and t.text.isupper() and t.text.isalpha():
+            return False  # «ФАП в Дубовке будет открыт»: a place named by its abbreviation, a thing
         if not t.is_word or t.pos != "NOUN":
             continue
         for tg in all_tags(t.text):

@@ -275,3 +275,11 @@ def test_after_blind10_names_and_sign_off(answer: str) -> None:
 def test_after_blind10_the_same_words_outside_quotes_still_count() -> None:
     answer = "Здравствуйте! Силами подрядчика проведена замена ламп, это мера социальной поддержки населения."
     assert [f for f in check_answer(answer) if f.code == "bureaucratese"]
+
+
+# After blind11: a place named by its abbreviation is a thing, said plainly («ФАП будет открыт»).
+def test_after_blind11_an_abbreviated_place_is_a_thing() -> None:
+    answer = "Здравствуйте! С 1 августа ФАП в Дубовке будет открыт с понедельника по пятницу."
+    assert [f for f in check_answer(answer) if f.code == "bureaucratese"] == []
+    deed = "Здравствуйте! С 1 августа в Дубовке будет проведена проверка."
+    assert [f for f in check_answer(deed) if f.code == "bureaucratese"]
