@@ -165,7 +165,12 @@ def aimed(words: list[Word], first: int, last: int, kind: str, low: str) -> bool
         asks = first == 0 or words[first - 1].sentence != w.sentence
         asks = asks and "?" in low[sentence[-1].end : sentence[-1].end + 3] and not any(
             x.lemma in ("они", "их", "чей") for x in sentence)  # «Козлы, чьи они?»: talked about
-        return vocative and (asks or any(_is_target(x) for x in sentence))
+        # «бараны, кто придумал сносить остановку»: an address to whoever decided — the administration
+        nxt = words[last + 1] if last + 1 < len(words) else None
+        who = nxt is not None and nxt.sentence == w.sentence and low[nxt.start : nxt.end] == "кто" \
+            and "," in low[w.end : nxt.start] and not any(x.lemma in ("они", "их", "чей") for x in sentence)
+        # (not «кто-нибудь видел, чьи они?», «Козлы, кто их хозяин?»: the animals talked about)
+        return vocative and (asks or who or any(_is_target(x) for x in sentence))
     return vocative or any(_is_target(x) for x in sentence)
 
 

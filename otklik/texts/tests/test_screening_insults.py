@@ -111,6 +111,9 @@ def test_after_blind9_compounds_and_foolish(text: str, insult: bool) -> None:
     ("Курицы у соседей опять на дороге", False),
     ("Глава наш — дурачок ряженый", True),
     ("Деду подарили игрушку", False),
+    # after blind11: an address to whoever decided
+    ("бараны, кто придумал сносить остановку в самую жару", True),
+    ("Бараны, кто-нибудь видел, чьи они? Пасутся у моста", False),
 ])
 def test_after_blind10_masks_names_and_diminutives(text: str, insult: bool) -> None:
     assert (screen(text).no_answer_reason == "insult") is insult, text
