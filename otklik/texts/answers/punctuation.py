@@ -314,6 +314,9 @@ def _conjunctions(doc: Doc) -> Iterator[Finding]:
             if low == "а" and nxt is not None and nxt.is_word and nxt.lower not in ("также", "то") \
                     and (after := _number_or_close_before(doc, i)) is not None:
                 yield _comma(doc, after, tok, "а")  # «до 18:00 а пока», «ансамбль «Казачка» а …»
+            elif low == "поэтому" and nxt is not None and nxt.is_word \
+                    and (after := _number_or_close_before(doc, i)) is not None:
+                yield _comma(doc, after, tok, "поэтому")  # «Мест 75 поэтому лучше записаться»
             elif low in _WHICH_FORMS and nxt is not None and nxt.is_word \
                     and (after := _number_or_close_before(doc, i)) is not None:
                 yield _comma(doc, after, tok, tok.text)  # «светофор Т7 который мигает», «ДК «Амур» который»
@@ -442,8 +445,10 @@ def _parenthetical(doc: Doc) -> Iterator[Finding]:
             need_after = after is not None and (after.is_word or after.text[:1].isdigit())
             phrase = doc.text[tok.start : toks[j - 1].end]
             if i in starts:
-                if words == ("кроме", "того") and after is not None and after.pos in ("NOUN", "ADJF"):
-                    continue  # «Кроме того дома …»: a preposition, not a parenthesis
+                if words == ("кроме", "того") and after is not None and after.pos in ("NOUN", "ADJF") and any(
+                        g.POS in ("NOUN", "ADJF") and g.case == "gent" and g.number == "sing" and g.gender != "femn"
+                        for g in all_tags(after.text)):
+                    continue  # «Кроме того дома …»: a preposition with its genitive, not a parenthesis
                 if need_after:
                     yield Finding(CODE, start_severity, tok.start, toks[j - 1].end,
                                   f"Вводное «{phrase}» выделяется запятой.", phrase + ",")

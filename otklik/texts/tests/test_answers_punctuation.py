@@ -848,3 +848,26 @@ def test_after_blind10_more(answer: str, corrected: str) -> None:
 ])
 def test_after_blind10_more_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# After blind11: «Кроме того» is a preposition only before a genitive agreeing with «того»;
+# «поэтому» after a number opens a clause as after a word.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Кроме того одиноким пенсионерам компенсируют половину взноса.",
+     "Здравствуйте! Кроме того, одиноким пенсионерам компенсируют половину взноса."),
+    ("Здравствуйте! Кроме того раз в неделю в село будет приезжать аптека.",
+     "Здравствуйте! Кроме того, раз в неделю в село будет приезжать аптека."),
+    ("Здравствуйте! Мест 75 поэтому лучше записаться пораньше.",
+     "Здравствуйте! Мест 75, поэтому лучше записаться пораньше."),
+])
+def test_after_blind11(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Кроме того участка, других свободных нет.",
+    "Здравствуйте! Кроме того дома на Ленина, проверим и соседний.",
+])
+def test_after_blind11_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
