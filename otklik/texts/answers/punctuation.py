@@ -1026,20 +1026,28 @@ def _clause_starts(doc: Doc) -> Iterator[tuple[Sent, int]]:
                 yield sent, k + 1
 
 
+def _fronted_openers(doc: Doc) -> Iterator[tuple[Sent, int, int]]:
+    """(sentence, first word, words in the opener) of each clause start that opens a clause of
+    condition, time or purpose: «если», «когда», «пока», «чтобы»… — and «как только», which opens
+    a clause of time as «когда» does («как» alone opens many things)."""
+    toks = doc.toks
+    for sent, first in _clause_starts(doc):
+        if not toks[first].prose:
+            continue
+        opener = 2 if (toks[first].lower == "как" and first + 1 < sent.last
+                       and toks[first + 1].lower == "только") else 1
+        if opener == 1 and toks[first].lower not in _FRONTED and toks[first].lower != "чтобы":
+            continue
+        yield sent, first, opener
+
+
 def _fronted_clause(doc: Doc) -> Iterator[Finding]:
     """«Если водитель отказывается принимать карту напишите нам» → «…карту, напишите…»: a sentence
     opening with «если», «когда»… runs on from its clause into the main one with no mark. The
     main clause is where a second predicate stands with no conjunction before it; the comma goes
     before that predicate, or before its subject in the nominative right before it."""
     toks = doc.toks
-    for sent, first in _clause_starts(doc):
-        if not toks[first].prose:
-            continue
-        # «как только» opens a clause of time as «когда» does; «как» alone opens many things
-        opener = 2 if (toks[first].lower == "как" and first + 1 < sent.last
-                       and toks[first + 1].lower == "только") else 1
-        if opener == 1 and toks[first].lower not in _FRONTED and toks[first].lower != "чтобы":
-            continue
+    for sent, first, opener in _fronted_openers(doc):
         # «Чтобы подать заявление приходите …»: a purpose clause's predicate is its infinitive
         purpose = toks[first].lower == "чтобы"
         p1 = None
@@ -1089,13 +1097,7 @@ def _imperative_after_clause(doc: Doc) -> Iterator[Finding]:
     starts the main clause and a comma goes before it — whatever the clause holds («трудно»,
     «неудобно», a «что» clause of its own)."""
     toks = doc.toks
-    for sent, first in _clause_starts(doc):
-        if not toks[first].prose:
-            continue
-        opener = 2 if (toks[first].lower == "как" and first + 1 < sent.last
-                       and toks[first + 1].lower == "только") else 1
-        if opener == 1 and toks[first].lower not in _FRONTED and toks[first].lower != "чтобы":
-            continue
+    for sent, first, opener in _fronted_openers(doc):
         for k in range(first + opener + 1, sent.last):
             t = toks[k]
             # «позвоните» is also «вы позвоните»: without «вы» in the clause, it is the imperative
