@@ -1168,6 +1168,41 @@ def _same_case(a: Tok, b: Tok) -> bool:
     return bool(cases & {g.case for g in all_tags(b.text) if g.POS in ("NOUN", "NPRO", "ADJF")})
 
 
+def _full_name_at(doc: Doc, k: int) -> int | None:
+    """The last token of a full name starting at ``k`` — a first name, a patronymic, a surname,
+    each capitalised («Наталья Ивановна Кравченко») — or None."""
+    toks = doc.toks
+    if k + 2 >= len(toks) or not all(toks[j].is_word and toks[j].text[:1].isupper() for j in range(k, k + 3)):
+        return None
+    first = any("Name" in g.grammemes and g.case == "nomn" for g in all_tags(toks[k].text))
+    patronymic = any("Patr" in g.grammemes for g in all_tags(toks[k + 1].text))
+    spaced = all(doc.text[toks[j].end:toks[j + 1].start].strip() == "" for j in (k, k + 1))
+    return k + 2 if first and patronymic and spaced else None
+
+
+def _name_apposition(doc: Doc) -> Iterator[Finding]:
+    """A full name set off as an apposition: «Тренер — Светлана Юрьевна Гребенщикова мастер спорта»
+    → «…Гребенщикова, мастер спорта» (a common noun in the nominative after the name), and
+    «Специалист отдела, Наталья Ивановна Кравченко примет вас» → «…Кравченко, примет» (the name
+    opened by a comma after the subject's noun, before the main clause's verb)."""
+    toks = doc.toks
+    for k in range(1, len(toks) - 3):
+        last = _full_name_at(doc, k)
+        if last is None or last + 1 >= len(toks):
+            continue
+        before, after = toks[k - 1], toks[last + 1]
+        if not after.is_word or doc.text[toks[last].end:after.start].strip():
+            continue
+        if before.text in ("—", "–", ":") and after.text[:1].islower() and after.pos == "NOUN" and any(
+                g.case == "nomn" and not {"Name", "Surn", "Patr"} & g.grammemes for g in all_tags(after.text)[:1]):
+            yield _comma(doc, toks[last], after, after.text)
+        elif before.text == "," and k >= 2 and toks[k - 2].is_word and toks[k - 2].pos == "NOUN" \
+                and _finite(after) and _subject_pending(doc, doc.sent_of(k).first, k - 1):
+            yield Finding(CODE, ERROR, toks[last].end, after.end,
+                          f"Имя «{doc.text[toks[k].start:toks[last].end]}» нужно закрыть запятой перед «{after.text}».",
+                          "," + doc.text[toks[last].end:after.end])
+
+
 def _subject_of(noun: Tok, verb: Tok) -> bool:
     """Whether ``noun`` can be the subject of ``verb`` right after it: a noun in the nominative in
     the verb's number, and in its gender when the verb is a singular past form («ЕДДС отправила»)."""
@@ -1814,7 +1849,7 @@ def check(doc: Doc, *, author_names: list[str]) -> list[Finding]:
     for gen in (_spacing(doc), _balance(doc), _capitals(doc), _greeting_comma(doc, author_names),
                 _conjunctions(doc), _parenthetical(doc), _yes_comma(doc),
                 _relative_clause_close(doc), _participle_comma(doc), _subordinate_comma(doc), _compound_sentence(doc),
-                _fronted_clause(doc), _imperative_after_clause(doc), _you_are_right(doc), _repeated_and(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
+                _fronted_clause(doc), _imperative_after_clause(doc), _you_are_right(doc), _repeated_and(doc), _name_apposition(doc), _run_on_predicates(doc), _pronoun_clause(doc), _extra_comma(doc),
                 _enumeration(doc), _indirect_question(doc),
                 _that_after_demonstrative(doc), _adverbial_phrase(doc), _date_apposition_close(doc), _participle_close(doc), _participle_subject_close(doc),
                 _opening_parenthesis(doc), _source_parenthesis(doc), _trailing_adverbial(doc),

@@ -871,3 +871,30 @@ def test_after_blind11(answer: str, corrected: str) -> None:
 ])
 def test_after_blind11_left_alone(answer: str) -> None:
     assert [f for f in punct(answer) if f.severity == "error"] == []
+
+
+# A full name set off: a common noun in apposition after it, or the main verb after a name that
+# a comma opened inside the subject.
+@pytest.mark.parametrize(("answer", "corrected"), [
+    ("Здравствуйте! Тренер — Светлана Юрьевна Гребенщикова мастер спорта.",
+     "Здравствуйте! Тренер — Светлана Юрьевна Гребенщикова, мастер спорта."),
+    ("Здравствуйте! Специалист отдела, Наталья Ивановна Кравченко примет вас в МФЦ.",
+     "Здравствуйте! Специалист отдела, Наталья Ивановна Кравченко, примет вас в МФЦ."),
+])
+def test_name_apposition(answer: str, corrected: str) -> None:
+    [f] = punct(answer)
+    assert " ".join(fixed(answer, f).split()) == corrected
+
+
+@pytest.mark.parametrize("answer", [
+    "Здравствуйте! Специалист отдела, Наталья Ивановна Кравченко, примет вас в МФЦ.",
+    "Здравствуйте! Вас примет Наталья Ивановна Кравченко в понедельник.",
+    "Здравствуйте! Мы передали заявку, Наталья Ивановна Кравченко позвонит вам.",
+    "Здравствуйте! Приём ведёт Наталья Ивановна Кравченко по вторникам.",
+    # a name as the subject: what is missing is a dash, not an apposition's comma
+    "Здравствуйте! Наталья Ивановна Кравченко специалист по земле.",
+    # a genitive after the name belongs to it
+    "Здравствуйте! Куратор — Наталья Ивановна Кравченко кабинета 5.",
+])
+def test_name_apposition_left_alone(answer: str) -> None:
+    assert [f for f in punct(answer) if f.severity == "error"] == []
