@@ -595,15 +595,9 @@ def _participle_comma(doc: Doc) -> Iterator[Finding]:
             continue
         if dep.lower in _CONJUNCTIONS or (dep.pos == "NOUN" and dep.text[:1].isupper()):
             continue
-        pair = next(((p, n) for p in all_tags(part.text) if p.POS == "PRTF"
-                     and _parse_lemma(part.text, p) not in _ADJ_LIKE_PARTICIPLES
-                     for n in all_tags(noun.text) if n.POS == "NOUN" and p.case == n.case
-                     and p.number == n.number and not (n.number == "sing" and p.gender
-                                                       and n.gender and p.gender != n.gender)),
-                    None)
-        if pair is None:
+        p_tag = _agreeing_participle(noun, part)
+        if p_tag is None:
             continue
-        p_tag = pair[0]
         dep_tags = all_tags(dep.text)
         governs = "actv" in p_tag and "tran" in p_tag and any(t.case == "accs" for t in dep_tags)
         if not governs and any(t.POS in ("NOUN", "ADJF", "PRTF") and t.case == p_tag.case
@@ -1568,15 +1562,16 @@ def _participle_close(doc: Doc) -> Iterator[Finding]:
                 break  # a verb of its own before any subject: not this construction
 
 
-def _agreeing_participle(noun: Tok, part: Tok) -> bool:
-    """``part`` can be a participle agreeing with the noun ``noun`` (case, number, gender)."""
+def _agreeing_participle(noun: Tok, part: Tok) -> OpencorporaTag | None:
+    """The reading of ``part`` as a participle agreeing with the noun ``noun`` (case, number,
+    gender in the singular) and not one used as a plain adjective («следующий»), or None."""
     participles = [p for p in all_tags(part.text) if p.POS == "PRTF"]
     if not participles:
-        return False  # most commas: no participle after them, no parse of the noun needed
-    return any(p.case == q.case and p.number == q.number
-               and not (q.number == "sing" and p.gender and q.gender and p.gender != q.gender)
-               and _parse_lemma(part.text, p) not in _ADJ_LIKE_PARTICIPLES
-               for p in participles for q in all_tags(noun.text) if q.POS == "NOUN")
+        return None  # most words: no participle reading, no parse of the noun needed
+    return next((p for p in participles for q in all_tags(noun.text) if q.POS == "NOUN"
+                 and p.case == q.case and p.number == q.number
+                 and not (q.number == "sing" and p.gender and q.gender and p.gender != q.gender)
+                 and _parse_lemma(part.text, p) not in _ADJ_LIKE_PARTICIPLES), None)
 
 
 def _participle_subject_close(doc: Doc) -> Iterator[Finding]:
@@ -1590,7 +1585,7 @@ def _participle_subject_close(doc: Doc) -> Iterator[Finding]:
             continue
         comma = next((k for k in range(sent.first + 1, sent.last - 2) if toks[k].text == ","
                       and toks[k - 1].is_word and toks[k + 1].is_word
-                      and _agreeing_participle(toks[k - 1], toks[k + 1])), None)
+                      and _agreeing_participle(toks[k - 1], toks[k + 1]) is not None), None)
         if comma is None or not _subject_pending(doc, sent.first, comma):
             continue  # the main clause has its verb already, or the comma closes another clause
         part = toks[comma + 1]
